@@ -1,0 +1,193 @@
+/**
+ * results.json, schema version 1 — the contract between `pushlab bench`, the HTML report
+ * and anyone who reads the numbers later. Documented field by field in docs/results.md.
+ * Units are in the names: Ms = milliseconds, Bytes, Seconds, PerSecond.
+ */
+import type { Transport } from '../protocol/types.ts';
+
+export const SCHEMA_VERSION = 1;
+
+/** A target of a run: one of the lab's transports, or a bare baseline server. */
+export type RunTarget = Transport | 'baseline-ws' | 'baseline-long-polling';
+
+export interface LatencySummaryMs {
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+  /** Number of latency samples (deliveries) recorded. */
+  count: number;
+}
+
+export interface TimelinePoint {
+  /** Seconds since the measured window opened (negative during warm-up). */
+  t: number;
+  /** Deliveries per second seen by the load clients in this second. */
+  delivered: number;
+  /** HTTP requests per second made by the load clients in this second. */
+  requests: number;
+  /** Server process CPU used in this second, percent of one core. */
+  cpuPercent: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  /** Server event-loop delay p99 in this second, ms. */
+  eventLoopDelayP99Ms: number;
+}
+
+export interface WorkerHealth {
+  /** Peak CPU of the busiest load worker, percent of one core. */
+  cpuPercentMax: number;
+  /** Largest lag of a sender behind its schedule, ms. */
+  scheduleLagMaxMs: number;
+  /** True when the load generator, not the server, was the bottleneck. */
+  loadBound: boolean;
+  reasons: string[];
+}
+
+export interface ModelCheck {
+  metric: string;
+  /** What theory predicts for this workload. */
+  predicted: number;
+  measured: number;
+  unit: string;
+  /** measured / predicted. */
+  ratio: number;
+  /** |ratio − 1| over the tolerance. */
+  flagged: boolean;
+  /** Allowed relative difference before flagging, e.g. 0.1 for 10%. */
+  tolerance: number;
+  note: string;
+}
+
+export interface RunResult {
+  target: RunTarget;
+  /** Same as target for the lab's transports; for baselines, the transport kind it stands for. */
+  transport: Transport;
+  repetition: number;
+  /** The value of the swept option for this run, when the bench is a sweep. */
+  sweepValue?: number | string;
+  /** Number of server instances (1 unless `--instances`). */
+  instances: number;
+  backplane: 'memory' | 'redis';
+  proxied: boolean;
+  durationSeconds: number;
+  latencyMs: LatencySummaryMs;
+  /** Latency measured from the actual send time instead of the schedule (not corrected for coordinated omission). */
+  latencyUncorrectedMs: LatencySummaryMs;
+  /** Base64 of the HDR histogram (µs, compressed) of corrected latency, to merge or re-plot. */
+  histogram: string;
+  messages: { sent: number; expected: number; delivered: number; lost: number; duplicates: number; outOfOrder: number };
+  requests: { total: number; perSecond: number; perDelivered: number; serverCounted: number };
+  bytes: { in: number; out: number; perDelivered: number };
+  server: { cpuSeconds: number; cpuSecondsPer1kDelivered: number; rssPeakBytes: number; heapPeakBytes: number; eventLoopDelayP99Ms: number };
+  clients: { connected: number; reconnects: number };
+  workers: WorkerHealth;
+  model: ModelCheck[];
+  timeline: TimelinePoint[];
+  /** Set when the run failed (server crash, worker death); the numbers are then partial. */
+  error?: string;
+}
+
+export interface SummaryStat {
+  median: number;
+  min: number;
+  max: number;
+}
+
+/** Across repetitions, per target (and sweep value). Percentiles come from merged histograms. */
+export interface TargetSummary {
+  target: RunTarget;
+  transport: Transport;
+  sweepValue?: number | string;
+  repetitions: number;
+  /** From the merged histogram of all repetitions — never an average of percentiles. */
+  latencyMs: LatencySummaryMs;
+  p50Ms: SummaryStat;
+  p99Ms: SummaryStat;
+  requestsPerSecond: SummaryStat;
+  requestsPerDelivered: SummaryStat;
+  bytesPerDelivered: SummaryStat;
+  cpuSecondsPer1kDelivered: SummaryStat;
+  rssPeakBytes: SummaryStat;
+  delivered: SummaryStat;
+  lost: SummaryStat;
+  duplicates: SummaryStat;
+  /** Latency p50 and p99 as multiples of the floor (the matching raw echo). */
+  floorMultiple: { p50: number; p99: number; floor: string };
+  /** For the lab's transports: latency and CPU as multiples of the bare baseline, when one ran. */
+  baselineMultiple?: { p50: number; p99: number; cpuPer1k: number; baseline: RunTarget };
+}
+
+export interface FloorResult {
+  name: 'tcp-echo' | 'ws-echo' | 'http-request';
+  latencyMs: LatencySummaryMs;
+  histogram: string;
+  samples: number;
+}
+
+export interface CapacityResult {
+  /** What was hammered: `short-poll-empty`, `publish`, `long-poll-ready`. */
+  endpoint: string;
+  transport: Transport;
+  connections: number;
+  durationSeconds: number;
+  requestsPerSecond: { mean: number; p50: number; max: number };
+  /** autocannon's latency, whole ms. */
+  latencyMs: { p50: number; p99: number; max: number; mean: number };
+  errors: number;
+  non2xx: number;
+}
+
+export interface BenchOptions {
+  scenario: string;
+  transports: Transport[];
+  clients: number;
+  rooms: number;
+  senders: number;
+  /** Messages per second, total across senders. */
+  rate: number;
+  /** Text payload, bytes. */
+  size: number;
+  durationMs: number;
+  warmupMs: number;
+  repeat: number;
+  pollIntervalMs: number;
+  holdMs: number;
+  baselines: boolean;
+  capacity: boolean;
+  seed: number;
+  instances: number;
+  backplane?: string;
+  sweep?: { option: string; values: (number | string)[] };
+  faults?: boolean;
+}
+
+export interface Environment {
+  node: string;
+  os: string;
+  cpuModel: string;
+  cores: number;
+  memoryBytes: number;
+  commit: string;
+  hostname: string;
+  startedAt: string;
+  finishedAt: string;
+  taskset: boolean;
+}
+
+export interface BenchResults {
+  schemaVersion: typeof SCHEMA_VERSION;
+  tool: { name: 'pushlab'; version: string };
+  environment: Environment;
+  options: BenchOptions;
+  floors: FloorResult[];
+  runs: RunResult[];
+  summary: TargetSummary[];
+  capacity: CapacityResult[];
+  /** Human-readable findings: lost messages, load-bound runs, model mismatches. */
+  warnings: string[];
+  /** False when a run failed; the CLI exits non-zero. */
+  ok: boolean;
+}

@@ -1,0 +1,45 @@
+import type { ChatMessage } from '../../protocol/types.ts';
+
+/**
+ * A stored message plus its serializations, made once and shared by every subscriber:
+ * fan-out to N clients must not re-serialize N times.
+ */
+export class Envelope {
+  readonly message: ChatMessage;
+  /** `JSON.stringify(message)`. */
+  readonly json: string;
+  /** UTF-8 size of `json`, bytes (what a queue bound counts). */
+  readonly bytes: number;
+  #frame: string | undefined;
+
+  constructor(message: ChatMessage, json?: string) {
+    this.message = message;
+    this.json = json ?? JSON.stringify(message);
+    this.bytes = Buffer.byteLength(this.json);
+  }
+
+  get room(): string {
+    return this.message.room;
+  }
+
+  get seq(): number {
+    return this.message.seq;
+  }
+
+  /** The WebSocket `message` frame, built on first use. */
+  get frame(): string {
+    this.#frame ??= `{"type":"message","message":${this.json}}`;
+    return this.#frame;
+  }
+}
+
+/** `[a,b,c]` from envelopes without parsing them back. */
+export function jsonArray(envelopes: readonly Envelope[]): string {
+  if (envelopes.length === 0) return '[]';
+  let out = '[';
+  for (let i = 0; i < envelopes.length; i++) {
+    if (i > 0) out += ',';
+    out += (envelopes[i] as Envelope).json;
+  }
+  return out + ']';
+}
