@@ -18,6 +18,9 @@ export const ERRORS = {
   rate_limited: { status: 429, message: 'over the rate limit' },
   shutting_down: { status: 503, message: 'the server is draining' },
   backplane_unavailable: { status: 503, message: 'the backplane cannot be reached; retry' },
+  // pushlab's addition to the protocol's table (documented in docs/protocol.md): a request
+  // whose headers or body trickle in past the server's timeout.
+  request_timeout: { status: 408, message: 'the request took too long to arrive' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

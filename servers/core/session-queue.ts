@@ -1,0 +1,121 @@
+/**
+ * A long-poll client's queue (engine.io's writeBuffer, kept apart from the HTTP that drains it).
+ *
+ * - Every queued message takes the next value of the session's own cursor (1, 2, 3 …).
+ * - A poll naming cursor C acknowledges everything ≤ C; only acknowledged messages are
+ *   dropped, so a batch lost on the way is sent again by the next poll.
+ * - The queue is bounded by `maxBytes` of serialized messages. Past it, the oldest are
+ *   dropped and the loss is recorded per room as the first seq dropped; every batch says so
+ *   until a poll acknowledges a message queued after the drop (proof a batch carrying the
+ *   gap arrived).
+ */
+import type { Envelope } from './envelope.ts';
+
+interface Entry {
+  cursor: number;
+  envelope: Envelope;
+}
+
+interface Gap {
+  /** First seq dropped. */
+  seq: number;
+  /** Cleared once a poll acknowledges this cursor. */
+  clearAt: number;
+}
+
+export interface Batch {
+  envelopes: Envelope[];
+  /** Cursor of the last message in the batch. */
+  cursor: number;
+  /** room → first seq missed, when messages were dropped. */
+  gap: Record<string, number> | undefined;
+}
+
+export class SessionQueue {
+  /** Bound on queued bytes (sum of `Envelope.bytes`). */
+  readonly maxBytes: number;
+  #entries: Entry[] = [];
+  /** Index of the oldest live entry in #entries (avoids O(n) shift per ack). */
+  #head = 0;
+  #bytes = 0;
+  #newest = 0;
+  readonly #gaps = new Map<string, Gap>();
+  /** Messages dropped for overflow, over the queue's life. */
+  dropped = 0;
+
+  constructor(maxBytes: number) {
+    this.maxBytes = maxBytes;
+  }
+
+  /** Cursor of the newest message ever queued (0 before the first). */
+  get newest(): number {
+    return this.#newest;
+  }
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  get length(): number {
+    return this.#entries.length - this.#head;
+  }
+
+  push(envelope: Envelope): number {
+    const cursor = ++this.#newest;
+    this.#entries.push({ cursor, envelope });
+    this.#bytes += envelope.bytes;
+    // Keep at least the newest message, even if it alone is over the bound.
+    while (this.#bytes > this.maxBytes && this.length > 1) {
+      const dropped = this.#entries[this.#head++] as Entry;
+      this.#bytes -= dropped.envelope.bytes;
+      this.dropped++;
+      const room = dropped.envelope.room;
+      const gap = this.#gaps.get(room);
+      if (gap === undefined) this.#gaps.set(room, { seq: dropped.envelope.seq, clearAt: cursor });
+      else gap.clearAt = cursor;
+    }
+    this.#compact();
+    return cursor;
+  }
+
+  /** Record that messages of `room` from `seq` on were never queued (history no longer held them). */
+  markGap(room: string, seq: number): void {
+    const clearAt = this.#newest + 1;
+    const gap = this.#gaps.get(room);
+    if (gap === undefined) this.#gaps.set(room, { seq, clearAt });
+    else gap.clearAt = Math.max(gap.clearAt, clearAt);
+  }
+
+  /** Drop everything ≤ cursor. The caller has checked cursor ≤ newest. */
+  ack(cursor: number): void {
+    while (this.#head < this.#entries.length) {
+      const entry = this.#entries[this.#head] as Entry;
+      if (entry.cursor > cursor) break;
+      this.#bytes -= entry.envelope.bytes;
+      this.#head++;
+    }
+    for (const [room, gap] of this.#gaps) if (gap.clearAt <= cursor) this.#gaps.delete(room);
+    this.#compact();
+  }
+
+  /** Everything queued past `cursor` (call `ack(cursor)` first), or undefined when nothing is. */
+  batch(): Batch | undefined {
+    if (this.length === 0) return undefined;
+    const envelopes: Envelope[] = [];
+    for (let i = this.#head; i < this.#entries.length; i++) envelopes.push((this.#entries[i] as Entry).envelope);
+    let gap: Record<string, number> | undefined;
+    if (this.#gaps.size > 0) {
+      gap = {};
+      for (const [room, g] of this.#gaps) gap[room] = g.seq;
+    }
+    return { envelopes, cursor: this.#newest, gap };
+  }
+
+  #compact(): void {
+    // Reclaim the consumed prefix once it is at least half the array.
+    if (this.#head > 32 && this.#head * 2 >= this.#entries.length) {
+      this.#entries = this.#entries.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Prometheus metrics (prom-client), one registry per server so several servers can live in
+ * one process (tests). Bytes are counted on the TCP sockets themselves — request line,
+ * headers, bodies, WebSocket frames and all — and attributed to the transport of the last
+ * request the socket carried.
+ */
+import type { Socket } from 'node:net';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RouteTransport } from './http/router.ts';
+import type { Transport } from '../protocol/types.ts';
+
+interface Metered {
+  transport: RouteTransport;
+  read: number;
+  written: number;
+}
+
+export class ServerMetrics {
+  readonly registry = new Registry();
+  readonly requests: Counter<'transport' | 'route' | 'status'>;
+  readonly openConnections: Gauge<'transport'>;
+  readonly heldPolls: Gauge;
+  readonly lpSessions: Gauge;
+  readonly published: Counter;
+  readonly delivered: Counter<'transport'>;
+  readonly bytes: Counter<'transport' | 'direction'>;
+  readonly #sockets = new Map<Socket, Metered>();
+  /** Children cached per transport: the per-message path must not look labels up. */
+  readonly deliveredBy: Record<Transport, Counter.Internal>;
+
+  constructor(gauges: { heldPolls: () => number; sessions: () => number }) {
+    const registers = [this.registry];
+    this.requests = new Counter({ name: 'pushlab_http_requests_total', help: 'HTTP requests answered', labelNames: ['transport', 'route', 'status'], registers });
+    this.openConnections = new Gauge({
+      name: 'pushlab_open_connections',
+      help: 'Open TCP connections by the transport they last carried',
+      labelNames: ['transport'],
+      registers,
+      collect: () => this.#countConnections(),
+    });
+    this.heldPolls = new Gauge({ name: 'pushlab_held_polls', help: 'Long polls held open now', registers, collect() { this.set(gauges.heldPolls()); } });
+    this.lpSessions = new Gauge({ name: 'pushlab_lp_sessions', help: 'Long-poll sessions alive now', registers, collect() { this.set(gauges.sessions()); } });
+    this.published = new Counter({ name: 'pushlab_messages_published_total', help: 'Messages accepted by this instance', registers });
+    this.delivered = new Counter({ name: 'pushlab_messages_delivered_total', help: 'Messages handed to clients (per subscriber)', labelNames: ['transport'], registers });
+    this.bytes = new Counter({
+      name: 'pushlab_bytes_total',
+      help: 'Bytes on the wire, counted on the sockets',
+      labelNames: ['transport', 'direction'],
+      registers,
+      collect: () => this.#flushAll(),
+    });
+    this.deliveredBy = {
+      'short-polling': this.delivered.labels('short-polling'),
+      'long-polling': this.delivered.labels('long-polling'),
+      websocket: this.delivered.labels('websocket'),
+    };
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Start metering a new TCP connection. */
+  track(socket: Socket): void {
+    const metered: Metered = { transport: 'http', read: 0, written: 0 };
+    this.#sockets.set(socket, metered);
+    socket.once('close', () => {
+      this.#flush(socket, metered);
+      this.#sockets.delete(socket);
+    });
+  }
+
+  /** Attribute the bytes so far to the previous transport, then switch the socket's label. */
+  label(socket: Socket, transport: RouteTransport): void {
+    const metered = this.#sockets.get(socket);
+    if (metered === undefined || metered.transport === transport) return;
+    metered.transport = transport;
+  }
+
+  /** Count a socket's bytes since the last flush under its current transport. */
+  flush(socket: Socket): void {
+    const metered = this.#sockets.get(socket);
+    if (metered !== undefined) this.#flush(socket, metered);
+  }
+
+  #flush(socket: Socket, metered: Metered): void {
+    const read = socket.bytesRead;
+    const written = socket.bytesWritten;
+    if (read > metered.read) this.bytes.labels(metered.transport, 'in').inc(read - metered.read);
+    if (written > metered.written) this.bytes.labels(metered.transport, 'out').inc(written - metered.written);
+    metered.read = read;
+    metered.written = written;
+  }
+
+  #flushAll(): void {
+    for (const [socket, metered] of this.#sockets) this.#flush(socket, metered);
+  }
+
+  #countConnections(): void {
+    const counts: Record<RouteTransport, number> = { 'short-polling': 0, 'long-polling': 0, websocket: 0, http: 0 };
+    for (const metered of this.#sockets.values()) counts[metered.transport]++;
+    for (const [transport, n] of Object.entries(counts)) this.openConnections.labels(transport).set(n);
+  }
+
+  get socketCount(): number {
+    return this.#sockets.size;
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * One HTTP server carrying all three transports on one chat core. The API routes go through
+ * the lean router (servers/http/router.ts); everything else (the demo) through express.
+ *
+ *   const server = await createPushlabServer({ port: 0 });
+ *   const { url } = await server.listen();
+ *   …
+ *   await server.shutdown();
+ */
+import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import express from 'express';
+import { ProtocolError } from '../protocol/errors.ts';
+import type { Transport } from '../protocol/types.ts';
+import { ChatCore } from './core/chat-core.ts';
+import { createBackplane } from './core/create-backplane.ts';
+import { LpSessions } from './core/lp-sessions.ts';
+import { demoRouter } from './demo/index.ts';
+import { opsRoutes } from './http/ops-routes.ts';
+import { sendError } from './http/respond.ts';
+import { Router, methodNotAllowed, splitUrl } from './http/router.ts';
+import { HeldPolls } from './long-polling/held-polls.ts';
+import { longPollingRoutes } from './long-polling/routes.ts';
+import { ServerMetrics } from './metrics.ts';
+import { resolveServerOptions, type ServerOptions } from './options.ts';
+import { historyRoute, publishRoute } from './short-polling/routes.ts';
+import { WebSocketAdapter } from './websocket/upgrade.ts';
+import type { ServerContext } from './context.ts';
+import type { Backplane } from './core/backplane.ts';
+
+export interface PushlabServer extends ServerContext {
+  readonly http: Server;
+  readonly held: HeldPolls;
+  readonly websocket: WebSocketAdapter | undefined;
+  /** Resolves with the real address once listening. */
+  listen(): Promise<{ host: string; port: number; url: string }>;
+  /** Graceful: stop accepting, answer held polls, close WebSockets 1001, finish in-flight work. */
+  shutdown(): Promise<void>;
+}
+
+export async function createPushlabServer(input: Partial<ServerOptions> = {}, backplane?: Backplane): Promise<PushlabServer> {
+  const options = resolveServerOptions(input);
+  const bp = backplane ?? (await createBackplane(options.backplane, options.historySize));
+  const core = new ChatCore(bp, { historySize: options.historySize });
+  let draining = false;
+  // Gauges read these lazily through the context object below.
+  let sessions: LpSessions | undefined;
+  let held: HeldPolls | undefined;
+  const metrics = new ServerMetrics({ heldPolls: () => held?.size ?? 0, sessions: () => sessions?.size ?? 0 });
+  core.onPublished(() => metrics.published.inc());
+  sessions = new LpSessions(core, { maxQueueBytes: options.maxQueueBytes, sessionTtlMs: options.sessionTtlMs, maxSessions: options.maxSessions });
+  held = new HeldPolls(sessions, metrics);
+
+  const context: ServerContext = {
+    core,
+    sessions,
+    options,
+    metrics,
+    get draining() {
+      return draining;
+    },
+  };
+
+  const has = (t: Transport): boolean => options.transports.includes(t);
+  const router = new Router();
+  for (const route of opsRoutes(context)) router.add(route);
+  if (has('short-polling') || has('long-polling')) router.add(publishRoute(context));
+  // History is the short-polling read; long-polling clients also use it to refetch after a gap.
+  if (has('short-polling') || has('long-polling')) router.add(historyRoute(context));
+  if (has('long-polling')) for (const route of longPollingRoutes(context, held)) router.add(route);
+
+  const app = express();
+  app.disable('x-powered-by');
+  if (options.demo) app.use(demoRouter());
+  app.use((req, res) => sendError(res, new ProtocolError('not_found', `no route ${req.method} ${req.path}`)));
+
+  const http = createServer({
+    headersTimeout: options.headersTimeoutMs,
+    requestTimeout: options.requestTimeoutMs,
+    keepAliveTimeout: options.keepAliveTimeoutMs,
+    // Long polls hold for holdMs; node's default 5 s keep-alive would not cut them, but be explicit.
+  });
+  http.maxConnections = options.maxConnections;
+  http.on('connection', (socket: Socket) => metrics.track(socket));
+  http.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket));
+  http.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const { pathname, query } = splitUrl(req.url ?? '/');
+    const match = router.match(req.method ?? 'GET', pathname);
+    const transport = match.kind === 'route' ? match.route.transport : 'http';
+    const routeName = match.kind === 'route' ? match.route.path : match.kind === 'method' ? match.path : 'other';
+    const socket = req.socket;
+    metrics.label(socket, transport);
+    res.once('finish', () => {
+      metrics.requests.labels(transport, routeName, String(res.statusCode)).inc();
+      metrics.flush(socket);
+    });
+    if (draining) {
+      res.setHeader('connection', 'close');
+      sendError(res, new ProtocolError('shutting_down'));
+      return;
+    }
+    if (match.kind === 'route') {
+      try {
+        const done = match.route.handle({ req, res, params: match.params, query });
+        if (done !== undefined) done.catch((error: unknown) => sendError(res, error));
+      } catch (error) {
+        sendError(res, error);
+      }
+      return;
+    }
+    if (match.kind === 'method') {
+      sendError(res, methodNotAllowed(match.allow));
+      return;
+    }
+    app(req, res);
+  });
+
+  const websocket = has('websocket') ? new WebSocketAdapter(context) : undefined;
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => {});
+    metrics.label(socket as Socket, 'websocket');
+    if (websocket?.handleUpgrade(req, socket, head) === true) return;
+    const body = JSON.stringify(new ProtocolError('not_found', 'no WebSocket endpoint here').toJSON());
+    socket.end(`HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  });
+
+  let shutdownPromise: Promise<void> | undefined;
+  const server: PushlabServer = {
+    ...context,
+    get draining() {
+      return draining;
+    },
+    http,
+    held,
+    websocket,
+    listen() {
+      return new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(options.port, options.host, () => {
+          http.off('error', reject);
+          const address = http.address();
+          const port = typeof address === 'object' && address !== null ? address.port : options.port;
+          const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+          resolve({ host: options.host, port, url: `http://${host}:${port}` });
+        });
+      });
+    },
+    shutdown() {
+      shutdownPromise ??= (async () => {
+        draining = true;
+        const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+        held?.releaseAll();
+        websocket?.closeAll();
+        websocket?.stop();
+        http.closeIdleConnections();
+        const timeout = new Promise<void>((resolve) => setTimeout(resolve, options.shutdownTimeoutMs).unref());
+        await Promise.race([closed, timeout]);
+        websocket?.terminateAll();
+        http.closeAllConnections();
+        sessions?.endAll();
+        await bp.close();
+      })();
+      return shutdownPromise;
+    },
+  };
+  return server;
+}
+
+/**
+ * Malformed requests (bad chunking, header floods, slow uploads) never reach a route:
+ * answer them as JSON in the catalog's terms, as node's default handler would with a bare 400.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  const pending = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (!socket.writable || pending?.headersSent === true) {
+    socket.destroy();
+    return;
+  }
+  const e =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new ProtocolError('payload_too_large', 'request headers are too large')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new ProtocolError('request_timeout', 'the request took too long to arrive')
+        : new ProtocolError('invalid_json', 'malformed HTTP request');
+  const body = JSON.stringify(e.toJSON());
+  socket.end(`HTTP/1.1 ${e.status} ${STATUS_CODES[e.status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+}

@@ -1,0 +1,144 @@
+/**
+ * One WebSocket client: a Member of the core, its rooms, and its frames. Frames are handled
+ * one at a time in arrival order (a chain of promises), so a `join` finishes before a `send`
+ * that follows it, and the first frames a client gets are its query rooms' `joined`.
+ */
+import type { WebSocket, RawData } from 'ws';
+import { ProtocolError } from '../../protocol/errors.ts';
+import { CLOSE, type ClientFrame } from '../../protocol/types.ts';
+import * as validate from '../../protocol/validate.ts';
+import type { Member } from '../core/chat-core.ts';
+import type { Envelope } from '../core/envelope.ts';
+import type { ServerContext } from '../context.ts';
+
+const decoder = new TextDecoder('utf-8');
+
+export class WsConnection implements Member {
+  readonly nick: string;
+  readonly rooms = new Set<string>();
+  /** Set false at each ping, true at each pong: the heartbeat drops peers still false. */
+  alive = true;
+  readonly #ws: WebSocket;
+  readonly #server: ServerContext;
+  #chain: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(ws: WebSocket, nick: string, server: ServerContext) {
+    this.#ws = ws;
+    this.nick = nick;
+    this.#server = server;
+    ws.on('pong', () => {
+      this.alive = true;
+    });
+    ws.on('message', (data, isBinary) => this.#enqueue(() => this.#onFrame(data, isBinary)));
+    ws.on('close', () => this.#onClose());
+    // Errors (bad frames) are followed by 'close'; ws already picked the close code.
+    ws.on('error', () => {});
+  }
+
+  get socket(): WebSocket {
+    return this.#ws;
+  }
+
+  /** Join the rooms named in the upgrade query, before any client frame is handled. */
+  start(rooms: string[]): void {
+    for (const room of rooms) this.#enqueue(() => this.#join(room, undefined, undefined));
+  }
+
+  joined(room: string, last: number, gap: number | undefined): void {
+    this.#send(gap === undefined ? `{"type":"joined","room":${JSON.stringify(room)},"last":${last}}` : `{"type":"joined","room":${JSON.stringify(room)},"last":${last},"gap":${gap}}`);
+  }
+
+  deliver(envelope: Envelope): void {
+    if (this.#send(envelope.frame)) this.#server.metrics.deliveredBy.websocket.inc();
+  }
+
+  close(code: number, reason: string): void {
+    if (this.#ws.readyState === this.#ws.OPEN) this.#ws.close(code, reason);
+  }
+
+  #enqueue(task: () => Promise<void> | void): void {
+    this.#chain = this.#chain.then(task).catch(() => {});
+  }
+
+  async #onFrame(data: RawData, isBinary: boolean): Promise<void> {
+    let ref: string | undefined;
+    try {
+      if (isBinary) throw new ProtocolError('invalid_json', 'frames must be UTF-8 JSON text');
+      const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : new Uint8Array(data);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(decoder.decode(raw));
+      } catch {
+        throw new ProtocolError('invalid_json', 'the frame is not JSON');
+      }
+      if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { ref?: unknown }).ref === 'string') {
+        ref = (parsed as { ref: string }).ref;
+      }
+      await this.#handle(validate.clientFrame(parsed, this.#server.options.maxMessageBytes));
+    } catch (error) {
+      this.#sendError(error, ref);
+    }
+  }
+
+  async #handle(frame: ClientFrame): Promise<void> {
+    switch (frame.type) {
+      case 'join':
+        return this.#join(frame.room, frame.after, undefined);
+      case 'leave':
+        this.rooms.delete(frame.room);
+        this.#server.core.leave(frame.room, this);
+        this.#send(`{"type":"left","room":${JSON.stringify(frame.room)}}`);
+        return;
+      case 'send': {
+        const draft = frame.sentAt === undefined ? { from: this.nick, text: frame.text } : { from: this.nick, text: frame.text, sentAt: frame.sentAt };
+        const { message } = await this.#server.core.publish(frame.room, draft);
+        const ref = frame.ref === undefined ? '' : `"ref":${JSON.stringify(frame.ref)},`;
+        this.#send(`{"type":"ack",${ref}"room":${JSON.stringify(frame.room)},"seq":${message.seq}}`);
+        return;
+      }
+    }
+  }
+
+  async #join(room: string, after: number | undefined, ref: string | undefined): Promise<void> {
+    if (this.#closed) return;
+    try {
+      this.rooms.add(room);
+      await this.#server.core.join(room, this, after);
+      if (this.#closed) this.#server.core.leave(room, this);
+    } catch (error) {
+      this.rooms.delete(room);
+      this.#sendError(error, ref);
+    }
+  }
+
+  #sendError(error: unknown, ref: string | undefined): void {
+    const e = error instanceof ProtocolError ? error : undefined;
+    if (e === undefined) console.error('pushlab: websocket internal error', error);
+    const frame: Record<string, string> = { type: 'error', code: e?.code ?? 'internal', message: e?.message ?? 'internal error' };
+    if (ref !== undefined) frame.ref = ref;
+    this.#send(JSON.stringify(frame));
+  }
+
+  /** Send a text frame; a consumer whose unsent data passes the bound is closed 1013. */
+  #send(text: string): boolean {
+    const ws = this.#ws;
+    if (this.#closed || ws.readyState !== ws.OPEN) return false;
+    ws.send(text);
+    if (ws.bufferedAmount > this.#server.options.maxBufferedBytes) {
+      this.#closed = true;
+      this.#server.core.leaveAll(this, this.rooms);
+      ws.close(CLOSE.tryAgainLater, 'slow consumer: reconnect and join with after');
+      // A peer that reads nothing won't read the close frame either.
+      setTimeout(() => ws.terminate(), 2000).unref();
+      return false;
+    }
+    return true;
+  }
+
+  #onClose(): void {
+    this.#closed = true;
+    this.#server.core.leaveAll(this, this.rooms);
+    this.rooms.clear();
+  }
+}

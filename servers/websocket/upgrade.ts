@@ -1,0 +1,100 @@
+/**
+ * The WebSocket adapter: `ws` in noServer mode on the shared HTTP server. The upgrade is
+ * checked first (path, draining, origin, nick and rooms in the query) and refused with a
+ * JSON HTTP error before any handshake, so a refused client learns why.
+ */
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { ProtocolError } from '../../protocol/errors.ts';
+import { CLOSE } from '../../protocol/types.ts';
+import * as validate from '../../protocol/validate.ts';
+import { originAllowed } from '../http/origin.ts';
+import { splitUrl } from '../http/router.ts';
+import { WsConnection } from './connection.ts';
+import type { ServerContext } from '../context.ts';
+
+export class WebSocketAdapter {
+  readonly #wss: WebSocketServer;
+  readonly #server: ServerContext;
+  readonly #connections = new Set<WsConnection>();
+  readonly #heartbeat: NodeJS.Timeout;
+
+  constructor(server: ServerContext) {
+    this.#server = server;
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: server.options.maxFrameBytes,
+      // Compression costs CPU per message and skews the bytes the lab reports; off, as in ws's default.
+      perMessageDeflate: false,
+      clientTracking: false,
+    });
+    this.#heartbeat = setInterval(() => this.#ping(), server.options.pingIntervalMs);
+    this.#heartbeat.unref();
+  }
+
+  get size(): number {
+    return this.#connections.size;
+  }
+
+  /** Handle an `upgrade` event; returns false when the path is not ours. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const { pathname, query } = splitUrl(req.url ?? '/');
+    if (pathname !== '/ws') return false;
+    let nick: string;
+    let rooms: string[];
+    try {
+      if (this.#server.draining) throw new ProtocolError('shutting_down');
+      if (!originAllowed(req.headers.origin, req.headers.host, this.#server.options.allowedOrigins)) {
+        throw new ProtocolError('forbidden_origin', `origin ${req.headers.origin ?? ''} may not open a WebSocket here`);
+      }
+      nick = validate.nick(query.get('nick') ?? '');
+      const roomList = query.get('rooms');
+      rooms = roomList === null || roomList === '' ? [] : validate.rooms(roomList.split(','));
+    } catch (error) {
+      refuse(socket, error instanceof ProtocolError ? error : new ProtocolError('invalid_message'));
+      return true;
+    }
+    this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      const connection = new WsConnection(ws, nick, this.#server);
+      this.#connections.add(connection);
+      ws.once('close', () => this.#connections.delete(connection));
+      connection.start(rooms);
+    });
+    return true;
+  }
+
+  /** Close every connection with 1001 (server going away). */
+  closeAll(): void {
+    for (const connection of this.#connections) connection.close(CLOSE.goingAway, 'server shutting down');
+  }
+
+  /** Terminate whatever has not closed (end of a shutdown). */
+  terminateAll(): void {
+    for (const connection of this.#connections) connection.socket.terminate();
+  }
+
+  stop(): void {
+    clearInterval(this.#heartbeat);
+  }
+
+  // ws's recommended heartbeat: a peer that has not answered the previous ping is dead.
+  #ping(): void {
+    for (const connection of this.#connections) {
+      if (!connection.alive) {
+        connection.socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+  }
+}
+
+function refuse(socket: Duplex, error: ProtocolError): void {
+  const body = JSON.stringify(error.toJSON());
+  const reason = STATUS_CODES[error.status] ?? 'Error';
+  socket.end(
+    `HTTP/1.1 ${error.status} ${reason}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
