@@ -67,18 +67,18 @@ export interface JoinedRoom {
 }
 
 // WebSocket frames, client → server.
-export interface JoinFrame { type: 'join'; room: string; after?: number }
-export interface LeaveFrame { type: 'leave'; room: string }
+export interface JoinFrame { type: 'join'; room: string; after?: number; ref?: string }
+export interface LeaveFrame { type: 'leave'; room: string; ref?: string }
 export interface SendFrame { type: 'send'; room: string; text: string; sentAt?: number; ref?: string }
 export type ClientFrame = JoinFrame | LeaveFrame | SendFrame;
 
 // WebSocket frames, server → client.
 export interface MessageFrame { type: 'message'; message: ChatMessage }
 export interface AckFrame { type: 'ack'; ref?: string; room: string; seq: number }
-export interface JoinedFrame { type: 'joined'; room: string; last: number }
-export interface LeftFrame { type: 'left'; room: string }
+/** `gap` (pushlab's addition): the first seq a join with `after` cannot replay because history dropped it. */
+export interface JoinedFrame { type: 'joined'; room: string; last: number; gap?: number; ref?: string }
 export interface ErrorFrame { type: 'error'; code: string; message: string; ref?: string }
-export type ServerFrame = MessageFrame | AckFrame | JoinedFrame | LeftFrame | ErrorFrame;
+export type ServerFrame = MessageFrame | AckFrame | JoinedFrame | ErrorFrame;
 
 /** WebSocket close codes the server uses (RFC 6455 §7.4.1). */
 export const CLOSE = {

@@ -75,20 +75,20 @@ export class WsConnection implements Member {
       if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { ref?: unknown }).ref === 'string') {
         ref = (parsed as { ref: string }).ref;
       }
-      await this.#handle(validate.clientFrame(parsed, this.#server.options.maxMessageBytes));
+      await this.#handle(validate.clientFrame(parsed, this.#server.options.maxMessageBytes), ref);
     } catch (error) {
       this.#sendError(error, ref);
     }
   }
 
-  async #handle(frame: ClientFrame): Promise<void> {
+  async #handle(frame: ClientFrame, ref: string | undefined): Promise<void> {
     switch (frame.type) {
       case 'join':
-        return this.#join(frame.room, frame.after, undefined);
+        return this.#join(frame.room, frame.after, ref);
       case 'leave':
         this.rooms.delete(frame.room);
+        // The protocol defines no answer to a leave: messages of the room simply stop.
         this.#server.core.leave(frame.room, this);
-        this.#send(`{"type":"left","room":${JSON.stringify(frame.room)}}`);
         return;
       case 'send': {
         const draft = frame.sentAt === undefined ? { from: this.nick, text: frame.text } : { from: this.nick, text: frame.text, sentAt: frame.sentAt };

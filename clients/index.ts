@@ -1,0 +1,25 @@
+/** Node entry point: a client for any transport, on node:http and `ws`. */
+import type { Transport } from '../protocol/types.ts';
+import { LongPollingClient } from './long-polling.ts';
+import { NodeHttp } from './node/http.ts';
+import { nodeWebSocket } from './node/websocket.ts';
+import { ShortPollingClient } from './short-polling.ts';
+import { WebSocketClient } from './websocket.ts';
+import type { ChatClient, ClientOptions } from './types.ts';
+
+export type { ChatClient, ClientOptions, ClientStats, ClientEvents, ClientState, GapNotice, SendResult } from './types.ts';
+export { ShortPollingClient, LongPollingClient, WebSocketClient };
+
+const nodeHttp = new NodeHttp();
+
+export function createClient(transport: Transport, options: ClientOptions): ChatClient {
+  const http = options.http ?? nodeHttp;
+  switch (transport) {
+    case 'short-polling':
+      return new ShortPollingClient({ ...options, http });
+    case 'long-polling':
+      return new LongPollingClient({ ...options, http });
+    case 'websocket':
+      return new WebSocketClient({ ...options, webSocket: options.webSocket ?? nodeWebSocket });
+  }
+}

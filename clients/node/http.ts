@@ -1,0 +1,51 @@
+/**
+ * node:http requester with one keep-alive agent shared by every client in the process (the
+ * benchmark runs thousands), counting real wire bytes on the socket per exchange.
+ */
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import type { HttpRequest, HttpRequester, HttpResult } from '../platform.ts';
+
+export const sharedAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1024, scheduling: 'lifo' });
+
+export class NodeHttp implements HttpRequester {
+  readonly #agent: http.Agent;
+
+  constructor(agent: http.Agent = sharedAgent) {
+    this.#agent = agent;
+  }
+
+  request(request: HttpRequest): Promise<HttpResult> {
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string | number> = { ...request.headers };
+      if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
+      const req = http.request(request.url, { method: request.method, agent: this.#agent, headers, signal: request.signal });
+      let socket: Socket | undefined;
+      let baseRead = 0;
+      let baseWritten = 0;
+      req.once('socket', (s: Socket) => {
+        socket = s;
+        baseRead = s.bytesRead;
+        baseWritten = s.bytesWritten;
+      });
+      if (request.timeoutMs !== undefined) {
+        req.setTimeout(request.timeoutMs, () => req.destroy(new Error(`no answer within ${request.timeoutMs} ms`)));
+      }
+      req.once('error', reject);
+      req.once('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.once('error', reject);
+        res.once('end', () => {
+          resolve({
+            status: res.statusCode ?? 0,
+            text: chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'),
+            bytesSent: socket === undefined ? 0 : socket.bytesWritten - baseWritten,
+            bytesReceived: socket === undefined ? 0 : socket.bytesRead - baseRead,
+          });
+        });
+      });
+      req.end(request.body);
+    });
+  }
+}

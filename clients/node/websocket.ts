@@ -1,0 +1,24 @@
+/** `ws` as the client WebSocket in Node, with wire bytes read off its TCP socket. */
+import type { Socket } from 'node:net';
+import WebSocket from 'ws';
+import type { WebSocketFactory, WebSocketLike } from '../platform.ts';
+
+const sockets = new WeakMap<WebSocketLike, { socket?: Socket; sent: number; received: number }>();
+
+export const nodeWebSocket: WebSocketFactory = {
+  open(url: string): WebSocketLike {
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    const entry: { socket?: Socket; sent: number; received: number } = { sent: 0, received: 0 };
+    ws.once('upgrade', (res) => {
+      entry.socket = res.socket as Socket;
+      // Once closed, bytesRead/Written stay readable on the socket object.
+    });
+    sockets.set(ws as unknown as WebSocketLike, entry);
+    return ws as unknown as WebSocketLike;
+  },
+  wireBytes(socket: WebSocketLike) {
+    const entry = sockets.get(socket);
+    if (entry?.socket === undefined) return undefined;
+    return { sent: entry.socket.bytesWritten, received: entry.socket.bytesRead };
+  },
+};

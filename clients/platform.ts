@@ -1,0 +1,44 @@
+/**
+ * What a client needs from its platform, so the same client code runs in Node (node:http
+ * with a shared keep-alive agent, `ws`) and in browsers (fetch, WebSocket).
+ */
+export interface HttpResult {
+  status: number;
+  text: string;
+  /** Wire bytes of this exchange where the platform can see them, else payload bytes. */
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+export interface HttpRequest {
+  method: string;
+  url: string;
+  body?: string;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Give up after this long, ms. */
+  timeoutMs?: number;
+}
+
+export interface HttpRequester {
+  request(request: HttpRequest): Promise<HttpResult>;
+}
+
+/** The part of the WebSocket API both `ws` and browsers provide. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+
+export interface WebSocketFactory {
+  open(url: string): WebSocketLike;
+  /** Wire bytes of a socket so far, where the platform can see them. */
+  wireBytes?(socket: WebSocketLike): { sent: number; received: number } | undefined;
+}
+
+export const WS_OPEN = 1;
