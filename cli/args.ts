@@ -54,13 +54,13 @@ export function toInt(flag: string, raw: string, min = 0): number {
   return n;
 }
 
-/** `30s`, `1.5m`, `500ms` or a bare number of seconds → ms. */
+/** `30s`, `1.5m`, `500ms`, `1h` or a bare number of seconds → ms. */
 export function toDurationMs(flag: string, raw: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(raw.trim());
-  if (m === null) throw new UsageError(`--${flag} must be a duration like 30s, 2m or 500ms, got "${raw}"`);
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw.trim());
+  if (m === null) throw new UsageError(`--${flag} must be a duration like 30s, 2m, 1h or 500ms, got "${raw}"`);
   const n = Number(m[1]);
   const unit = m[2] ?? 's';
-  return Math.round(unit === 'ms' ? n : unit === 's' ? n * 1000 : n * 60_000);
+  return Math.round(unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : n * 3_600_000);
 }
 
 export function toList(raw: string): string[] {

@@ -109,15 +109,16 @@ export function jsonBody(raw: Uint8Array): Record<string, unknown> {
   return object(parsed);
 }
 
-export function publishBody(body: Record<string, unknown>, maxMessageBytes: number): PublishBody {
-  const from = nick(body.from);
+/** `tokenNick`: with token auth the sender is the token's nick, whatever `from` says. */
+export function publishBody(body: Record<string, unknown>, maxMessageBytes: number, tokenNick?: string): PublishBody {
+  const from = tokenNick ?? nick(body.from);
   const t = text(body.text, maxMessageBytes);
   const s = sentAt(body.sentAt);
   return s === undefined ? { from, text: t } : { from, text: t, sentAt: s };
 }
 
-export function createSessionBody(body: Record<string, unknown>): CreateSessionBody {
-  const n = nick(body.nick);
+export function createSessionBody(body: Record<string, unknown>, tokenNick?: string): CreateSessionBody {
+  const n = tokenNick ?? nick(body.nick);
   const r = rooms(body.rooms ?? []);
   if (body.after === undefined) return { nick: n, rooms: r };
   const afterObj = body.after;

@@ -18,6 +18,8 @@ import { createBackplane } from './core/create-backplane.ts';
 import { LpSessions } from './core/lp-sessions.ts';
 import { demoRouter } from './demo/index.ts';
 import { opsRoutes } from './http/ops-routes.ts';
+import { TokenVerifier, bearer } from './http/auth.ts';
+import { RateLimiter } from './http/rate-limit.ts';
 import { sendError } from './http/respond.ts';
 import { Router, methodNotAllowed, splitUrl } from './http/router.ts';
 import { HeldPolls } from './long-polling/held-polls.ts';
@@ -60,6 +62,8 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
     get draining() {
       return draining;
     },
+    auth: options.tokenSecret === undefined ? undefined : new TokenVerifier(options.tokenSecret),
+    publishLimit: options.rateLimit > 0 ? new RateLimiter(options.rateLimit) : undefined,
   };
 
   const has = (t: Transport): boolean => options.transports.includes(t);
@@ -79,6 +83,9 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
     headersTimeout: options.headersTimeoutMs,
     requestTimeout: options.requestTimeoutMs,
     keepAliveTimeout: options.keepAliveTimeoutMs,
+    // Node checks the two timeouts above on this interval (default 30 s), so a slow upload
+    // would otherwise live up to 30 s past its bound: check at least twice per timeout.
+    connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(Math.min(options.headersTimeoutMs, options.requestTimeoutMs) / 2))),
     // Long polls hold for holdMs; node's default 5 s keep-alive would not cut them, but be explicit.
   });
   http.maxConnections = options.maxConnections;
@@ -101,12 +108,18 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
       return;
     }
     if (match.kind === 'route') {
-      try {
-        const done = match.route.handle({ req, res, params: match.params, query });
-        if (done !== undefined) done.catch((error: unknown) => sendError(res, error));
-      } catch (error) {
-        sendError(res, error);
-      }
+      const { route, params } = match;
+      const run = (nick: string | undefined): void => {
+        try {
+          const done = route.handle({ req, res, params, query, nick });
+          if (done !== undefined) done.catch((error: unknown) => sendError(res, error));
+        } catch (error) {
+          sendError(res, error);
+        }
+      };
+      // Token auth guards every API route but the open ones (health, metrics, config).
+      if (context.auth === undefined || route.open === true) run(undefined);
+      else context.auth.verify(bearer(req.headers.authorization)).then(run, (error: unknown) => sendError(res, error));
       return;
     }
     if (match.kind === 'method') {
@@ -154,8 +167,12 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
         websocket?.closeAll();
         websocket?.stop();
         http.closeIdleConnections();
+        // Keep-alive connections become idle as their last answers (released polls, in-flight
+        // publishes) go out; close each as soon as it does rather than at the timeout.
+        const sweep = setInterval(() => http.closeIdleConnections(), 25);
         const timeout = new Promise<void>((resolve) => setTimeout(resolve, options.shutdownTimeoutMs).unref());
         await Promise.race([closed, timeout]);
+        clearInterval(sweep);
         websocket?.terminateAll();
         http.closeAllConnections();
         sessions?.endAll();

@@ -9,6 +9,7 @@ export function opsRoutes(server: ServerContext): Route[] {
       method: 'GET',
       path: '/health',
       transport: 'http',
+      open: true,
       handle({ res }) {
         sendJsonText(res, 200, '{"status":"ok"}');
       },
@@ -17,6 +18,7 @@ export function opsRoutes(server: ServerContext): Route[] {
       method: 'GET',
       path: '/metrics',
       transport: 'http',
+      open: true,
       async handle({ res }) {
         const text = await server.metrics.registry.metrics();
         res.statusCode = 200;
@@ -29,6 +31,7 @@ export function opsRoutes(server: ServerContext): Route[] {
       method: 'GET',
       path: '/config',
       transport: 'http',
+      open: true,
       handle({ res }) {
         const { transports, pollIntervalMs, holdMs, maxMessageBytes, historySize } = server.options;
         sendJson(res, 200, { transports, pollIntervalMs, holdMs, maxMessageBytes, historySize, backplane: server.core.backplane.kind });

@@ -15,6 +15,8 @@ export interface RequestContext {
   res: ServerResponse;
   params: Record<string, string>;
   query: URLSearchParams;
+  /** The token's nick when token auth is on (it overrides any nick the client sends). */
+  nick?: string | undefined;
 }
 
 export interface Route {
@@ -22,6 +24,8 @@ export interface Route {
   /** Pattern with `:name` segments, e.g. `/rooms/:room/messages`. */
   path: string;
   transport: RouteTransport;
+  /** Served without a token even when token auth is on (health, metrics, config). */
+  open?: boolean;
   handle(ctx: RequestContext): void | Promise<void>;
 }
 

@@ -7,6 +7,13 @@ import { jsonBody } from '../../protocol/validate.ts';
 import type { Route } from '../http/router.ts';
 import type { ServerContext } from '../context.ts';
 import type { HeldPolls } from './held-polls.ts';
+import type { LpSession } from '../core/lp-sessions.ts';
+
+/** With token auth, a session answers only to the nick that made it (its id alone is not enough). */
+function owned(session: LpSession, nick: string | undefined): LpSession {
+  if (nick !== undefined && session.nick !== nick) throw new ProtocolError('unauthorized', 'this session belongs to another nick');
+  return session;
+}
 
 export function longPollingRoutes(server: ServerContext, held: HeldPolls): Route[] {
   const { sessions, options } = server;
@@ -15,9 +22,9 @@ export function longPollingRoutes(server: ServerContext, held: HeldPolls): Route
       method: 'POST',
       path: '/lp/sessions',
       transport: 'long-polling',
-      async handle({ req, res }) {
+      async handle({ req, res, nick }) {
         const raw = await readBody(req, options.maxBodyBytes);
-        const body = validate.createSessionBody(raw.length === 0 ? {} : jsonBody(raw));
+        const body = validate.createSessionBody(raw.length === 0 ? {} : jsonBody(raw), nick);
         const session = await sessions.create(body.nick, body.rooms, body.after);
         sendJsonText(res, 201, `{"session":"${session.id}","holdMs":${options.holdMs},"cursor":0}`);
       },
@@ -26,8 +33,8 @@ export function longPollingRoutes(server: ServerContext, held: HeldPolls): Route
       method: 'GET',
       path: '/lp/sessions/:session/poll',
       transport: 'long-polling',
-      handle({ res, params, query }) {
-        const session = sessions.get(params.session as string);
+      handle({ res, params, query, nick }) {
+        const session = owned(sessions.get(params.session as string), nick);
         const cursor = validate.optionalCursor(query.get('cursor') ?? undefined, 'cursor', 0);
         if (cursor > session.queue.newest) {
           throw new ProtocolError('invalid_cursor', `cursor ${cursor} is past the newest this session has (${session.queue.newest})`);
@@ -40,8 +47,8 @@ export function longPollingRoutes(server: ServerContext, held: HeldPolls): Route
       method: 'POST',
       path: '/lp/sessions/:session/rooms/:room',
       transport: 'long-polling',
-      async handle({ req, res, params }) {
-        const session = sessions.get(params.session as string);
+      async handle({ req, res, params, nick }) {
+        const session = owned(sessions.get(params.session as string), nick);
         const room = validate.room(params.room);
         // The protocol is silent on a body here; we accept an optional { "after": N } to replay history.
         const raw = await readBody(req, options.maxBodyBytes);
@@ -55,8 +62,8 @@ export function longPollingRoutes(server: ServerContext, held: HeldPolls): Route
       method: 'DELETE',
       path: '/lp/sessions/:session/rooms/:room',
       transport: 'long-polling',
-      handle({ res, params }) {
-        const session = sessions.get(params.session as string);
+      handle({ res, params, nick }) {
+        const session = owned(sessions.get(params.session as string), nick);
         sessions.leave(session, validate.room(params.room));
         res.statusCode = 204;
         res.end();
@@ -66,8 +73,8 @@ export function longPollingRoutes(server: ServerContext, held: HeldPolls): Route
       method: 'DELETE',
       path: '/lp/sessions/:session',
       transport: 'long-polling',
-      handle({ res, params }) {
-        sessions.end(sessions.get(params.session as string));
+      handle({ res, params, nick }) {
+        sessions.end(owned(sessions.get(params.session as string), nick));
         res.statusCode = 204;
         res.end();
       },

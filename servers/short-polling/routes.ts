@@ -9,16 +9,19 @@ import { readJson } from '../http/body.ts';
 import { sendJsonText } from '../http/respond.ts';
 import type { RequestContext, Route } from '../http/router.ts';
 import type { ServerContext } from '../context.ts';
+import { checkPublishLimit } from '../http/rate-limit.ts';
 
 export function publishRoute(server: ServerContext): Route {
   return {
     method: 'POST',
     path: '/rooms/:room/messages',
     transport: 'http',
-    async handle({ req, res, params }: RequestContext) {
+    async handle({ req, res, params, nick }: RequestContext) {
+      // Checked before the body is read: a client over its limit costs no parsing.
+      checkPublishLimit(server, nick ?? req.socket.remoteAddress ?? '');
       const room = validate.room(params.room);
       const body = await readJson(req, server.options.maxBodyBytes);
-      const draft = validate.publishBody(body, server.options.maxMessageBytes);
+      const draft = validate.publishBody(body, server.options.maxMessageBytes, nick);
       const { message } = await server.core.publish(room, draft);
       sendJsonText(res, 201, `{"room":${JSON.stringify(room)},"seq":${message.seq},"id":"${message.id}","ts":${message.ts}}`);
     },

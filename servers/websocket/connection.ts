@@ -10,6 +10,7 @@ import * as validate from '../../protocol/validate.ts';
 import type { Member } from '../core/chat-core.ts';
 import type { Envelope } from '../core/envelope.ts';
 import type { ServerContext } from '../context.ts';
+import { checkPublishLimit } from '../http/rate-limit.ts';
 
 const decoder = new TextDecoder('utf-8');
 
@@ -23,9 +24,13 @@ export class WsConnection implements Member {
   #chain: Promise<void> = Promise.resolve();
   #closed = false;
 
-  constructor(ws: WebSocket, nick: string, server: ServerContext) {
+  /** Who the publish rate limit counts this client as: the token's nick, else its address. */
+  readonly #limitKey: string;
+
+  constructor(ws: WebSocket, nick: string, server: ServerContext, limitKey: string = nick) {
     this.#ws = ws;
     this.nick = nick;
+    this.#limitKey = limitKey;
     this.#server = server;
     ws.on('pong', () => {
       this.alive = true;
@@ -91,6 +96,7 @@ export class WsConnection implements Member {
         this.#server.core.leave(frame.room, this);
         return;
       case 'send': {
+        checkPublishLimit(this.#server, this.#limitKey);
         const draft = frame.sentAt === undefined ? { from: this.nick, text: frame.text } : { from: this.nick, text: frame.text, sentAt: frame.sentAt };
         const { message } = await this.#server.core.publish(frame.room, draft);
         const ref = frame.ref === undefined ? '' : `"ref":${JSON.stringify(frame.ref)},`;

@@ -9,6 +9,7 @@ import { WebSocketServer } from 'ws';
 import { ProtocolError } from '../../protocol/errors.ts';
 import { CLOSE } from '../../protocol/types.ts';
 import * as validate from '../../protocol/validate.ts';
+import { bearer } from '../http/auth.ts';
 import { originAllowed } from '../http/origin.ts';
 import { splitUrl } from '../http/router.ts';
 import { WsConnection } from './connection.ts';
@@ -48,20 +49,38 @@ export class WebSocketAdapter {
       if (!originAllowed(req.headers.origin, req.headers.host, this.#server.options.allowedOrigins)) {
         throw new ProtocolError('forbidden_origin', `origin ${req.headers.origin ?? ''} may not open a WebSocket here`);
       }
-      nick = validate.nick(query.get('nick') ?? '');
+      // With token auth the nick is the token's; the query's is ignored.
+      nick = this.#server.auth === undefined ? validate.nick(query.get('nick') ?? '') : '';
       const roomList = query.get('rooms');
       rooms = roomList === null || roomList === '' ? [] : validate.rooms(roomList.split(','));
     } catch (error) {
       refuse(socket, error instanceof ProtocolError ? error : new ProtocolError('invalid_message'));
       return true;
     }
+    const auth = this.#server.auth;
+    if (auth === undefined) {
+      this.#accept(req, socket, head, nick, rooms, req.socket.remoteAddress ?? '');
+      return true;
+    }
+    // Browsers cannot set headers on an upgrade, hence ?token=; other clients may use the header.
+    auth.verify(query.get('token') ?? bearer(req.headers.authorization)).then(
+      (tokenNick) => {
+        if (this.#server.draining) refuse(socket, new ProtocolError('shutting_down'));
+        else this.#accept(req, socket, head, tokenNick, rooms, tokenNick);
+      },
+      (error: unknown) => refuse(socket, error instanceof ProtocolError ? error : new ProtocolError('unauthorized')),
+    );
+    return true;
+  }
+
+  #accept(req: IncomingMessage, socket: Duplex, head: Buffer, nick: string, rooms: string[], limitKey: string): void {
+    if (socket.destroyed) return;
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      const connection = new WsConnection(ws, nick, this.#server);
+      const connection = new WsConnection(ws, nick, this.#server, limitKey);
       this.#connections.add(connection);
       ws.once('close', () => this.#connections.delete(connection));
       connection.start(rooms);
     });
-    return true;
   }
 
   /** Close every connection with 1001 (server going away). */
@@ -94,7 +113,9 @@ export class WebSocketAdapter {
 function refuse(socket: Duplex, error: ProtocolError): void {
   const body = JSON.stringify(error.toJSON());
   const reason = STATUS_CODES[error.status] ?? 'Error';
+  let extra = '';
+  for (const [name, value] of Object.entries(error.headers ?? {})) extra += `${name}: ${value}\r\n`;
   socket.end(
-    `HTTP/1.1 ${error.status} ${reason}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `HTTP/1.1 ${error.status} ${reason}\r\nConnection: close\r\n${extra}Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
