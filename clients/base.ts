@@ -82,6 +82,17 @@ export abstract class BaseClient implements ChatClient {
     if (seq > (this.lastSeq.get(room) ?? -1)) this.lastSeq.set(room, seq);
   }
 
+  /**
+   * The server's newest seq for a room is below what we saw: its history restarted (a memory
+   * backplane starts again at 1 when the server restarts). Forget our high-water mark, or every
+   * new message would be dropped as a duplicate. True when it did.
+   */
+  protected restarted(room: string, last: number): boolean {
+    if (last >= (this.lastSeq.get(room) ?? 0)) return false;
+    this.lastSeq.set(room, 0);
+    return true;
+  }
+
   protected gap(room: string, from: number): void {
     this.#emitter.emit('gap', { room, from });
   }

@@ -6,7 +6,7 @@
  * from the highest seq seen per room: nothing that history holds is lost.
  */
 import { ProtocolError } from '../protocol/errors.ts';
-import type { JoinedRoom, PollBatch, PublishAck, SessionCreated } from '../protocol/types.ts';
+import type { HistoryPage, JoinedRoom, PollBatch, PublishAck, SessionCreated } from '../protocol/types.ts';
 import { Backoff, sleep } from './backoff.ts';
 import { BaseClient, seg } from './base.ts';
 import type { HttpRequester } from './platform.ts';
@@ -88,11 +88,26 @@ export class LongPollingClient extends BaseClient {
     this.#cursor = created.cursor;
   }
 
+  /**
+   * A new session resumes from lastSeq; a room whose history restarted (the server came back
+   * with an empty memory backplane) is joined again from its start instead.
+   */
+  async #rejoinRestarted(): Promise<void> {
+    for (const room of this.rooms) {
+      if ((this.lastSeq.get(room) ?? 0) === 0) continue;
+      const page = await this.call<HistoryPage>(this.#http, 'GET', `/rooms/${seg(room)}/messages?limit=0`, undefined, { signal: this.#abort.signal });
+      if (this.restarted(room, page.last)) {
+        await this.call<JoinedRoom>(this.#http, 'POST', `/lp/sessions/${seg(this.#session ?? '')}/rooms/${seg(room)}`, { after: 0 }, { signal: this.#abort.signal });
+      }
+    }
+  }
+
   async #pollLoop(): Promise<void> {
     while (!this.closed) {
       try {
         if (this.#session === undefined) {
           await this.#createSession();
+          await this.#rejoinRestarted();
           this.counters.reconnects++;
           this.setState('open');
         }

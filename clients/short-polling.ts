@@ -80,6 +80,8 @@ export class ShortPollingClient extends BaseClient {
       // A poll still out after an interval makes the next tick skip; give up after a few.
       timeoutMs: Math.max(this.pollIntervalMs * 5, 10_000),
     });
+    // A restarted server starts its seqs again: fetch its history from the start.
+    if (page.last < after && this.restarted(room, page.last)) return this.#pollRoom(room);
     if (page.gap === true && page.messages[0] !== undefined) this.gap(room, after + 1);
     for (const message of page.messages) this.accept(message);
     // A page is at most 1000 messages: if more remain, the next tick continues from here.

@@ -6,6 +6,7 @@
  */
 import { ProtocolError, isErrorCode } from '../protocol/errors.ts';
 import { CLOSE, type ServerFrame } from '../protocol/types.ts';
+import { utf8Bytes } from '../protocol/validate.ts';
 import { Backoff, sleep } from './backoff.ts';
 import { BaseClient, TransportError } from './base.ts';
 import { WS_OPEN, type WebSocketFactory, type WebSocketLike } from './platform.ts';
@@ -25,6 +26,8 @@ export class WebSocketClient extends BaseClient {
   /** Awaited answers by ref; joins use `join:<room>`. */
   readonly #pending = new Map<string, Pending>();
   #connecting: Promise<void> | undefined;
+  /** One reconnect loop at a time: every failed attempt's onclose would otherwise start another. */
+  #reconnecting = false;
   /** Wire bytes of sockets already closed (live ones are read on demand). */
   #closedBytes = { sent: 0, received: 0 };
   /** Payload bytes, for platforms that cannot see the socket. */
@@ -133,6 +136,16 @@ export class WebSocketClient extends BaseClient {
   }
 
   async #reconnect(): Promise<void> {
+    if (this.#reconnecting) return;
+    this.#reconnecting = true;
+    try {
+      await this.#reconnectLoop();
+    } finally {
+      this.#reconnecting = false;
+    }
+  }
+
+  async #reconnectLoop(): Promise<void> {
     this.setState('reconnecting');
     while (!this.closed) {
       await sleep(this.#backoff.next(), this.#abort.signal);
@@ -142,9 +155,16 @@ export class WebSocketClient extends BaseClient {
         await this.#connecting;
         this.counters.reconnects++;
         // Rejoin from the last seq seen: history replays what was missed while away.
-        await Promise.all([...this.rooms].map((room) => this.#request(`join:${room}`, { type: 'join', room, after: this.lastSeq.get(room) ?? 0, ref: `join:${room}` })));
+        await Promise.all(
+          [...this.rooms].map((room) => {
+            const after = this.lastSeq.get(room) ?? 0;
+            this.seen(room, after);
+            return this.#request(`join:${room}`, { type: 'join', room, after, ref: `join:${room}` });
+          }),
+        );
         return;
       } catch (error) {
+        this.setState('reconnecting');
         this.emit('error', error as Error);
         // #open's onclose schedules the next attempt when an opened socket drops again.
         if (this.#ws !== undefined) return;
@@ -154,7 +174,7 @@ export class WebSocketClient extends BaseClient {
 
   #write(frame: object): void {
     const text = JSON.stringify(frame);
-    this.#payload.sent += text.length;
+    this.#payload.sent += utf8Bytes(text);
     this.#ws?.send(text);
   }
 
@@ -192,7 +212,7 @@ export class WebSocketClient extends BaseClient {
 
   #onFrame(data: unknown): void {
     const text = typeof data === 'string' ? data : String(data);
-    this.#payload.received += text.length;
+    this.#payload.received += utf8Bytes(text);
     let frame: ServerFrame;
     try {
       frame = JSON.parse(text) as ServerFrame;
@@ -205,7 +225,11 @@ export class WebSocketClient extends BaseClient {
         this.accept(frame.message);
         return;
       case 'joined':
-        this.seen(frame.room, frame.last);
+        // A join that named `after` keeps its mark, so the replay that follows is not taken for
+        // duplicates; only a join from now starts at `last`. A restarted server (its `last` below
+        // ours) is joined again from its start.
+        if (!this.lastSeq.has(frame.room)) this.seen(frame.room, frame.last);
+        else if (this.restarted(frame.room, frame.last)) this.#write({ type: 'join', room: frame.room, after: 0 });
         if (frame.gap !== undefined) this.gap(frame.room, frame.gap);
         this.#settle(`join:${frame.room}`, frame);
         return;
