@@ -34,7 +34,7 @@ export interface ServerOptions {
   shutdownTimeoutMs: number;
   /** Backplane URL: `memory` (default) or `redis://host:port`. */
   backplane: string;
-  /** Publishes per second allowed per client (by address); 0 = unlimited. */
+  /** Publishes per second allowed per client (token nick when auth is on, else address); 0 = unlimited. */
   rateLimit: number;
   /** HS256 secret; when set, every transport requires a token. */
   tokenSecret: string | undefined;
@@ -77,7 +77,7 @@ export const SERVER_OPTION_SPECS: readonly OptionSpec[] = [
   { key: 'keepAliveTimeoutMs', flag: 'keep-alive-timeout-ms', kind: 'int', unit: 'ms', default: 65_000, min: 1, help: 'idle keep-alive connections close after this' },
   { key: 'shutdownTimeoutMs', flag: 'shutdown-timeout-ms', kind: 'int', unit: 'ms', default: 5000, min: 1, help: 'graceful shutdown bound' },
   { key: 'backplane', flag: 'backplane', kind: 'string', unit: '', default: 'memory', help: 'memory, or redis://host:port to share rooms across processes' },
-  { key: 'rateLimit', flag: 'rate-limit', kind: 'int', unit: 'msg/s', default: 0, min: 0, help: 'publishes per second per client address; 0 = off' },
+  { key: 'rateLimit', flag: 'rate-limit', kind: 'int', unit: 'msg/s', default: 0, min: 0, help: 'publishes per second per client (token nick, else address); past it 429 rate_limited; 0 = off' },
   { key: 'tokenSecret', flag: 'token-secret', kind: 'string', unit: '', default: undefined, help: 'HS256 secret: require a signed token on every transport' },
   { key: 'demo', flag: 'demo', kind: 'bool', unit: '', default: true, help: 'serve the browser demo at / (--no-demo to turn off)' },
 ];
@@ -106,7 +106,8 @@ export function resolveServerOptions(input: Partial<ServerOptions> = {}): Server
     allowedOrigins: input.allowedOrigins,
     maxConnections: input.maxConnections ?? 50_000,
     maxSessions: input.maxSessions ?? 50_000,
-    headersTimeoutMs: input.headersTimeoutMs ?? 10_000,
+    // Never past the request timeout when only that one is given (node requires headers ≤ request).
+    headersTimeoutMs: input.headersTimeoutMs ?? Math.min(10_000, input.requestTimeoutMs ?? 30_000),
     requestTimeoutMs: input.requestTimeoutMs ?? 30_000,
     keepAliveTimeoutMs: input.keepAliveTimeoutMs ?? 65_000,
     shutdownTimeoutMs: input.shutdownTimeoutMs ?? 5000,
@@ -132,6 +133,10 @@ export function resolveServerOptions(input: Partial<ServerOptions> = {}): Server
   }
   if (options.backplane !== 'memory' && !/^rediss?:\/\//.test(options.backplane)) {
     throw new OptionError('--backplane must be "memory" or a redis:// URL');
+  }
+  // node refuses to start otherwise; say it in our terms.
+  if (options.headersTimeoutMs > options.requestTimeoutMs) {
+    throw new OptionError(`--headers-timeout-ms (${options.headersTimeoutMs}) must be at most --request-timeout-ms (${options.requestTimeoutMs})`);
   }
   if (options.tokenSecret !== undefined && options.tokenSecret.length < 16) {
     throw new OptionError('--token-secret must be at least 16 characters');
