@@ -41,6 +41,35 @@ export async function runServe(argv: string[]): Promise<number> {
     console.error(`pushlab serve: ${(error as Error).message}`);
     return 1;
   }
+  const running = server;
+  // Signal handlers go in before the `listening on` line: whoever reads it may signal at once.
+  const stopped = new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) {
+        // A second signal: the operator does not want to wait.
+        console.error(`${signal} again: exiting now`);
+        process.exit(1);
+      }
+      stopping = true;
+      console.log(`${signal}: shutting down (at most ${running.options.shutdownTimeoutMs} ms)`);
+      // shutdown() bounds itself at shutdownTimeoutMs; this is the net under it (say, a backplane that never closes).
+      setTimeout(() => {
+        console.error('pushlab serve: shutdown overran its bound; exiting');
+        process.exit(1);
+      }, running.options.shutdownTimeoutMs + 2000).unref();
+      running.shutdown().then(
+        () => resolve(0),
+        (error: unknown) => {
+          console.error('pushlab serve: shutdown failed', error);
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+  });
+
   let address;
   try {
     address = await server.listen();
@@ -51,19 +80,5 @@ export async function runServe(argv: string[]): Promise<number> {
   }
   console.log(`listening on ${address.url}`);
   console.log(`transports: ${server.options.transports.join(', ')} · backplane: ${server.core.backplane.kind} · hold ${server.options.holdMs} ms`);
-
-  return new Promise<number>((resolve) => {
-    const stop = (signal: string): void => {
-      console.log(`${signal}: shutting down`);
-      server.shutdown().then(
-        () => resolve(0),
-        (error: unknown) => {
-          console.error('pushlab serve: shutdown failed', error);
-          resolve(1);
-        },
-      );
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  return stopped;
 }
