@@ -52,6 +52,8 @@ export class LongPollingClient extends BaseClient {
     if (this.#session === undefined) await this.connect();
     const joined = await this.call<JoinedRoom>(this.#http, 'POST', `/lp/sessions/${seg(this.#session ?? '')}/rooms/${seg(room)}`, after === undefined ? undefined : { after });
     if (after === undefined) this.seen(room, joined.last);
+    // The server restarted and its seqs start again: replay its history from the start.
+    else if (this.restarted(room, joined.last)) await this.call<JoinedRoom>(this.#http, 'POST', `/lp/sessions/${seg(this.#session ?? '')}/rooms/${seg(room)}`, { after: 0 });
     return joined.last;
   }
 
