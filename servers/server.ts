@@ -16,12 +16,14 @@ import type { Transport } from '../protocol/types.ts';
 import { ChatCore } from './core/chat-core.ts';
 import { createBackplane } from './core/create-backplane.ts';
 import { LpSessions } from './core/lp-sessions.ts';
+import { SessionRouter, isInstanceDirectory } from './core/session-router.ts';
 import { demoRouter } from './demo/index.ts';
 import { opsRoutes } from './http/ops-routes.ts';
 import { TokenVerifier, bearer } from './http/auth.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { sendError } from './http/respond.ts';
 import { Router, methodNotAllowed, splitUrl } from './http/router.ts';
+import { SessionForwarder } from './long-polling/forward.ts';
 import { HeldPolls } from './long-polling/held-polls.ts';
 import { longPollingRoutes } from './long-polling/routes.ts';
 import { ServerMetrics } from './metrics.ts';
@@ -45,14 +47,17 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
   const options = resolveServerOptions(input);
   const bp = backplane ?? (await createBackplane(options.backplane, options.historySize));
   const core = new ChatCore(bp, { historySize: options.historySize });
+  // A shared backplane (Redis) makes long-poll sessions routable: any instance answers any poll (docs/scaling.md).
+  const sessionRouter = isInstanceDirectory(bp) ? new SessionRouter(bp) : undefined;
   let draining = false;
   // Gauges read these lazily through the context object below.
   let sessions: LpSessions | undefined;
   let held: HeldPolls | undefined;
   const metrics = new ServerMetrics({ heldPolls: () => held?.size ?? 0, sessions: () => sessions?.size ?? 0 });
   core.onPublished(() => metrics.published.inc());
-  sessions = new LpSessions(core, { maxQueueBytes: options.maxQueueBytes, sessionTtlMs: options.sessionTtlMs, maxSessions: options.maxSessions });
+  sessions = new LpSessions(core, { maxQueueBytes: options.maxQueueBytes, sessionTtlMs: options.sessionTtlMs, maxSessions: options.maxSessions, idFor: sessionRouter === undefined ? undefined : (random) => sessionRouter.sessionId(random) });
   held = new HeldPolls(sessions, metrics);
+  const forwarder = sessionRouter === undefined ? undefined : new SessionForwarder(sessionRouter);
 
   const context: ServerContext = {
     core,
@@ -79,6 +84,8 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
   if (options.demo) app.use(demoRouter());
   app.use((req, res) => sendError(res, new ProtocolError('not_found', `no route ${req.method} ${req.path}`)));
 
+  /** Sockets with a request in progress or upgraded: the shutdown sweep leaves them be. */
+  const busy = new WeakSet<Socket>();
   const http = createServer({
     headersTimeout: options.headersTimeoutMs,
     requestTimeout: options.requestTimeoutMs,
@@ -97,7 +104,9 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
     const transport = match.kind === 'route' ? match.route.transport : 'http';
     const routeName = match.kind === 'route' ? match.route.path : match.kind === 'method' ? match.path : 'other';
     const socket = req.socket;
+    busy.add(socket);
     metrics.label(socket, transport);
+    res.once('close', () => busy.delete(socket));
     res.once('finish', () => {
       metrics.requests.labels(transport, routeName, String(res.statusCode)).inc();
       metrics.flush(socket);
@@ -107,6 +116,7 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
       sendError(res, new ProtocolError('shutting_down'));
       return;
     }
+    if (forwarder?.handle(req, res, pathname) === true) return;
     if (match.kind === 'route') {
       const { route, params } = match;
       const run = (nick: string | undefined): void => {
@@ -130,7 +140,21 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
   });
 
   const websocket = has('websocket') ? new WebSocketAdapter(context) : undefined;
+  // The backplane went down: tell every subscriber (held polls answer 503, WebSockets get an
+  // error frame; both stay usable). Back up: it has re-subscribed and replayed what this
+  // instance missed, so members get it; register our sessions' home again (Redis may be new).
+  bp.setStatusListener((available) => {
+    if (available) {
+      sessionRouter?.refresh();
+      return;
+    }
+    const error = new ProtocolError('backplane_unavailable', 'the backplane (Redis) cannot be reached; messages resume when it returns');
+    held?.failAll(error);
+    websocket?.notifyAll(error);
+  });
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // WebSockets are closed with 1001 by the adapter, not cut by the drain sweep.
+    busy.add(socket as Socket);
     socket.on('error', () => {});
     metrics.label(socket as Socket, 'websocket');
     if (websocket?.handleUpgrade(req, socket, head) === true) return;
@@ -155,7 +179,9 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
           const address = http.address();
           const port = typeof address === 'object' && address !== null ? address.port : options.port;
           const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-          resolve({ host: options.host, port, url: `http://${host}:${port}` });
+          const url = `http://${host}:${port}`;
+          sessionRouter?.start(url);
+          resolve({ host: options.host, port, url });
         });
       });
     },
@@ -164,18 +190,25 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
         draining = true;
         const closed = new Promise<void>((resolve) => http.close(() => resolve()));
         held?.releaseAll();
+        forwarder?.releaseAll();
         websocket?.closeAll();
         websocket?.stop();
         http.closeIdleConnections();
         // Keep-alive connections become idle as their last answers (released polls, in-flight
         // publishes) go out; close each as soon as it does rather than at the timeout.
-        const sweep = setInterval(() => http.closeIdleConnections(), 25);
+        const sweep = setInterval(() => {
+          http.closeIdleConnections();
+          // node counts a connection idle only after its first request; one that never sent
+          // a request (a pre-opened keep-alive socket) would otherwise hold the drain open.
+          for (const socket of metrics.sockets()) if (!busy.has(socket)) socket.destroy();
+        }, 25);
         const timeout = new Promise<void>((resolve) => setTimeout(resolve, options.shutdownTimeoutMs).unref());
         await Promise.race([closed, timeout]);
         clearInterval(sweep);
         websocket?.terminateAll();
         http.closeAllConnections();
         sessions?.endAll();
+        await sessionRouter?.stop();
         await bp.close();
       })();
       return shutdownPromise;

@@ -74,7 +74,9 @@ export class ChatCore {
     const membership: Membership = { pending: [] };
     members.set(member, membership);
     try {
-      if (members.size === 1) await this.backplane.subscribe(room);
+      // Every joiner awaits the subscription (idempotent, shared while pending): a second
+      // member joining before Redis confirmed the first one's must not read `last` too early.
+      await this.backplane.subscribe(room);
       let last: number;
       let replay: Envelope[] = [];
       let gap: number | undefined;

@@ -16,6 +16,8 @@ export interface SessionOptions {
   sessionTtlMs: number;
   /** Most sessions at once on this instance; past it creation is refused (rate_limited). */
   maxSessions: number;
+  /** Makes session ids routable across instances (`<random>.<tag>`, core/session-router.ts). */
+  idFor?: (random: string) => string;
 }
 
 export class LpSession implements Member {
@@ -71,7 +73,7 @@ export class LpSessions {
     if (this.#sessions.size >= this.#options.maxSessions) {
       throw new ProtocolError('rate_limited', `this server holds its maximum of ${this.#options.maxSessions} sessions`);
     }
-    const session = new LpSession(sessionId(), nick, this.#options.maxQueueBytes);
+    const session = new LpSession(this.#options.idFor?.(sessionId()) ?? sessionId(), nick, this.#options.maxQueueBytes);
     this.#sessions.set(session.id, session);
     this.idle(session);
     try {

@@ -7,7 +7,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { jsonArray } from '../core/envelope.ts';
-import { sendJsonText } from '../http/respond.ts';
+import { sendError, sendJsonText } from '../http/respond.ts';
 import type { LpSession, LpSessions } from '../core/lp-sessions.ts';
 import type { ServerMetrics } from '../metrics.ts';
 
@@ -62,6 +62,14 @@ export class HeldPolls {
     if (held === undefined) return;
     this.#drop(session, held);
     this.#answer(session, held.res, held.cursor);
+  }
+
+  /** Answer every held poll with an error (the backplane went down: its subscribers are told). */
+  failAll(error: Error): void {
+    for (const [session, held] of [...this.#held]) {
+      this.#drop(session, held);
+      sendError(held.res, error);
+    }
   }
 
   releaseAll(): void {

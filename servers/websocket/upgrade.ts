@@ -83,6 +83,14 @@ export class WebSocketAdapter {
     });
   }
 
+  /** Tell every client something went wrong that it did not cause (the backplane went down); connections stay open. */
+  notifyAll(error: ProtocolError): void {
+    const frame = JSON.stringify({ type: 'error', code: error.code, message: error.message });
+    for (const connection of this.#connections) {
+      if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(frame);
+    }
+  }
+
   /** Close every connection with 1001 (server going away). */
   closeAll(): void {
     for (const connection of this.#connections) connection.close(CLOSE.goingAway, 'server shutting down');
