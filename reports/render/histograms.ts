@@ -1,0 +1,84 @@
+/**
+ * Decodes the runs' HDR histograms (base64, compressed, values in integer µs) at render time and
+ * turns them into plot points in ms. Repetitions are merged by adding histograms — percentiles
+ * are never averaged. When a histogram is missing or unreadable (a failed run), the caller falls
+ * back to the LatencySummaryMs in the JSON.
+ */
+import { build, decodeFromCompressedBase64 } from 'hdr-histogram-js';
+import type { LatencySummaryMs } from '../../bench/results.ts';
+
+type Histogram = ReturnType<typeof build>;
+
+const US_PER_MS = 1000;
+
+/** One point of a percentile curve: `percentile` in 0..100, `ms` the latency at or below it. */
+export interface PercentilePoint {
+  percentile: number;
+  ms: number;
+}
+
+/** Decodes and merges histograms; undefined when none decodes or all are empty. */
+export function mergeHistograms(encoded: readonly string[]): Histogram | undefined {
+  let merged: Histogram | undefined;
+  for (const text of encoded) {
+    if (!text) continue;
+    let decoded: Histogram;
+    try {
+      decoded = decodeFromCompressedBase64(text);
+    } catch {
+      continue; // A corrupt histogram must not take the whole report down; the summary still shows.
+    }
+    if (decoded.totalCount === 0) continue;
+    merged ??= build();
+    merged.add(decoded);
+  }
+  return merged;
+}
+
+/**
+ * Percentiles used for the "HDR" percentile curve: dense up to p99.999, but only as far as the
+ * sample count supports (p99.99 of 1 000 samples is just the max).
+ */
+const CURVE_PERCENTILES = [0, 10, 25, 50, 75, 80, 90, 95, 97.5, 99, 99.5, 99.75, 99.9, 99.95, 99.99, 99.995, 99.999];
+
+/** Percentile curve in ms, ending with the max at percentile 100. */
+export function percentileCurve(histogram: Histogram): PercentilePoint[] {
+  const count = histogram.totalCount;
+  const points: PercentilePoint[] = [];
+  for (const p of CURVE_PERCENTILES) {
+    if (p > 0 && 1 / (1 - p / 100) > count) break;
+    points.push({ percentile: p, ms: histogram.getValueAtPercentile(p) / US_PER_MS });
+  }
+  points.push({ percentile: 100, ms: histogram.maxValue / US_PER_MS });
+  return points;
+}
+
+/** Percentiles for the CDF: every percent, then the tail, then the max. */
+const CDF_PERCENTILES = [...Array.from({ length: 100 }, (_, i) => i), 99.5, 99.9, 99.99];
+
+export function cdfPoints(histogram: Histogram): PercentilePoint[] {
+  const points = CDF_PERCENTILES.map((p) => ({ percentile: p, ms: histogram.getValueAtPercentile(p) / US_PER_MS }));
+  points.push({ percentile: 100, ms: histogram.maxValue / US_PER_MS });
+  return points;
+}
+
+/** The fallback: the five percentiles every run records in its JSON summary. */
+export function pointsFromSummary(summary: LatencySummaryMs): PercentilePoint[] {
+  if (summary.count <= 0) return [];
+  return [
+    { percentile: 50, ms: summary.p50 },
+    { percentile: 90, ms: summary.p90 },
+    { percentile: 99, ms: summary.p99 },
+    { percentile: 99.9, ms: summary.p999 },
+    { percentile: 100, ms: summary.max },
+  ];
+}
+
+/**
+ * The x coordinate of a percentile on a "nines" axis: 1 / (1 − p). p50 → 2, p90 → 10, p99 → 100.
+ * The max (p100) sits where the last of `count` samples would: x = count, as HDR plots do.
+ */
+export function ninesX(percentile: number, count: number): number {
+  if (percentile >= 100) return Math.max(count, 1);
+  return 1 / (1 - percentile / 100);
+}

@@ -1,0 +1,65 @@
+/**
+ * "Methodology and environment": how the numbers were produced and what they do not say.
+ * Shared by the report and the comparison (which passes two labelled results).
+ */
+import type { BenchResults } from '../../bench/results.ts';
+import { escapeHtml, fmtNum } from './format.ts';
+import { capacityTable, environmentRows, floorsTable, keyValueTable, optionRows } from './tables.ts';
+
+function howMeasured(results: BenchResults): string {
+  const cores = results.environment.cores;
+  const pinned = results.environment.taskset;
+  return `<h3>How latency is measured</h3>
+<ul>
+<li><strong>Open loop.</strong> Senders follow a fixed schedule (${escapeHtml(fmtNum(results.options.rate))} messages/s in total) whatever the server does, and every message carries its <em>scheduled</em> send time in <code>sentAt</code>. A sender that falls behind does not hide the delay: latency counts from when the message should have left. This corrects coordinated omission the way wrk2 does; the uncorrected figure (from the actual send time) is recorded too, per run.</li>
+<li><strong>Latency = receive time − <code>sentAt</code></strong>, for every delivery to every subscriber, recorded in µs into HDR histograms, merged across load workers and repetitions. Percentiles are read from merged histograms — never averaged.</li>
+<li><strong>The floor</strong> is a raw loopback echo (TCP, WebSocket and plain HTTP request) measured in the same run on the same machine: the fastest any transport could possibly be here. “× floor” says how far above physics a transport is.</li>
+<li><strong>Cost</strong> is counted per delivered message: HTTP requests and bytes seen on the wire (both directions, headers included) and server CPU time, divided by deliveries.</li>
+<li><strong>Repetitions</strong> run each target ${escapeHtml(String(results.options.repeat))} time(s); tables give the median and the min–max spread.</li>
+</ul>
+<h3>What these numbers do not say</h3>
+<ul>
+<li>One machine, over loopback: there is no network latency, no packet loss, no bandwidth limit, no proxy or load balancer unless stated. Real networks add their round-trip time to every poll.</li>
+<li>Server and load generator share ${escapeHtml(String(cores))} core(s)${pinned ? ' (pinned to separate cores with taskset)' : ', unpinned: they compete for CPU'}; a load-bound run measures the load generator.</li>
+<li>One synthetic workload with uniform senders and rooms; bursts, mobile clients that sleep, and reconnect storms behave differently.</li>
+<li>Timings are Node.js on this hardware; another runtime or CPU moves absolute numbers, while ratios between transports usually travel better.</li>
+</ul>`;
+}
+
+export interface LabelledResults {
+  /** "before", "after", or empty for a single report. */
+  label: string;
+  results: BenchResults;
+}
+
+/** Options and environment: one column per labelled result; differences highlighted. */
+function settingsTables(items: readonly LabelledResults[]): string {
+  const columns = items.length === 1 ? ['value'] : items.map((i) => i.label);
+  const merge = (rowsOf: (r: BenchResults) => { name: string; value: string }[]) => {
+    const names: string[] = [];
+    const maps = items.map((i) => new Map(rowsOf(i.results).map((r) => [r.name, r.value] as const)));
+    for (const m of maps) for (const name of m.keys()) if (!names.includes(name)) names.push(name);
+    return names.map((name) => {
+      const values = maps.map((m) => m.get(name) ?? '—');
+      return { name, values, highlight: items.length > 1 && new Set(values).size > 1 };
+    });
+  };
+  return `<div class="settings">${keyValueTable('Bench options', columns, merge(optionRows))}
+${keyValueTable('Environment', columns, merge(environmentRows))}</div>`;
+}
+
+export function methodologySection(items: readonly LabelledResults[]): string {
+  const first = items[0];
+  if (!first) return '';
+  const floors = items
+    .map((i) => (items.length > 1 ? `<h3>Floors — ${escapeHtml(i.label)}</h3>` : '') + floorsTable(i.results.floors))
+    .join('\n');
+  const capacity = items
+    .filter((i) => i.results.capacity.length > 0)
+    .map((i) => (items.length > 1 ? `<h3>Capacity — ${escapeHtml(i.label)}</h3>` : '') + capacityTable(i.results.capacity))
+    .join('\n');
+  return `${howMeasured(first.results)}
+${settingsTables(items)}
+${floors}
+${capacity}`;
+}

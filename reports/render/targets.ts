@@ -1,0 +1,63 @@
+/**
+ * Who is who in the report: colour, order and naming of targets, used identically by every
+ * chart and table so that a transport is always the same colour (Okabe–Ito, colour-blind safe).
+ */
+import type { RunTarget, TargetSummary, RunResult } from '../../bench/results.ts';
+
+export const TARGET_COLOURS: Record<RunTarget, string> = {
+  'short-polling': '#E69F00', // orange
+  'long-polling': '#0072B2', // blue
+  websocket: '#009E73', // bluish green
+  'baseline-ws': '#555555', // dark grey, dashed in charts
+  'baseline-long-polling': '#999999', // light grey, dashed in charts
+};
+
+/** The floors (raw loopback echoes) are drawn in black, dotted: they are the physics, not a contender. */
+export const FLOOR_COLOUR = '#000000';
+
+/** Extra Okabe–Ito colours, for series that are not a target (e.g. capacity endpoints). */
+export const EXTRA_COLOURS = ['#56B4E9', '#D55E00', '#CC79A7', '#F0E442'] as const;
+
+const ORDER: readonly RunTarget[] = ['short-polling', 'long-polling', 'websocket', 'baseline-long-polling', 'baseline-ws'];
+
+export function isBaseline(target: RunTarget): boolean {
+  return target === 'baseline-ws' || target === 'baseline-long-polling';
+}
+
+export function targetColour(target: RunTarget): string {
+  return TARGET_COLOURS[target] ?? '#333333';
+}
+
+/** Stable order: the three transports first (cheapest-looking to most capable), then baselines. */
+export function compareTargets(a: RunTarget, b: RunTarget): number {
+  return ORDER.indexOf(a) - ORDER.indexOf(b);
+}
+
+/** Orders sweep values as the bench declared them, falling back to natural order. */
+export function sweepIndex(value: number | string | undefined, declared: readonly (number | string)[] | undefined): number {
+  if (value === undefined) return 0;
+  const index = declared?.indexOf(value) ?? -1;
+  return index >= 0 ? index : 1000;
+}
+
+/** Key of a summary row: the target, plus the sweep value when the bench is a sweep. */
+export function rowKey(item: Pick<TargetSummary | RunResult, 'target' | 'sweepValue'>): string {
+  return item.sweepValue === undefined ? item.target : `${item.target}@${String(item.sweepValue)}`;
+}
+
+/** Human name of a summary row: "websocket" or "websocket · clients=100". */
+export function rowLabel(item: Pick<TargetSummary | RunResult, 'target' | 'sweepValue'>, sweepOption?: string): string {
+  if (item.sweepValue === undefined) return item.target;
+  return `${item.target} · ${sweepOption ?? 'sweep'}=${String(item.sweepValue)}`;
+}
+
+export function sortSummaries<T extends Pick<TargetSummary, 'target' | 'sweepValue'>>(
+  items: readonly T[],
+  declaredSweep?: readonly (number | string)[],
+): T[] {
+  return [...items].sort(
+    (a, b) =>
+      sweepIndex(a.sweepValue, declaredSweep) - sweepIndex(b.sweepValue, declaredSweep) ||
+      compareTargets(a.target, b.target),
+  );
+}
