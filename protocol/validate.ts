@@ -80,6 +80,12 @@ export function cursor(value: unknown, name: string): number {
   return n;
 }
 
+/** A cursor inside a JSON body or frame: only a JSON number will do (`"3"` is the wrong type). */
+export function jsonCursor(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw new ProtocolError('invalid_cursor', `${name} must be a non-negative safe integer`);
+  return cursor(value, name);
+}
+
 export function optionalCursor(value: unknown, name: string, fallback: number): number {
   return value === undefined ? fallback : cursor(value, name);
 }
@@ -127,7 +133,7 @@ export function createSessionBody(body: Record<string, unknown>, tokenNick?: str
   }
   const after: Record<string, number> = {};
   for (const [key, value] of Object.entries(afterObj)) {
-    after[room(key)] = cursor(value, `after.${key}`);
+    after[room(key)] = jsonCursor(value, `after.${key}`);
   }
   return { nick: n, rooms: r, after };
 }
@@ -144,7 +150,7 @@ export function clientFrame(data: unknown, maxMessageBytes: number): ClientFrame
     case 'join': {
       const r = room(f.room);
       if (f.after === undefined) return { type: 'join', room: r };
-      return { type: 'join', room: r, after: cursor(f.after, 'after') };
+      return { type: 'join', room: r, after: jsonCursor(f.after, 'after') };
     }
     case 'leave':
       return { type: 'leave', room: room(f.room) };

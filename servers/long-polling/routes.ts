@@ -53,7 +53,7 @@ export function longPollingRoutes(server: ServerContext, held: HeldPolls): Route
         // The protocol is silent on a body here; we accept an optional { "after": N } to replay history.
         const raw = await readBody(req, options.maxBodyBytes);
         const body = raw.length === 0 ? {} : jsonBody(raw);
-        const after = body.after === undefined ? undefined : validate.cursor(body.after, 'after');
+        const after = body.after === undefined ? undefined : validate.jsonCursor(body.after, 'after');
         const last = await sessions.join(session, room, after);
         sendJsonText(res, 200, `{"room":${JSON.stringify(room)},"last":${last}}`);
       },
