@@ -197,7 +197,8 @@ describe('browser demo', () => {
   it('stacks the panes on a phone-wide screen', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     const boxes = await Promise.all(TRANSPORTS.map((t) => page.locator(pane(t)).boundingBox()));
-    const [a, b, c] = boxes.map((box) => box ?? { x: 0, y: 0, width: 0, height: 0 }) as [{ y: number; height: number; width: number }, { y: number; height: number }, { y: number }];
+    const [a, b, c] = boxes.map((box) => box ?? { x: 0, y: 0, width: 0, height: 0 });
+    if (a === undefined || b === undefined || c === undefined) throw new Error('three panes expected');
     expect(b.y).toBeGreaterThanOrEqual(a.y + a.height);
     expect(c.y).toBeGreaterThanOrEqual(b.y + b.height);
     expect(a.width).toBeLessThanOrEqual(390);
