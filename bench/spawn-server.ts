@@ -33,13 +33,22 @@ export interface SpawnServerOptions {
   /** Give up waiting for `listening on` after this, ms. Default 15000. */
   startTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Run this TypeScript file (through tsx) instead of `pushlab serve` — the bench's bare
+   * baseline servers and its floor echo server. It must print `listening on http://…:PORT`.
+   */
+  script?: string;
 }
+
+/** tsx's loader, resolved from here so a child started from any cwd finds it. */
+const TSX_LOADER = import.meta.resolve('tsx');
 
 export function spawnServer(options: SpawnServerOptions = {}): Promise<SpawnedServer> {
   const args = [...(options.args ?? [])];
   if (!args.includes('--port')) args.push('--port', '0');
   const command = options.cpus !== undefined && hasTaskset() ? 'taskset' : process.execPath;
-  const argv = command === 'taskset' ? ['-c', options.cpus ?? '0', process.execPath, BIN, 'serve', ...args] : [BIN, 'serve', ...args];
+  const entry = options.script === undefined ? [BIN, 'serve'] : ['--import', TSX_LOADER, options.script];
+  const argv = command === 'taskset' ? ['-c', options.cpus ?? '0', process.execPath, ...entry, ...args] : [...entry, ...args];
   const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
   let stdout = '';
   let stderr = '';
@@ -52,16 +61,17 @@ export function spawnServer(options: SpawnServerOptions = {}): Promise<SpawnedSe
       child.kill('SIGKILL');
       reject(new Error(`pushlab serve did not start within ${options.startTimeoutMs ?? 15_000} ms\n${stderr}`));
     }, options.startTimeoutMs ?? 15_000);
-    child.once('exit', (code) => {
+    const early = (code: number | null): void => {
       clearTimeout(timer);
       reject(new Error(`pushlab serve exited with ${String(code)} before listening\n${stderr}`));
-    });
+    };
+    child.once('exit', early);
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       const m = /listening on (http:\/\/\S+:(\d+))/.exec(stdout);
       if (m === null || child.pid === undefined) return;
       clearTimeout(timer);
-      child.removeAllListeners('exit');
+      child.off('exit', early);
       child.stdout?.removeAllListeners('data');
       child.stdout?.resume();
       const pid = child.pid;
