@@ -171,6 +171,24 @@ describe('browser demo', () => {
     expect(problems).toEqual([]);
   });
 
+  it('changes the nick in all three panes without losing or repeating a message', async () => {
+    const seen = await Promise.all(TRANSPORTS.map((t) => page.locator(`${pane(t)} .message`).count()));
+    await page.getByLabel('Nick').fill('carol');
+    await page.getByLabel('Nick').press('Enter');
+    await page.waitForFunction((transports) => transports.every((t) => document.querySelector(`#pane-${t}`)?.getAttribute('data-joined') === 'dev-room'), [...TRANSPORTS]);
+    for (const t of TRANSPORTS) {
+      const text = `carol over ${t}`;
+      await page.locator(`${pane(t)} .send-text`).fill(text);
+      await page.locator(`${pane(t)} .send-text`).press('Enter');
+      await shownInAllPanes(text);
+    }
+    for (const [i, t] of TRANSPORTS.entries()) {
+      expect(await page.locator(`${pane(t)} .message`).count()).toBe((seen[i] ?? 0) + 3);
+      expect(await page.locator(`${pane(t)} .message .from`).last().textContent()).toBe('carol');
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('survives a server restart on the same port and resumes in all three panes', async () => {
     await post('dev-room', 'dev', 'before the restart');
     await shownInAllPanes('before the restart');
@@ -191,6 +209,23 @@ describe('browser demo', () => {
     for (const t of TRANSPORTS) {
       expect(await countIn(t, 'before the restart')).toBe(1);
       expect(await countIn(t, 'after the restart')).toBe(1);
+    }
+  });
+
+  it('says so in the panes of transports the server does not serve', async () => {
+    const only = await createPushlabServer({ ...options, transports: ['websocket'] });
+    try {
+      const other = await browser.newPage();
+      await other.goto(`${(await only.listen()).url}/`);
+      await other.waitForSelector(`${pane('websocket')} .state[data-state="open"]`);
+      for (const t of ['short-polling', 'long-polling'] as const) {
+        expect(await other.getAttribute(`${pane(t)} .state`, 'data-state')).toBe('unavailable');
+        expect(await other.textContent(`${pane(t)} .state`)).toContain('Not served');
+        expect(await other.isDisabled(`${pane(t)} .send-text`)).toBe(true);
+      }
+      await other.close();
+    } finally {
+      await only.shutdown();
     }
   });
 

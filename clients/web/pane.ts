@@ -204,10 +204,13 @@ export class Pane {
         if (client !== undefined && this.#joined !== room) {
           const old = this.#joined;
           this.#joined = undefined;
+          delete this.root.dataset.joined;
           if (old !== undefined) await client.leave(old).catch(() => {});
           const after = this.#resume?.room === room ? this.#resume.seq : undefined;
           await client.join(room, after);
           this.#joined = room;
+          // For scripts and tests: the pane's client is in this room now.
+          this.root.dataset.joined = room;
           this.#resume = undefined;
         }
         if (this.#failure !== undefined) {
@@ -259,6 +262,7 @@ export class Pane {
     const seq = joined === undefined ? undefined : client.lastSeq.get(joined);
     if (joined !== undefined && seq !== undefined) this.#resume = { room: joined, seq };
     this.#joined = undefined;
+    delete this.root.dataset.joined;
     const stats = client.stats;
     this.#past.requests += stats.requests;
     this.#past.bytesReceived += stats.bytesReceived;
