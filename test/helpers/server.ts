@@ -41,7 +41,7 @@ export interface HttpAnswer {
 }
 
 export async function http(url: string, init: { method?: string; body?: string | Uint8Array; headers?: Record<string, string> } = {}): Promise<HttpAnswer> {
-  const res = await fetch(url, { method: init.method ?? 'GET', body: init.body, headers: init.headers });
+  const res = await fetch(url, { method: init.method ?? "GET", body: init.body as BodyInit | undefined, headers: init.headers });
   const text = await res.text();
   let json: unknown;
   try {
