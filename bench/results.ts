@@ -41,6 +41,10 @@ export interface WorkerHealth {
   cpuPercentMax: number;
   /** Largest lag of a sender behind its schedule, ms. */
   scheduleLagMaxMs: number;
+  /** p99 of the senders' lag behind schedule, ms. */
+  scheduleLagP99Ms?: number;
+  /** Load worker processes used (subscribers and senders). */
+  workers?: number;
   /** True when the load generator, not the server, was the bottleneck. */
   loadBound: boolean;
   reasons: string[];
@@ -78,7 +82,18 @@ export interface RunResult {
   latencyUncorrectedMs: LatencySummaryMs;
   /** Base64 of the HDR histogram (µs, compressed) of corrected latency, to merge or re-plot. */
   histogram: string;
-  messages: { sent: number; expected: number; delivered: number; lost: number; duplicates: number; outOfOrder: number };
+  messages: {
+    sent: number;
+    expected: number;
+    delivered: number;
+    lost: number;
+    duplicates: number;
+    outOfOrder: number;
+    /** Publishes in the window that failed (error answer or no answer); not in `sent`. */
+    sendErrors?: number;
+    /** Messages the clients dropped as already seen by (room, seq): re-sent on the wire, not shown twice. */
+    wireDuplicates?: number;
+  };
   requests: { total: number; perSecond: number; perDelivered: number; serverCounted: number };
   bytes: { in: number; out: number; perDelivered: number };
   server: { cpuSeconds: number; cpuSecondsPer1kDelivered: number; rssPeakBytes: number; heapPeakBytes: number; eventLoopDelayP99Ms: number };
@@ -157,6 +172,8 @@ export interface BenchOptions {
   holdMs: number;
   baselines: boolean;
   capacity: boolean;
+  /** autocannon time per endpoint, ms (default 3000). */
+  capacityDurationMs?: number;
   seed: number;
   instances: number;
   backplane?: string;

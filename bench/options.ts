@@ -1,0 +1,161 @@
+/**
+ * Every `pushlab bench` option, declared once with its flag, unit and default. `--help` is
+ * generated from this table, a scenario preset fills values, explicit flags override the
+ * preset, and `resolveBenchOptions` validates the result — one place, so help, presets and
+ * the harness cannot disagree.
+ */
+import { UsageError, toDurationMs, toInt, toList, type FlagSpec } from '../cli/args.ts';
+import { TRANSPORTS, type Transport } from '../protocol/types.ts';
+import type { BenchOptions } from './results.ts';
+import { SCENARIOS, SCENARIO_NAMES } from './scenarios.ts';
+
+/** Options of the CLI only (where to write, how to print), not of the measurement. */
+export interface OutputOptions {
+  out: string;
+  json: boolean;
+}
+
+type Key = keyof BenchOptions | keyof OutputOptions;
+
+export interface BenchFlagSpec extends FlagSpec {
+  key: Key;
+  min?: number;
+  /** Can be the subject of `--sweep`. */
+  sweepable?: boolean;
+}
+
+/** Base defaults (the `default` scenario then adjusts a few: see scenarios.ts). */
+export const BENCH_FLAG_SPECS: readonly BenchFlagSpec[] = [
+  { key: 'scenario', flag: 'scenario', kind: 'string', unit: 'name', default: 'default', help: `preset: ${SCENARIO_NAMES.join(', ')}; explicit flags override it` },
+  { key: 'transports', flag: 'transports', kind: 'list', unit: 'list', default: TRANSPORTS.join(','), sweepable: true, help: 'transports to measure' },
+  { key: 'clients', flag: 'clients', kind: 'int', unit: 'N', default: 100, min: 1, sweepable: true, help: 'subscribers (each joins one room), clients' },
+  { key: 'rooms', flag: 'rooms', kind: 'int', unit: 'N', default: 1, min: 1, sweepable: true, help: 'rooms; subscriber i joins room i mod N, message k goes to room k mod N' },
+  { key: 'senders', flag: 'senders', kind: 'int', unit: 'N', default: 4, min: 0, sweepable: true, help: 'sending clients (not subscribed), clients' },
+  { key: 'rate', flag: 'rate', kind: 'int', unit: 'msg/s', default: 100, min: 0, sweepable: true, help: 'messages per second, total across senders (0 = idle)' },
+  { key: 'size', flag: 'size', kind: 'int', unit: 'bytes', default: 100, min: 32, sweepable: true, help: 'message text size, bytes (starts with a 20–40 byte id)' },
+  { key: 'durationMs', flag: 'duration', kind: 'duration', unit: 'time', default: '30s', sweepable: true, help: 'measured window per run (e.g. 30s, 2m, 500ms)' },
+  { key: 'warmupMs', flag: 'warmup', kind: 'duration', unit: 'time', default: '5s', sweepable: true, help: 'warm-up before the window; clients connect spread over it' },
+  { key: 'repeat', flag: 'repeat', kind: 'int', unit: 'N', default: 1, min: 1, help: 'repetitions of each run (fresh server each)' },
+  { key: 'pollIntervalMs', flag: 'poll-interval-ms', kind: 'int', unit: 'ms', default: 2000, min: 1, sweepable: true, help: 'short-polling interval, start to start, ms' },
+  { key: 'holdMs', flag: 'hold-ms', kind: 'int', unit: 'ms', default: 20_000, min: 1, sweepable: true, help: 'long-poll hold with nothing to send, ms' },
+  { key: 'baselines', flag: 'baselines', kind: 'bool', unit: '', default: false, help: 'also run the bare ws and long-poll baseline servers (on in the default scenario)' },
+  { key: 'capacity', flag: 'capacity', kind: 'bool', unit: '', default: true, help: 'measure HTTP endpoint capacity with autocannon (--no-capacity to skip)' },
+  { key: 'capacityDurationMs', flag: 'capacity-duration', kind: 'duration', unit: 'time', default: '3s', help: 'autocannon time per endpoint' },
+  { key: 'sweep', flag: 'sweep', kind: 'string', unit: 'option=v1,v2', default: undefined, help: 'repeat the bench for each value of one option, e.g. clients=10,100,1000' },
+  { key: 'seed', flag: 'seed', kind: 'int', unit: 'N', default: 1, min: 0, help: 'seed of the random connect times (same seed, same schedule)' },
+  { key: 'instances', flag: 'instances', kind: 'int', unit: 'N', default: 1, min: 1, help: 'server processes behind nginx (scale-out; > 1 needs a backplane)' },
+  { key: 'backplane', flag: 'backplane', kind: 'string', unit: 'url', default: undefined, help: 'redis://host:port backplane for scale-out runs' },
+  { key: 'faults', flag: 'faults', kind: 'bool', unit: '', default: false, help: 'cut client connections at random during the window (reconnect/loss test)' },
+  { key: 'out', flag: 'out', kind: 'string', unit: 'dir', default: 'reports/', help: 'results go to DIR/<date>-<scenario>/results.json (+ index.html)' },
+  { key: 'json', flag: 'json', kind: 'bool', unit: '', default: false, help: 'print the results JSON to stdout (progress and table go quiet)' },
+];
+
+const BASE: Omit<BenchOptions, 'scenario'> = {
+  transports: [...TRANSPORTS],
+  clients: 100,
+  rooms: 1,
+  senders: 4,
+  rate: 100,
+  size: 100,
+  durationMs: 30_000,
+  warmupMs: 5000,
+  repeat: 1,
+  pollIntervalMs: 2000,
+  holdMs: 20_000,
+  baselines: false,
+  capacity: true,
+  capacityDurationMs: 3000,
+  seed: 1,
+  instances: 1,
+  faults: false,
+};
+
+function specFor(flag: string): BenchFlagSpec | undefined {
+  return BENCH_FLAG_SPECS.find((s) => s.flag === flag);
+}
+
+function parseTransports(flag: string, raw: string): Transport[] {
+  const list = toList(raw);
+  if (list.length === 0) throw new UsageError(`--${flag} must name at least one transport`);
+  for (const t of list) {
+    if (!(TRANSPORTS as readonly string[]).includes(t)) throw new UsageError(`--${flag}: unknown transport "${t}" (known: ${TRANSPORTS.join(', ')})`);
+  }
+  return [...new Set(list)] as Transport[];
+}
+
+/** One raw flag value to its typed value, by the spec's kind. */
+function convert(spec: BenchFlagSpec, raw: string | boolean): unknown {
+  if (spec.kind === 'bool') return raw === true;
+  const text = String(raw);
+  switch (spec.kind) {
+    case 'int':
+      return toInt(spec.flag, text, spec.min ?? 0);
+    case 'duration': {
+      const ms = toDurationMs(spec.flag, text);
+      if (ms <= 0 && spec.key !== 'warmupMs') throw new UsageError(`--${spec.flag} must be longer than 0`);
+      return ms;
+    }
+    case 'list':
+      return parseTransports(spec.flag, text);
+    default:
+      return text;
+  }
+}
+
+/** `clients=10,100,1000` → the option's key and typed values. */
+export function parseSweep(raw: string): NonNullable<BenchOptions['sweep']> {
+  const m = /^([a-z-]+)=(.+)$/.exec(raw.trim());
+  if (m === null) throw new UsageError(`--sweep must look like option=v1,v2,… (e.g. clients=10,100,1000), got "${raw}"`);
+  const flag = m[1] as string;
+  const spec = specFor(flag);
+  if (spec === undefined || spec.sweepable !== true) {
+    const names = BENCH_FLAG_SPECS.filter((s) => s.sweepable === true).map((s) => s.flag);
+    throw new UsageError(`--sweep: "${flag}" cannot be swept (sweepable: ${names.join(', ')})`);
+  }
+  const rawValues = toList(m[2] as string);
+  if (rawValues.length === 0) throw new UsageError('--sweep needs at least one value');
+  const values = rawValues.map((v) => {
+    const typed = convert(spec, v);
+    // A transports sweep runs one transport per value.
+    return Array.isArray(typed) ? (typed[0] as string) : (typed as number | string);
+  });
+  return { option: flag, values };
+}
+
+/** The options of one sweep step: the swept option set to `value`. */
+export function applySweep(options: BenchOptions, value: number | string): BenchOptions {
+  const sweep = options.sweep;
+  if (sweep === undefined) return options;
+  const spec = specFor(sweep.option);
+  if (spec === undefined) return options;
+  const next = { ...options } as Record<string, unknown>;
+  next[spec.key] = spec.key === 'transports' ? [value] : value;
+  return validate(next as unknown as BenchOptions);
+}
+
+/** argv values (from parseFlags) → resolved, validated options. Throws UsageError. */
+export function resolveBenchOptions(values: Record<string, string | boolean>): { options: BenchOptions; output: OutputOptions } {
+  const scenario = values.scenario === undefined ? 'default' : String(values.scenario);
+  const preset = SCENARIOS[scenario];
+  if (preset === undefined) throw new UsageError(`--scenario: unknown scenario "${scenario}" (known: ${SCENARIO_NAMES.join(', ')})`);
+  const merged: Record<string, unknown> = { scenario, ...BASE, ...preset.preset };
+  const output: OutputOptions = { out: 'reports/', json: false };
+  for (const spec of BENCH_FLAG_SPECS) {
+    const raw = values[spec.flag];
+    if (raw === undefined || spec.key === 'scenario') continue;
+    if (spec.key === 'out') output.out = String(raw);
+    else if (spec.key === 'json') output.json = raw === true;
+    else if (spec.key === 'sweep') merged.sweep = parseSweep(String(raw));
+    else merged[spec.key] = convert(spec, raw);
+  }
+  return { options: validate(merged as unknown as BenchOptions), output };
+}
+
+/** Cross-option rules; the messages name the flags. */
+export function validate(options: BenchOptions): BenchOptions {
+  if (options.rooms > options.clients) throw new UsageError(`--rooms (${options.rooms}) cannot exceed --clients (${options.clients}): every room needs a subscriber`);
+  if (options.rate > 0 && options.senders === 0) throw new UsageError('--rate above 0 needs --senders ≥ 1');
+  // --instances above 1 without --backplane: bench/cluster.ts starts a redis-server of its own.
+  if (options.backplane !== undefined && !/^rediss?:\/\//.test(options.backplane)) throw new UsageError('--backplane must be a redis:// URL');
+  return options;
+}

@@ -1,0 +1,214 @@
+/**
+ * Server cost, sampled once a second into a timeline: CPU and RSS of every server process
+ * from /proc/<pid>/stat (uniform for pushlab, baselines, and a cluster's nginx/redis), heap,
+ * event-loop delay p99, bytes on the wire and server-counted requests from each instance's
+ * `/metrics` (Prometheus text). Samples are taken on whole seconds from the window's start,
+ * so the samples at t = 0 and t = duration bound the window exactly.
+ */
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { spawnSync } from 'node:child_process';
+import { clockMs } from './clock.ts';
+
+export interface PromSample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Prometheus text format → samples (comments and malformed lines skipped). */
+export function parsePrometheus(text: string): PromSample[] {
+  const out: PromSample[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)/.exec(line);
+    if (m === null) continue;
+    const labels: Record<string, string> = {};
+    if (m[3] !== undefined) {
+      for (const l of m[3].matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1] as string] = (l[2] as string).replace(/\\(.)/g, '$1');
+    }
+    const value = Number(m[4]);
+    if (Number.isFinite(value)) out.push({ name: m[1] as string, labels, value });
+  }
+  return out;
+}
+
+export function sumOf(samples: readonly PromSample[], name: string, where: (labels: Record<string, string>) => boolean = () => true): number {
+  let total = 0;
+  for (const s of samples) if (s.name === name && where(s.labels)) total += s.value;
+  return total;
+}
+
+export function maxOf(samples: readonly PromSample[], name: string): number | undefined {
+  let max: number | undefined;
+  for (const s of samples) if (s.name === name) max = Math.max(max ?? -Infinity, s.value);
+  return max;
+}
+
+/** What the server side counts, summed over instances. */
+export interface MetricsSnapshot {
+  /** HTTP requests answered, /metrics scrapes excluded. */
+  requests: number;
+  /** Bytes on the lab transports' sockets (the scrapes' own `http` sockets excluded). */
+  bytesIn: number;
+  bytesOut: number;
+  heapUsedBytes: number | undefined;
+  eventLoopDelayP99Ms: number | undefined;
+  cpuSecondsFromMetrics: number | undefined;
+  rssFromMetrics: number | undefined;
+}
+
+export function snapshotFrom(samples: readonly PromSample[]): MetricsSnapshot {
+  const lab = (l: Record<string, string>): boolean => l.transport !== 'http';
+  const heap = sumOf(samples, 'nodejs_heap_size_used_bytes');
+  const eld = maxOf(samples, 'nodejs_eventloop_lag_p99_seconds');
+  const hasCpu = samples.some((s) => s.name === 'process_cpu_seconds_total');
+  const hasRss = samples.some((s) => s.name === 'process_resident_memory_bytes');
+  return {
+    requests: sumOf(samples, 'pushlab_http_requests_total', (l) => l.route !== '/metrics'),
+    bytesIn: sumOf(samples, 'pushlab_bytes_total', (l) => l.direction === 'in' && lab(l)),
+    bytesOut: sumOf(samples, 'pushlab_bytes_total', (l) => l.direction === 'out' && lab(l)),
+    heapUsedBytes: samples.some((s) => s.name === 'nodejs_heap_size_used_bytes') ? heap : undefined,
+    eventLoopDelayP99Ms: eld === undefined ? undefined : eld * 1000,
+    cpuSecondsFromMetrics: hasCpu ? sumOf(samples, 'process_cpu_seconds_total') : undefined,
+    rssFromMetrics: hasRss ? sumOf(samples, 'process_resident_memory_bytes') : undefined,
+  };
+}
+
+let procUnits: { ticks: number; page: number } | undefined;
+function units(): { ticks: number; page: number } {
+  if (procUnits === undefined) {
+    const get = (name: string, fallback: number): number => {
+      const n = Number(spawnSync('getconf', [name], { encoding: 'utf8' }).stdout?.trim());
+      return Number.isFinite(n) && n > 0 ? n : fallback;
+    };
+    procUnits = { ticks: get('CLK_TCK', 100), page: get('PAGESIZE', 4096) };
+  }
+  return procUnits;
+}
+
+/** CPU seconds (user + sys) and RSS of a process from /proc; undefined when it is gone or not Linux. */
+export function procStat(pid: number): { cpuSeconds: number; rssBytes: number } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // Fields after the command name (which may contain spaces) start at field 3 (state).
+  const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const { ticks, page } = units();
+  const utime = Number(rest[11]);
+  const stime = Number(rest[12]);
+  const rss = Number(rest[21]);
+  return { cpuSeconds: (utime + stime) / ticks, rssBytes: rss * page };
+}
+
+export interface Sample {
+  /** Seconds since the window opened (whole seconds; negative in warm-up). */
+  t: number;
+  atMs: number;
+  cpuSeconds: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  eventLoopDelayP99Ms: number;
+  requests: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** An instance's /metrics did not answer. */
+  scrapeFailed: boolean;
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+
+export function scrape(url: string, timeoutMs = 2000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(`${url}/metrics`, { agent, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`/metrics answered ${res.statusCode}`))));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('/metrics timed out')));
+    req.on('error', reject);
+  });
+}
+
+export class Sampler {
+  readonly samples: Sample[] = [];
+  readonly #urls: string[];
+  readonly #pids: number[];
+  readonly #windowStartMs: number;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stopped = false;
+
+  constructor(urls: string[], pids: number[], windowStartMs: number) {
+    this.#urls = urls;
+    this.#pids = pids;
+    this.#windowStartMs = windowStartMs;
+  }
+
+  /** Sample on every whole second (relative to the window start) from now on. */
+  start(): void {
+    const schedule = (): void => {
+      if (this.#stopped) return;
+      const t = Math.ceil((clockMs() - this.#windowStartMs) / 1000 + 0.001);
+      const at = this.#windowStartMs + t * 1000;
+      this.#timer = setTimeout(() => {
+        void this.sampleNow(t).finally(schedule);
+      }, Math.max(0, at - clockMs()));
+    };
+    schedule();
+  }
+
+  async sampleNow(t: number): Promise<Sample> {
+    const atMs = clockMs();
+    let cpuSeconds = 0;
+    let rssBytes = 0;
+    let procOk = true;
+    for (const pid of this.#pids) {
+      const stat = procStat(pid);
+      if (stat === undefined) procOk = false;
+      else {
+        cpuSeconds += stat.cpuSeconds;
+        rssBytes += stat.rssBytes;
+      }
+    }
+    const texts = await Promise.all(this.#urls.map((u) => scrape(u).catch(() => undefined)));
+    const snaps = texts.map((text) => (text === undefined ? undefined : snapshotFrom(parsePrometheus(text))));
+    let heap = 0;
+    let eld = 0;
+    let requests = 0;
+    let bytesIn = 0;
+    let bytesOut = 0;
+    let metricsCpu = 0;
+    let metricsRss = 0;
+    for (const s of snaps) {
+      if (s === undefined) continue;
+      heap += s.heapUsedBytes ?? 0;
+      eld = Math.max(eld, s.eventLoopDelayP99Ms ?? 0);
+      requests += s.requests;
+      bytesIn += s.bytesIn;
+      bytesOut += s.bytesOut;
+      metricsCpu += s.cpuSecondsFromMetrics ?? 0;
+      metricsRss += s.rssFromMetrics ?? 0;
+    }
+    if (!procOk) {
+      // No /proc (not Linux): fall back to what the servers report about themselves.
+      cpuSeconds = metricsCpu;
+      rssBytes = metricsRss;
+    }
+    const sample: Sample = { t, atMs, cpuSeconds, rssBytes, heapUsedBytes: heap, eventLoopDelayP99Ms: eld, requests, bytesIn, bytesOut, scrapeFailed: snaps.some((s) => s === undefined) };
+    this.samples.push(sample);
+    return sample;
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+  }
+
+  at(t: number): Sample | undefined {
+    return this.samples.find((s) => s.t === t);
+  }
+}

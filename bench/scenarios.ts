@@ -1,0 +1,46 @@
+/**
+ * Scenario presets. A preset fills the options; explicit flags override it. Each preset's
+ * comment says what question it answers and why its numbers are what they are.
+ */
+import type { BenchOptions } from './results.ts';
+
+export type Preset = Partial<Omit<BenchOptions, 'scenario'>>;
+
+export const SCENARIOS: Record<string, { summary: string; preset: Preset }> = {
+  default: {
+    // The headline comparison: the real 2 s poll interval and 20 s hold, 100 subscribers of one
+    // room at 100 msg/s (10,000 deliveries/s), plus both bare baselines and the capacity probe.
+    // 20 s windows keep the whole run near 3 minutes on 2 cores (5 runs × ~30 s + floors + capacity).
+    summary: 'all transports + baselines, real 2 s poll / 20 s hold, 100 clients × 100 msg/s (~3 min)',
+    preset: { clients: 100, rooms: 1, senders: 4, rate: 100, size: 100, durationMs: 20_000, warmupMs: 5000, pollIntervalMs: 2000, holdMs: 20_000, baselines: true, capacity: true, capacityDurationMs: 3000 },
+  },
+  smoke: {
+    // A quick check that everything works end to end: short interval and hold so drains are
+    // quick; under a minute.
+    summary: 'every transport, small and short: a check that the harness works (< 1 min)',
+    preset: { clients: 20, rooms: 2, senders: 2, rate: 20, size: 64, durationMs: 5000, warmupMs: 2000, pollIntervalMs: 1000, holdMs: 5000, baselines: false, capacity: true, capacityDurationMs: 1000 },
+  },
+  idle: {
+    // No messages at all: what each transport costs just to stay connected. The window is two
+    // holds long so every long-poll client renews a whole number of times (model: clients/hold).
+    summary: 'no messages: the cost of staying connected (1,000 clients, 40 s)',
+    preset: { clients: 1000, rooms: 1, senders: 0, rate: 0, size: 64, durationMs: 40_000, warmupMs: 5000, pollIntervalMs: 2000, holdMs: 20_000, baselines: false, capacity: false },
+  },
+  chat: {
+    // Many small rooms, modest traffic: a typical group chat.
+    summary: '1,000 clients in 50 rooms, 10 senders, 20 msg/s of 200-byte texts',
+    preset: { clients: 1000, rooms: 50, senders: 10, rate: 20, size: 200, durationMs: 30_000, warmupMs: 5000, pollIntervalMs: 2000, holdMs: 20_000, baselines: false, capacity: false },
+  },
+  fanout: {
+    // One room, 1,000 subscribers, 10 msg/s: every message fans out to everyone (10,000 deliveries/s).
+    summary: '1,000 subscribers of one room at 10 msg/s, with baselines',
+    preset: { clients: 1000, rooms: 1, senders: 1, rate: 10, size: 100, durationMs: 30_000, warmupMs: 5000, pollIntervalMs: 2000, holdMs: 20_000, baselines: true, capacity: false },
+  },
+  burst: {
+    // High rate to few subscribers: batching helps polling, per-message frames cost WebSocket.
+    summary: '100 clients of one room at 200 msg/s for 10 s',
+    preset: { clients: 100, rooms: 1, senders: 4, rate: 200, size: 100, durationMs: 10_000, warmupMs: 3000, pollIntervalMs: 2000, holdMs: 20_000, baselines: false, capacity: false },
+  },
+};
+
+export const SCENARIO_NAMES = Object.keys(SCENARIOS);

@@ -1,0 +1,70 @@
+/**
+ * Across repetitions, per target (and sweep value): percentiles from the merged histograms
+ * (never averaged), and median/min/max of the per-run figures. Then each transport against
+ * its floor (the matching raw echo) and, when one ran, its bare baseline.
+ */
+import { mergeEncoded, summarize } from './histogram.ts';
+import type { FloorResult, RunResult, RunTarget, SummaryStat, TargetSummary } from './results.ts';
+
+export function stat(values: readonly number[]): SummaryStat {
+  if (values.length === 0) return { median: 0, min: 0, max: 0 };
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return { median, min: sorted[0] as number, max: sorted[sorted.length - 1] as number };
+}
+
+const ratio = (a: number, b: number): number => (b > 0 ? Math.round((a / b) * 100) / 100 : 0);
+
+const BASELINE_OF: Partial<Record<RunTarget, RunTarget>> = { websocket: 'baseline-ws', 'long-polling': 'baseline-long-polling' };
+
+export function summarizeRuns(runs: readonly RunResult[], floors: readonly FloorResult[]): TargetSummary[] {
+  const groups = new Map<string, RunResult[]>();
+  for (const run of runs) {
+    const key = `${run.target}\u0000${String(run.sweepValue ?? '')}`;
+    const list = groups.get(key) ?? [];
+    list.push(run);
+    groups.set(key, list);
+  }
+  const summaries: TargetSummary[] = [];
+  for (const list of groups.values()) {
+    const head = list[0] as RunResult;
+    const ok = list.filter((r) => r.error === undefined);
+    const use = ok.length > 0 ? ok : list;
+    const floorName = head.transport === 'websocket' ? 'ws-echo' : 'http-request';
+    const floor = floors.find((f) => f.name === floorName);
+    const latencyMs = summarize(mergeEncoded(use.map((r) => r.histogram)));
+    summaries.push({
+      target: head.target,
+      transport: head.transport,
+      ...(head.sweepValue === undefined ? {} : { sweepValue: head.sweepValue }),
+      repetitions: list.length,
+      latencyMs,
+      p50Ms: stat(use.map((r) => r.latencyMs.p50)),
+      p99Ms: stat(use.map((r) => r.latencyMs.p99)),
+      requestsPerSecond: stat(use.map((r) => r.requests.perSecond)),
+      requestsPerDelivered: stat(use.map((r) => r.requests.perDelivered)),
+      bytesPerDelivered: stat(use.map((r) => r.bytes.perDelivered)),
+      cpuSecondsPer1kDelivered: stat(use.map((r) => r.server.cpuSecondsPer1kDelivered)),
+      rssPeakBytes: stat(use.map((r) => r.server.rssPeakBytes)),
+      delivered: stat(use.map((r) => r.messages.delivered)),
+      lost: stat(use.map((r) => r.messages.lost)),
+      duplicates: stat(use.map((r) => r.messages.duplicates)),
+      floorMultiple: { p50: ratio(latencyMs.p50, floor?.latencyMs.p50 ?? 0), p99: ratio(latencyMs.p99, floor?.latencyMs.p99 ?? 0), floor: floorName },
+    });
+  }
+  // Baseline multiples, once every summary exists.
+  for (const s of summaries) {
+    const baselineTarget = BASELINE_OF[s.target];
+    if (baselineTarget === undefined) continue;
+    const b = summaries.find((x) => x.target === baselineTarget && x.sweepValue === s.sweepValue);
+    if (b === undefined) continue;
+    s.baselineMultiple = {
+      p50: ratio(s.latencyMs.p50, b.latencyMs.p50),
+      p99: ratio(s.latencyMs.p99, b.latencyMs.p99),
+      cpuPer1k: ratio(s.cpuSecondsPer1kDelivered.median, b.cpuSecondsPer1kDelivered.median),
+      baseline: baselineTarget,
+    };
+  }
+  return summaries;
+}

@@ -1,0 +1,74 @@
+/** IPC between the orchestrator and its load workers (child_process.fork, JSON messages). */
+import type { Transport } from '../protocol/types.ts';
+import type { ScheduleSpec } from './schedule.ts';
+
+export interface WorkerPlan {
+  id: number;
+  /** Written into every message text so stray messages are recognised. */
+  runId: string;
+  transport: Transport;
+  /** Subscriber i and sender s use baseUrls[i mod n]: one URL, or each instance's. */
+  baseUrls: string[];
+  pollIntervalMs: number;
+  rooms: string[];
+  /** Global subscriber indices this worker runs, with their connect time (epoch ms). */
+  subscribers: { index: number; connectAtMs: number }[];
+  /** Global sender indices this worker runs. */
+  senders: number[];
+  /** Senders connect (WebSocket) at this time, epoch ms. */
+  sendersConnectAtMs: number;
+  schedule: ScheduleSpec;
+  size: number;
+  windowStartMs: number;
+  windowEndMs: number;
+  /** Faults: cut this worker's client connections every so often during the window, ms (0 = never). */
+  faultEveryMs: number;
+  seed: number;
+}
+
+export interface WorkerTimelinePoint {
+  /** Second since the window opened (negative in warm-up). */
+  t: number;
+  delivered: number;
+  requests: number;
+  cpuPercent: number;
+}
+
+export interface WorkerResult {
+  id: number;
+  /** Encoded HDR histograms, µs. */
+  latency: string;
+  latencyUncorrected: string;
+  scheduleLag: string;
+  scheduleLagMaxMs: number;
+  sentPerRoom: number[];
+  sendErrors: number;
+  /** Sends of the window still unanswered when results were taken. */
+  inFlight: number;
+  delivered: number;
+  duplicates: number;
+  outOfOrder: number;
+  /** Subscribers that joined their room. */
+  connected: number;
+  subscribers: number;
+  reconnects: number;
+  wireDuplicates: number;
+  /** Client-counted HTTP requests in the window (subscribers and senders). */
+  requestsInWindow: number;
+  /** Client-counted wire bytes in the window, for a cross-check with the server's count. */
+  bytesInWindow: { sent: number; received: number };
+  cpuPercentWindow: number;
+  cpuPercentPeak: number;
+  timeline: WorkerTimelinePoint[];
+  faultsInjected: number;
+  /** First few problems (join failures, send errors), for the report. */
+  problems: string[];
+}
+
+export type ToWorker = { type: 'plan'; plan: WorkerPlan } | { type: 'progress' } | { type: 'finish' };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'progress'; delivered: number; sent: number; inFlight: number; done: boolean }
+  | { type: 'result'; result: WorkerResult }
+  | { type: 'fatal'; error: string };
