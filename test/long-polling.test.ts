@@ -1,22 +1,12 @@
 /** Long polling's own rules: the hold, the cursor that acknowledges, one poll at a time, expiry. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LongPollingClient } from '../clients/long-polling.ts';
 import { NodeHttp } from '../clients/node/http.ts';
 import type { PollBatch } from '../protocol/types.ts';
-import { errorCode, http, startServer, until, type TestServer } from './helpers/server.ts';
+import { errorCode, http, serversPerTest, until } from './helpers/server.ts';
 
 const json = { 'content-type': 'application/json' };
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
-
-async function server(options: Parameters<typeof startServer>[0] = {}): Promise<TestServer> {
-  const s = await startServer(options);
-  servers.push(s);
-  return s;
-}
+const server = serversPerTest();
 
 async function createSession(url: string, body: object = { nick: 'a', rooms: ['lobby'] }): Promise<{ session: string; holdMs: number; cursor: number }> {
   const answer = await http(`${url}/lp/sessions`, { method: 'POST', body: JSON.stringify(body), headers: json });

@@ -1,21 +1,15 @@
 /** Short polling's own rules: answers at once, after/limit/last, gap, the client's interval. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createClient } from '../clients/index.ts';
 import type { HistoryPage } from '../protocol/types.ts';
-import { http, startServer, until, type TestServer } from './helpers/server.ts';
+import { http, serversPerTest, startServer, until } from './helpers/server.ts';
 
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
-
+const server = serversPerTest();
 const json = { 'content-type': 'application/json' };
 
 describe('short polling', () => {
   it('answers at once with messages after N, at most limit, and the room’s last seq', async () => {
-    const s = await startServer({ historySize: 5 });
-    servers.push(s);
+    const s = await server({ historySize: 5 });
     expect((await http(`${s.url}/rooms/empty/messages`)).json).toEqual({ room: 'empty', messages: [], last: 0 });
     for (let i = 1; i <= 8; i++) await http(`${s.url}/rooms/lobby/messages`, { method: 'POST', body: JSON.stringify({ from: 'a', text: `m${i}` }), headers: json });
     const page = (await http(`${s.url}/rooms/lobby/messages?after=5&limit=2`)).json as HistoryPage;
@@ -32,8 +26,7 @@ describe('short polling', () => {
   });
 
   it('the client polls once per interval while idle, start to start', async () => {
-    const s = await startServer();
-    servers.push(s);
+    const s = await server();
     const client = createClient('short-polling', { baseUrl: s.url, nick: 'idle', pollIntervalMs: 100 });
     await client.connect();
     await client.join('lobby');
@@ -47,8 +40,7 @@ describe('short polling', () => {
   });
 
   it('the client tells of a gap when it fell behind history and carries on', async () => {
-    const s = await startServer({ historySize: 3 });
-    servers.push(s);
+    const s = await server({ historySize: 3 });
     const client = createClient('short-polling', { baseUrl: s.url, nick: 'slow', pollIntervalMs: 60_000 });
     const gaps: { room: string; from: number }[] = [];
     const got: number[] = [];
@@ -78,8 +70,7 @@ describe('short polling', () => {
     // The in-memory backplane forgets everything on restart: the room starts again at seq 1,
     // which a client cannot tell from old messages. Resume is about history that survives
     // (the Redis backplane); here we check only that polling comes back.
-    const second = await startServer({ port });
-    servers.push(second);
+    await server({ port });
     await until(() => client.state === 'open', 'the client to recover');
     expect(client.stats.reconnects).toBe(1);
     await client.close();

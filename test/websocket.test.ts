@@ -1,20 +1,10 @@
 /** WebSocket's own rules: joined first, ack beside the own copy, heartbeat, frame limit, resume. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createClient } from '../clients/index.ts';
 import { CLOSE } from '../protocol/types.ts';
-import { http, openSocket, startServer, until, type TestServer } from './helpers/server.ts';
+import { http, openSocket, serversPerTest, until } from './helpers/server.ts';
 
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
-
-async function server(options: Parameters<typeof startServer>[0] = {}): Promise<TestServer> {
-  const s = await startServer(options);
-  servers.push(s);
-  return s;
-}
+const server = serversPerTest();
 
 describe('websocket', () => {
   it('sends one joined per query room before anything else, then every message of those rooms', async () => {

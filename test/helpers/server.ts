@@ -1,4 +1,5 @@
 /** Test fixtures: an in-process server on port 0, clients for it, raw HTTP and WebSocket access. */
+import { afterEach } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, type ChatClient } from '../../clients/index.ts';
 import { createPushlabServer, type PushlabServer } from '../../servers/server.ts';
@@ -16,6 +17,23 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
   const server = await createPushlabServer({ port: 0, pollIntervalMs: 100, ...options });
   const { url, port } = await server.listen();
   return { server, url, port, close: () => server.shutdown() };
+}
+
+/**
+ * Servers that close themselves after each test of the calling file:
+ * `const server = serversPerTest();` then `const s = await server({ holdMs: 300 });`.
+ */
+export function serversPerTest(): (options?: Partial<ServerOptions>) => Promise<TestServer> {
+  let open: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(open.map((s) => s.close()));
+    open = [];
+  });
+  return async (options = {}) => {
+    const s = await startServer(options);
+    open.push(s);
+    return s;
+  };
 }
 
 /** A client that records what it receives. */
