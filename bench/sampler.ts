@@ -65,7 +65,8 @@ export function snapshotFrom(samples: readonly PromSample[]): MetricsSnapshot {
   const hasCpu = samples.some((s) => s.name === 'process_cpu_seconds_total');
   const hasRss = samples.some((s) => s.name === 'process_resident_memory_bytes');
   return {
-    requests: sumOf(samples, 'pushlab_http_requests_total', (l) => l.route !== '/metrics'),
+    // A cluster's instance-to-instance hop (a long poll forwarded to its session's home) is not a client request.
+    requests: sumOf(samples, 'pushlab_http_requests_total', (l) => l.route !== '/metrics' && l.route !== 'forwarded'),
     bytesIn: sumOf(samples, 'pushlab_bytes_total', (l) => l.direction === 'in' && lab(l)),
     bytesOut: sumOf(samples, 'pushlab_bytes_total', (l) => l.direction === 'out' && lab(l)),
     heapUsedBytes: samples.some((s) => s.name === 'nodejs_heap_size_used_bytes') ? heap : undefined,

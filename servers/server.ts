@@ -23,7 +23,7 @@ import { TokenVerifier, bearer } from './http/auth.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { sendError } from './http/respond.ts';
 import { Router, methodNotAllowed, splitUrl } from './http/router.ts';
-import { SessionForwarder } from './long-polling/forward.ts';
+import { FORWARDED_HEADER, SessionForwarder } from './long-polling/forward.ts';
 import { HeldPolls } from './long-polling/held-polls.ts';
 import { longPollingRoutes } from './long-polling/routes.ts';
 import { ServerMetrics } from './metrics.ts';
@@ -101,8 +101,11 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
   http.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const { pathname, query } = splitUrl(req.url ?? '/');
     const match = router.match(req.method ?? 'GET', pathname);
-    const transport = match.kind === 'route' ? match.route.transport : 'http';
-    const routeName = match.kind === 'route' ? match.route.path : match.kind === 'method' ? match.path : 'other';
+    // A long-poll request another instance forwarded here is the cluster's internal hop: the
+    // client's request is counted where it arrived; here it is route "forwarded", transport http.
+    const forwarded = req.headers[FORWARDED_HEADER] !== undefined;
+    const transport = forwarded ? 'http' : match.kind === 'route' ? match.route.transport : 'http';
+    const routeName = forwarded ? 'forwarded' : match.kind === 'route' ? match.route.path : match.kind === 'method' ? match.path : 'other';
     const socket = req.socket;
     busy.add(socket);
     metrics.label(socket, transport);
