@@ -191,6 +191,9 @@ export class RedisBackplane implements Backplane, InstanceDirectory {
     let tail = `,"id":"${id}","from":${JSON.stringify(draft.from)},"text":${JSON.stringify(draft.text)},"ts":${ts}`;
     if (draft.sentAt !== undefined) tail += `,"sentAt":${JSON.stringify(draft.sentAt)}`;
     tail += '}';
+    // Not before a reconnect's resync is done: after a Redis restart that lost data, the
+    // rooms' seqs must be raised back first, or this publish could reuse one.
+    if (!this.#available) throw this.#unavailable(new Error('not connected'));
     let seq: number;
     try {
       seq = await this.#cmd.pushlabPublish(this.#key(room, 'seq'), this.#key(room, 'history'), head, tail, this.#historySize, this.#key(room, 'm'));
