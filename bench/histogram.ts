@@ -42,5 +42,5 @@ const round3 = (n: number): number => Math.round(n * 1000) / 1000;
 export function summarize(histogram: Histogram): LatencySummaryMs {
   if (histogram.totalCount === 0) return { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0, count: 0 };
   const at = (p: number): number => round3(histogram.getValueAtPercentile(p) / 1000);
-  return { p50: at(50), p90: at(90), p99: at(99), p999: at(99.9), max: round3(histogram.maxValue / 1000), mean: round3(histogram.mean / 1000), count: histogram.totalCount };
+  return { p50: at(50), p90: at(90), p99: at(99), p999: at(99.9), max: at(100), mean: round3(histogram.mean / 1000), count: histogram.totalCount };
 }

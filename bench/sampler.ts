@@ -45,6 +45,9 @@ export function maxOf(samples: readonly PromSample[], name: string): number | un
   return max;
 }
 
+/** prom-client's (and the baselines') event-loop monitor resolution, ms. */
+export const ELD_RESOLUTION_MS = 10;
+
 /** What the server side counts, summed over instances. */
 export interface MetricsSnapshot {
   /** HTTP requests answered, /metrics scrapes excluded. */
@@ -70,7 +73,9 @@ export function snapshotFrom(samples: readonly PromSample[]): MetricsSnapshot {
     bytesIn: sumOf(samples, 'pushlab_bytes_total', (l) => l.direction === 'in' && lab(l)),
     bytesOut: sumOf(samples, 'pushlab_bytes_total', (l) => l.direction === 'out' && lab(l)),
     heapUsedBytes: samples.some((s) => s.name === 'nodejs_heap_size_used_bytes') ? heap : undefined,
-    eventLoopDelayP99Ms: eld === undefined ? undefined : eld * 1000,
+    // The monitor's histogram records each timer interval whole (prom-client's 10 ms timer
+    // included): the delay is what lies beyond the resolution.
+    eventLoopDelayP99Ms: eld === undefined ? undefined : Math.max(0, eld * 1000 - ELD_RESOLUTION_MS),
     cpuSecondsFromMetrics: hasCpu ? sumOf(samples, 'process_cpu_seconds_total') : undefined,
     rssFromMetrics: hasRss ? sumOf(samples, 'process_resident_memory_bytes') : undefined,
   };

@@ -1,0 +1,139 @@
+/**
+ * End to end through the real CLI: `node bin/pushlab.js bench …` with a tiny workload, short
+ * windows, a short poll interval and hold, `--out` a temp dir. Checks the results file against
+ * its schema, the accounting, and the physics that hold whatever the machine's speed:
+ * short-polling latency near interval/2, WebSocket making no HTTP requests while idle, the
+ * client and server request counts agreeing. (Speed itself is for the bench, not a test.)
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkShape } from '../bench/schema.ts';
+import type { BenchResults, RunResult } from '../bench/results.ts';
+
+const BIN = fileURLToPath(new URL('../bin/pushlab.js', import.meta.url));
+const POLL_MS = 400;
+
+function runCli(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`pushlab bench did not finish within ${timeoutMs} ms\n${stderr}`));
+    }, timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('pushlab bench end to end', () => {
+  let dir: string;
+  let results: BenchResults;
+  let cli: { code: number | null; stdout: string; stderr: string };
+  const run = (target: string, rate: number): RunResult => {
+    const found = results.runs.find((r) => r.target === target && r.sweepValue === rate);
+    if (found === undefined) throw new Error(`no run for ${target} at rate ${rate}`);
+    return found;
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pushlab-bench-'));
+    // One invocation, swept over the rate: a traffic run (10 msg/s) and an idle one (0) per transport.
+    cli = await runCli([
+      'bench', '--scenario', 'smoke', '--clients', '6', '--rooms', '2', '--senders', '2', '--size', '64',
+      '--duration', '3s', '--warmup', '1s', '--poll-interval-ms', String(POLL_MS), '--hold-ms', '1500',
+      '--capacity-duration', '1s', '--sweep', 'rate=10,0', '--out', dir,
+    ], 240_000);
+    const [folder] = await readdir(dir);
+    if (folder === undefined) throw new Error(`no results folder written\n${cli.stderr}\n${cli.stdout}`);
+    results = JSON.parse(await readFile(join(dir, folder, 'results.json'), 'utf8')) as BenchResults;
+  }, 250_000);
+
+  afterAll(async () => {
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes results.json that matches its schema, prints the table and the path, writes the report', async () => {
+    expect(checkShape(results)).toEqual([]);
+    expect(results.schemaVersion).toBe(1);
+    expect(results.options).toMatchObject({ pollIntervalMs: POLL_MS, holdMs: 1500, clients: 6, sweep: { option: 'rate', values: [10, 0] } });
+    expect(results.runs).toHaveLength(6);
+    expect(results.floors.map((f) => f.name).sort()).toEqual(['http-request', 'tcp-echo', 'ws-echo']);
+    expect(results.capacity.map((c) => c.endpoint).sort()).toEqual(['long-poll-ready', 'publish', 'short-poll-empty']);
+    expect(cli.stdout).toMatch(/short-polling/);
+    expect(cli.stdout).toMatch(/results: .*results\.json/);
+    const folder = (await readdir(dir))[0] as string;
+    expect(folder).toMatch(/^\d{4}-\d\d-\d\d-\d{6}-smoke$/);
+    expect((await stat(join(dir, folder, 'index.html'))).size).toBeGreaterThan(1000);
+  });
+
+  it('exits 0, or 1 only because the shared machine made the harness fall behind — never a crash', () => {
+    for (const r of results.runs) expect(r.error, `${r.target}: ${r.error}`).toBeUndefined();
+    if (cli.code !== 0) {
+      expect(cli.code).toBe(1);
+      expect(results.ok).toBe(false);
+      expect(cli.stderr).toMatch(/FAILED/);
+      expect(results.runs.some((r) => r.workers.loadBound)).toBe(true);
+    } else expect(results.ok).toBe(true);
+  });
+
+  it('counts every expected delivery: no loss, no duplicates, nothing out of order', () => {
+    for (const t of ['short-polling', 'long-polling', 'websocket']) {
+      const r = run(t, 10);
+      expect(r.messages.sent).toBeGreaterThanOrEqual(25); // 10 msg/s × 3 s, all sends answered
+      expect(r.messages.expected).toBe(r.messages.sent * 3); // 6 subscribers in 2 rooms
+      expect(r.messages).toMatchObject({ lost: 0, duplicates: 0, outOfOrder: 0, delivered: r.messages.expected });
+      expect(r.latencyMs.count).toBe(r.messages.delivered);
+      expect(r.clients.connected).toBe(6);
+    }
+  });
+
+  it('short polling: mean latency near interval/2', () => {
+    const r = run('short-polling', 10);
+    expect(r.latencyMs.mean).toBeGreaterThan(POLL_MS * 0.3);
+    expect(r.latencyMs.mean).toBeLessThan(POLL_MS * 0.9);
+    expect(r.latencyMs.p50).toBeLessThan(POLL_MS + 100);
+  });
+
+  it('idle: WebSocket makes no HTTP requests; short polling makes clients/interval; nothing is sent', () => {
+    const ws = run('websocket', 0);
+    expect(ws.messages.sent).toBe(0);
+    expect(ws.requests.total).toBe(0);
+    expect(ws.requests.serverCounted).toBe(0);
+    const sp = run('short-polling', 0);
+    const predicted = (6 * 1000) / POLL_MS;
+    expect(sp.requests.perSecond).toBeGreaterThan(predicted * 0.7);
+    expect(sp.requests.perSecond).toBeLessThan(predicted * 1.3);
+    const lp = run('long-polling', 0);
+    expect(lp.requests.total).toBeLessThanOrEqual(6 * Math.ceil(3000 / 1500) + 6);
+  });
+
+  it('client-counted and server-counted requests agree; bytes are counted on the server sockets', () => {
+    for (const r of results.runs.filter((x) => x.transport !== 'websocket')) {
+      expect(Math.abs(r.requests.serverCounted - r.requests.total)).toBeLessThanOrEqual(Math.max(3, r.requests.total * 0.1));
+    }
+    const sp = run('short-polling', 10);
+    expect(sp.bytes.in).toBeGreaterThan(0);
+    expect(sp.bytes.out).toBeGreaterThan(sp.messages.delivered * 64);
+    expect(sp.bytes.perDelivered).toBeGreaterThan(64);
+    const ws = run('websocket', 10);
+    expect(ws.bytes.out).toBeGreaterThan(ws.messages.delivered * 64);
+  });
+
+  it('summarizes per target and sweep value, with floor multiples and a model beside each run', () => {
+    expect(results.summary).toHaveLength(6);
+    for (const s of results.summary) expect(s.floorMultiple.floor).toBe(s.transport === 'websocket' ? 'ws-echo' : 'http-request');
+    expect(run('short-polling', 10).model.map((m) => m.metric)).toContain('latency mean');
+    expect(run('websocket', 0).model[0]).toMatchObject({ predicted: 0 });
+    expect(run('short-polling', 10).timeline.length).toBeGreaterThanOrEqual(3);
+  });
+});

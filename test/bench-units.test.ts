@@ -1,0 +1,226 @@
+/** Unit tests of the bench's pure parts: schedule, histograms, accounting, options, model, summary. */
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../cli/args.ts';
+import { SubscriberLedger, decodeMessageText, encodeMessageText, subscribersPerRoom, tally } from '../bench/accounting.ts';
+import { createHistogram, decodeHistogram, encodeHistogram, mergeEncoded, recordMs, summarize } from '../bench/histogram.ts';
+import { modelChecks } from '../bench/model.ts';
+import { applySweep, parseSweep, resolveBenchOptions } from '../bench/options.ts';
+import { parsePrometheus, snapshotFrom } from '../bench/sampler.ts';
+import { connectTimes, countInWindow, runSchedule, scheduleLength, scheduledAt, seededRandom, type Scheduled } from '../bench/schedule.ts';
+import { stat } from '../bench/summary.ts';
+
+describe('schedule', () => {
+  const spec = { startMs: 1000, endMs: 3000, rate: 10, senders: 3, rooms: 2 };
+
+  it('is fixed in advance: message k is due at start + k/rate, sender k mod senders, room k mod rooms', () => {
+    expect(scheduleLength(spec)).toBe(20);
+    expect(scheduledAt(spec, 0)).toEqual({ k: 0, atMs: 1000, sender: 0, room: 0 });
+    expect(scheduledAt(spec, 7)).toEqual({ k: 7, atMs: 1700, sender: 1, room: 1 });
+    expect(scheduleLength({ ...spec, rate: 0 })).toBe(0);
+  });
+
+  it('counts the messages due inside a window', () => {
+    expect(countInWindow(spec, 1500, 2500)).toEqual({ first: 5, end: 15 });
+    expect(countInWindow(spec, 0, 10_000)).toEqual({ first: 0, end: 20 });
+  });
+
+  it('runs open loop: a late wake-up fires every overdue message, in order, none skipped', async () => {
+    let now = 0;
+    const fired: Scheduled[] = [];
+    let done = false;
+    // A clock that jumps: everything already due fires at once.
+    const clock = (): number => now;
+    now = 1650;
+    runSchedule(spec, () => true, (s) => fired.push(s), clock, () => (done = true));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(fired.map((s) => s.k)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    now = 5000;
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(fired.map((s) => s.k)).toEqual(Array.from({ length: 20 }, (_, k) => k));
+    expect(done).toBe(true);
+  });
+
+  it('fires only the messages a worker owns', async () => {
+    const fired: number[] = [];
+    runSchedule(spec, (s) => s.sender === 1, (s) => fired.push(s.k), () => 10_000, () => {});
+    await new Promise((r) => setTimeout(r, 5));
+    expect(fired).toEqual([1, 4, 7, 10, 13, 16, 19]);
+  });
+
+  it('seeds: the same seed gives the same connect times, spread over 80% of the warm-up', () => {
+    const a = connectTimes(100, 0, 1000, 7);
+    expect(connectTimes(100, 0, 1000, 7)).toEqual(a);
+    expect(connectTimes(100, 0, 1000, 8)).not.toEqual(a);
+    expect(Math.min(...a)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...a)).toBeLessThan(800);
+    const r = seededRandom(1);
+    for (let i = 0; i < 1000; i++) {
+      const v = r();
+      expect(v >= 0 && v < 1).toBe(true);
+    }
+  });
+});
+
+describe('histograms', () => {
+  it('records µs and summarizes in ms', () => {
+    const h = createHistogram();
+    for (let i = 1; i <= 1000; i++) recordMs(h, i / 10); // 0.1 … 100 ms
+    const s = summarize(h);
+    expect(s.count).toBe(1000);
+    expect(s.p50).toBeCloseTo(50, 0);
+    expect(s.p99).toBeCloseTo(99, 0);
+    expect(s.max).toBeCloseTo(100, 0);
+    expect(s.mean).toBeCloseTo(50.05, 0);
+  });
+
+  it('round-trips through the encoding', () => {
+    const h = createHistogram();
+    recordMs(h, 1.5);
+    recordMs(h, 2.5);
+    const back = decodeHistogram(encodeHistogram(h));
+    expect(back.totalCount).toBe(2);
+    expect(summarize(back)).toEqual(summarize(h));
+  });
+
+  it('merges counts: percentiles of the merge, never the average of percentiles', () => {
+    const fast = createHistogram();
+    const slow = createHistogram();
+    for (let i = 0; i < 900; i++) recordMs(fast, 1);
+    for (let i = 0; i < 100; i++) recordMs(slow, 100);
+    const merged = summarize(mergeEncoded([encodeHistogram(fast), encodeHistogram(slow), '']));
+    expect(merged.count).toBe(1000);
+    expect(merged.p50).toBeCloseTo(1, 1);
+    expect(merged.p99).toBeCloseTo(100, 0);
+    // The average of the two p50s would be ~50 ms: wrong.
+    expect(merged.p50).toBeLessThan(2);
+  });
+
+  it('an empty histogram summarizes to zeros', () => {
+    expect(summarize(createHistogram())).toEqual({ p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0, count: 0 });
+  });
+});
+
+describe('accounting', () => {
+  it('encodes ids into a text of exactly --size bytes and decodes them back', () => {
+    const id = { run: 'ab12cd', sender: 3, k: 123_456, pred: 123_400, lateUs: 1500 };
+    const text = encodeMessageText(id, 100);
+    expect(text.length).toBe(100);
+    expect(decodeMessageText(text)).toEqual(id);
+    expect(decodeMessageText(encodeMessageText({ ...id, pred: -1 }, 32))?.pred).toBe(-1);
+    expect(decodeMessageText('hello')).toBeUndefined();
+  });
+
+  it('counts delivered, duplicates and out-of-order per subscriber', () => {
+    const ledger = new SubscriberLedger();
+    const m = (k: number, pred: number, sender = 0) => ({ run: 'r', sender, k, pred, lateUs: 0 });
+    expect(ledger.receive(m(0, -1))).toBe(true);
+    expect(ledger.receive(m(2, 0))).toBe(true);
+    expect(ledger.receive(m(2, 0))).toBe(false); // duplicate
+    expect(ledger.receive(m(4, 2))).toBe(true); // sent after 2 was acknowledged
+    expect(ledger.receive(m(1, -1, 1))).toBe(true); // another sender: no order against sender 0
+    expect(ledger.receive(m(3, 0))).toBe(true); // concurrent with 2 and 4 — no order to break
+    expect(ledger.outOfOrder).toBe(0);
+    // 6 was sent after 5 was acknowledged, but arrives first.
+    ledger.receive(m(6, 5));
+    ledger.receive(m(5, 4));
+    expect(ledger.outOfOrder).toBe(1);
+    expect(ledger.delivered).toBe(7);
+    expect(ledger.duplicates).toBe(1);
+  });
+
+  it('expected = every subscriber of a room gets every message sent to it; lost is the rest', () => {
+    expect(subscribersPerRoom(10, 3)).toEqual([4, 3, 3]);
+    const t = tally([5, 5, 4], subscribersPerRoom(10, 3), [{ delivered: 40, duplicates: 1, outOfOrder: 0 }, { delivered: 5, duplicates: 0, outOfOrder: 2 }]);
+    expect(t).toEqual({ sent: 14, expected: 20 + 15 + 12, delivered: 45, lost: 2, duplicates: 1, outOfOrder: 2 });
+  });
+});
+
+describe('options', () => {
+  it('the default scenario: all transports, real 2 s interval and 20 s hold, baselines on', () => {
+    const { options, output } = resolveBenchOptions({});
+    expect(options.scenario).toBe('default');
+    expect(options.transports).toEqual(['short-polling', 'long-polling', 'websocket']);
+    expect(options.pollIntervalMs).toBe(2000);
+    expect(options.holdMs).toBe(20_000);
+    expect(options.baselines).toBe(true);
+    expect(output).toEqual({ out: 'reports/', json: false });
+  });
+
+  it('a preset sets options and explicit flags override it', () => {
+    const idle = resolveBenchOptions({ scenario: 'idle' }).options;
+    expect(idle.rate).toBe(0);
+    const { options, output } = resolveBenchOptions({ scenario: 'smoke', clients: '7', duration: '1.5s', warmup: '500ms', transports: 'websocket', baselines: true, out: '/tmp/x', json: true });
+    expect(options.clients).toBe(7);
+    expect(options.durationMs).toBe(1500);
+    expect(options.warmupMs).toBe(500);
+    expect(options.transports).toEqual(['websocket']);
+    expect(options.baselines).toBe(true);
+    expect(options.rate).toBe(20); // from the smoke preset
+    expect(output).toEqual({ out: '/tmp/x', json: true });
+  });
+
+  it('rejects bad input with a message naming the flag', () => {
+    expect(() => resolveBenchOptions({ scenario: 'nope' })).toThrow(/--scenario.*nope/);
+    expect(() => resolveBenchOptions({ clients: 'many' })).toThrow(UsageError);
+    expect(() => resolveBenchOptions({ clients: '0' })).toThrow(/--clients/);
+    expect(() => resolveBenchOptions({ transports: 'carrier-pigeon' })).toThrow(/--transports/);
+    expect(() => resolveBenchOptions({ duration: 'soon' })).toThrow(/--duration/);
+    expect(() => resolveBenchOptions({ rooms: '5', clients: '2' })).toThrow(/--rooms/);
+    expect(() => resolveBenchOptions({ rate: '5', senders: '0' })).toThrow(/--senders/);
+    expect(() => resolveBenchOptions({ size: '8' })).toThrow(/--size/);
+  });
+
+  it('parses a sweep and applies one value at a time', () => {
+    expect(parseSweep('clients=10,100,1000')).toEqual({ option: 'clients', values: [10, 100, 1000] });
+    expect(parseSweep('duration=1s,2s')).toEqual({ option: 'duration', values: [1000, 2000] });
+    expect(parseSweep('transports=websocket,long-polling').values).toEqual(['websocket', 'long-polling']);
+    expect(() => parseSweep('clients')).toThrow(/option=v1/);
+    expect(() => parseSweep('seed=1,2')).toThrow(/cannot be swept/);
+    const { options } = resolveBenchOptions({ sweep: 'rate=0,50' });
+    expect(applySweep(options, 50).rate).toBe(50);
+    expect(applySweep(resolveBenchOptions({ sweep: 'transports=websocket' }).options, 'websocket').transports).toEqual(['websocket']);
+  });
+});
+
+describe('model', () => {
+  const base = resolveBenchOptions({ scenario: 'default' }).options;
+
+  it('short polling: mean latency ≈ interval/2, requests/s ≈ clients/interval + publishes', () => {
+    const checks = modelChecks('short-polling', base, { latencyMeanMs: 1010, latencyCount: 100, requestsPerSecond: 150 });
+    expect(checks.find((c) => c.metric === 'latency mean')).toMatchObject({ predicted: 1000, flagged: false });
+    expect(checks.find((c) => c.metric === 'requests per second')).toMatchObject({ predicted: 150, flagged: false });
+    const off = modelChecks('short-polling', base, { latencyMeanMs: 1500, latencyCount: 100, requestsPerSecond: 150 });
+    expect(off.find((c) => c.metric === 'latency mean')?.flagged).toBe(true);
+  });
+
+  it('idle long polling ≈ clients/hold; idle WebSocket makes no requests', () => {
+    const idle = { ...base, rate: 0, clients: 1000 };
+    expect(modelChecks('long-polling', idle, { latencyMeanMs: 0, latencyCount: 0, requestsPerSecond: 50.5 })[0]).toMatchObject({ predicted: 50, flagged: false });
+    expect(modelChecks('websocket', idle, { latencyMeanMs: 0, latencyCount: 0, requestsPerSecond: 0 })[0]).toMatchObject({ predicted: 0, ratio: 1, flagged: false });
+    expect(modelChecks('websocket', idle, { latencyMeanMs: 0, latencyCount: 0, requestsPerSecond: 3 })[0]?.flagged).toBe(true);
+  });
+});
+
+describe('sampler parsing and summary stats', () => {
+  it('reads requests (scrapes excluded) and bytes (lab transports only) from /metrics text', () => {
+    const text = [
+      '# HELP pushlab_http_requests_total x',
+      'pushlab_http_requests_total{transport="short-polling",route="/rooms/:room/messages",status="200"} 40',
+      'pushlab_http_requests_total{transport="http",route="/metrics",status="200"} 7',
+      'pushlab_bytes_total{transport="short-polling",direction="in"} 1000',
+      'pushlab_bytes_total{transport="http",direction="in"} 500',
+      'pushlab_bytes_total{transport="short-polling",direction="out"} 3000',
+      'nodejs_eventloop_lag_p99_seconds 0.012',
+      'nodejs_heap_size_used_bytes 123',
+    ].join('\n');
+    const snap = snapshotFrom(parsePrometheus(text));
+    expect(snap).toMatchObject({ requests: 40, bytesIn: 1000, bytesOut: 3000, heapUsedBytes: 123 });
+    expect(snap.eventLoopDelayP99Ms).toBeCloseTo(2); // 12 ms less the 10 ms monitor timer
+  });
+
+  it('median, min, max', () => {
+    expect(stat([3, 1, 2])).toEqual({ median: 2, min: 1, max: 3 });
+    expect(stat([4, 1, 2, 3])).toEqual({ median: 2.5, min: 1, max: 4 });
+    expect(stat([])).toEqual({ median: 0, min: 0, max: 0 });
+  });
+});
