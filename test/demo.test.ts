@@ -91,6 +91,17 @@ describe('browser demo', () => {
     expect(headers['referrer-policy']).toBe('no-referrer');
     const script = await fetch(`${url}/assets/app.js`);
     expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+    const style = await fetch(`${url}/style.css`);
+    expect(style.headers.get('content-type')).toMatch(/^text\/css/);
+    for (const res of [script, style]) {
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+    await style.text();
+    const wrongMethod = await fetch(`${url}/`, { method: 'POST' });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('GET, HEAD');
+    expect(((await wrongMethod.json()) as { error: { code: string } }).error.code).toBe('method_not_allowed');
     expect(await script.text()).not.toMatch(/from ["']node:|require\(["'](node:|fs|http|ws)["']\)/);
 
     await allInState('open');

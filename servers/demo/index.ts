@@ -5,6 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import express, { type Response, type Router } from 'express';
+import { sendError } from '../http/respond.ts';
+import { methodNotAllowed } from '../http/router.ts';
 import { demoBundle } from './bundle.ts';
 
 const WEB_DIR = new URL('../../clients/web/', import.meta.url);
@@ -49,13 +51,14 @@ function serve(path: string, type: string, load: () => Promise<string>): (router
       try {
         body = await load();
       } catch (error) {
-        // A missing or broken demo is a bug in this repository, not bad input.
-        console.error(`pushlab: cannot serve ${path}`, error);
-        res.status(500).type('text/plain').send('the demo could not be built; see the server log');
+        // A missing or broken demo is a bug in this repository, not bad input: logged, answered 500 as JSON.
+        sendError(res, error);
         return;
       }
       send(res, type, body);
     });
+    // A known path with another method gets 405 with Allow, as the API routes do.
+    router.all(path, (_req, res) => sendError(res, methodNotAllowed(['GET', 'HEAD'])));
   };
 }
 
