@@ -428,8 +428,10 @@ export class RedisBackplane implements Backplane, InstanceDirectory {
 
   #unavailable(error: unknown): ProtocolError {
     if (error instanceof ProtocolError) return error;
-    const reason = error instanceof Error ? error.message : String(error);
-    return new ProtocolError('backplane_unavailable', `the backplane (Redis) cannot be reached: ${reason}; retry`);
+    const raw = error instanceof Error ? error.message : String(error);
+    // ioredis words "disconnected" several ways; clients only need to know it is not there.
+    const reason = /offline ?queue|not connected|connection is closed|writeable/i.test(raw) ? 'not connected' : raw;
+    return new ProtocolError('backplane_unavailable', `the backplane (Redis) cannot be reached (${reason}); retry`);
   }
 
   #logError(error: Error): void {
