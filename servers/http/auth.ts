@@ -78,7 +78,7 @@ export function mintToken(secret: string, nick: string, ttlSeconds: number): Pro
     .sign(new TextEncoder().encode(secret));
 }
 
-function unauthorized(message: string): ProtocolError {
+export function unauthorized(message: string): ProtocolError {
   // RFC 6750 §3: a 401 names the scheme it wants.
   return new ProtocolError('unauthorized', message, { 'www-authenticate': 'Bearer realm="pushlab"' });
 }

@@ -7,11 +7,12 @@ import { jsonBody } from '../../protocol/validate.ts';
 import type { Route } from '../http/router.ts';
 import type { ServerContext } from '../context.ts';
 import type { HeldPolls } from './held-polls.ts';
+import { unauthorized } from '../http/auth.ts';
 import type { LpSession } from '../core/lp-sessions.ts';
 
 /** With token auth, a session answers only to the nick that made it (its id alone is not enough). */
 function owned(session: LpSession, nick: string | undefined): LpSession {
-  if (nick !== undefined && session.nick !== nick) throw new ProtocolError('unauthorized', 'this session belongs to another nick');
+  if (nick !== undefined && session.nick !== nick) throw unauthorized('this session belongs to another nick');
   return session;
 }
 
