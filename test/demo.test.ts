@@ -207,6 +207,9 @@ describe('browser demo', () => {
     await server.shutdown();
     await allInState('reconnecting');
     expect(await page.textContent(`${pane('websocket')} .state`)).toMatch(/Reconnecting/);
+    // Short polling keeps polling while the server is away, and the counter says so.
+    const down = await requests('short-polling');
+    await page.waitForFunction(([selector, n]) => Number(document.querySelector(selector)?.getAttribute('data-value')) > n, [`${pane('short-polling')} .requests`, down] as const);
 
     server = await createPushlabServer({ ...options, port });
     await server.listen();

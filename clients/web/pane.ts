@@ -12,6 +12,7 @@ import { sleep } from '../backoff.ts';
 import type { ChatClient, ClientState, GapNotice } from '../types.ts';
 import type { DemoConfig } from './config.ts';
 import { createBrowserClient } from './create-client.ts';
+import { FetchHttp } from './platform.ts';
 import { formatBytes, formatMs, formatSeconds, formatTime } from './format.ts';
 import { Sparkline } from './sparkline.ts';
 
@@ -94,6 +95,8 @@ export class Pane {
   #nick: string;
   #room: string;
   #client: ChatClient | undefined;
+  /** The current client's requester (polling panes), which also counts requests that failed. */
+  #http: FetchHttp | undefined;
   #detach: Array<() => void> = [];
   /** The room the current client has joined (undefined while joining). */
   #joined: string | undefined;
@@ -171,7 +174,7 @@ export class Pane {
   /** Redraw the counters (called a few times a second). */
   refresh(): void {
     const stats = this.#client?.stats;
-    const requests = this.#past.requests + (stats?.requests ?? 0);
+    const requests = this.#requests();
     const bytes = this.#past.bytesReceived + (stats?.bytesReceived ?? 0);
     const reconnects = this.#past.reconnects + (stats?.reconnects ?? 0);
     setValue(this.#els.requests, requests, String(requests));
@@ -181,9 +184,18 @@ export class Pane {
 
   /** Close the second for the sparkline (called once a second). */
   sample(): void {
-    const requests = this.#past.requests + (this.#client?.stats.requests ?? 0);
+    const requests = this.#requests();
     this.#spark.push(requests - this.#sampledRequests);
     this.#sampledRequests = requests;
+  }
+
+  /**
+   * HTTP requests made by this pane so far. Polling panes count every fetch, answered or not
+   * (the shared client counts only answered ones); a WebSocket counts each upgrade it tries.
+   */
+  #requests(): number {
+    const current = this.#http?.requests ?? this.#client?.stats.requests ?? 0;
+    return this.#past.requests + current;
   }
 
   /** Make the client match the wanted nick and room, retrying until it does. One loop at a time. */
@@ -235,8 +247,10 @@ export class Pane {
 
   async #replaceClient(nick: string): Promise<void> {
     await this.#discardClient();
-    const client = createBrowserClient(this.transport, { baseUrl: location.origin, nick, pollIntervalMs: this.#config.pollIntervalMs });
+    const http = this.transport === 'websocket' ? undefined : new FetchHttp();
+    const client = createBrowserClient(this.transport, { baseUrl: location.origin, nick, pollIntervalMs: this.#config.pollIntervalMs, http });
     this.#client = client;
+    this.#http = http;
     this.#detach = [
       client.on('message', (message) => this.#show(message)),
       client.on('state', (state) => {
@@ -263,14 +277,17 @@ export class Pane {
     if (joined !== undefined && seq !== undefined) this.#resume = { room: joined, seq };
     this.#joined = undefined;
     delete this.root.dataset.joined;
+    const http = this.#http;
+    this.#http = undefined;
+    const requests = (): number => http?.requests ?? client.stats.requests;
+    const before = requests();
     const stats = client.stats;
-    this.#past.requests += stats.requests;
+    this.#past.requests += before;
     this.#past.bytesReceived += stats.bytesReceived;
     this.#past.reconnects += stats.reconnects;
     await client.close().catch(() => {});
-    // close() may still count a last request (a long-poll session's DELETE).
-    const after = client.stats.requests - stats.requests;
-    this.#past.requests += after;
+    // close() may make a last request (a long-poll session's DELETE).
+    this.#past.requests += requests() - before;
   }
 
   async #send(): Promise<void> {

@@ -7,7 +7,11 @@ import type { HttpRequest, HttpRequester, HttpResult, WebSocketFactory, WebSocke
 const utf8 = new TextEncoder();
 
 export class FetchHttp implements HttpRequester {
+  /** Requests started, answered or not: while the server is down, polls still go out. */
+  requests = 0;
+
   async request(request: HttpRequest): Promise<HttpResult> {
+    this.requests++;
     // One controller aborts on the caller's signal or on the timeout, whichever comes first.
     const controller = new AbortController();
     const onAbort = (): void => controller.abort(request.signal?.reason);
