@@ -8,7 +8,7 @@
  * late the send was against the schedule, µs. Per subscriber:
  * - delivered: distinct k of the window received; duplicates: a k received again;
  * - out of order: k received after a message that was sent only once k was acknowledged
- *   (its p ≥ k) — the server had already given k the lower seq, so the subscriber got them in
+ *   (its p = k) — the server had already given k the lower seq, so the subscriber got them in
  *   the wrong order. Concurrent sends of one sender have no order to break, so none is claimed.
  * - expected: every subscriber of a room gets every message sent to it; lost = expected − delivered.
  */
@@ -41,23 +41,27 @@ export function decodeMessageText(text: string): MessageId | undefined {
 /** One subscriber's view: what it got, counted for messages of the window only. */
 export class SubscriberLedger {
   readonly #seen = new Set<number>();
-  /** Per sender: the highest p among messages received so far. */
-  readonly #maxPred = new Map<number, number>();
+  /**
+   * The p of every message received so far: k in here means a message sent only after k was
+   * acknowledged has already arrived. (Only p itself is known to be acknowledged — a lower k
+   * may still have been in flight — so membership, not a comparison.) k is unique across
+   * senders, so one set serves them all.
+   */
+  readonly #preds = new Set<number>();
   delivered = 0;
   duplicates = 0;
   outOfOrder = 0;
 
   /** Returns false for a duplicate (the caller then records no latency). */
   receive(id: MessageId): boolean {
-    const maxPred = this.#maxPred.get(id.sender) ?? -1;
-    if (id.pred > maxPred) this.#maxPred.set(id.sender, id.pred);
+    if (id.pred >= 0) this.#preds.add(id.pred);
     if (this.#seen.has(id.k)) {
       this.duplicates++;
       return false;
     }
     this.#seen.add(id.k);
     this.delivered++;
-    if (id.k <= maxPred) this.outOfOrder++;
+    if (this.#preds.has(id.k)) this.outOfOrder++;
     return true;
   }
 }

@@ -248,8 +248,13 @@ function buildResult(spec: RunSpec, server: TargetHandle, results: WorkerResult[
   const t = tally(sentPerRoom, subscribersPerRoom(options.clients, options.rooms), results);
   const requests = results.reduce((sum, r) => sum + r.requestsInWindow, 0);
 
-  const first = nearest(samples, 0);
-  const last = nearest(samples, Math.round(durationSeconds));
+  // A sample whose scrape failed has no counters: take the nearest good one instead.
+  const good = samples.filter((s) => !s.scrapeFailed);
+  const first = nearest(good, 0);
+  const last = nearest(good, Math.round(durationSeconds));
+  if (first !== undefined && last !== undefined && (first.t !== 0 || last.t !== Math.round(durationSeconds))) {
+    errors.push(`the server's /metrics was not sampled at the window's edges (got t=${first.t} and t=${last.t} s): requests, bytes and CPU are approximate`);
+  }
   const inWindow = samples.filter((s) => s.t >= 0 && s.t <= durationSeconds);
   const cpuSeconds = first !== undefined && last !== undefined ? last.cpuSeconds - first.cpuSeconds : 0;
   const bytesIn = first !== undefined && last !== undefined ? last.bytesIn - first.bytesIn : 0;

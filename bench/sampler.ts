@@ -154,14 +154,21 @@ export class Sampler {
     this.#windowStartMs = windowStartMs;
   }
 
-  /** Sample on every whole second (relative to the window start) from now on. */
+  /**
+   * Sample on every whole second (relative to the window start) from now on. The next timer
+   * is armed before the scrape is awaited, so a slow scrape never makes a second go missing
+   * (the window's edge samples matter most).
+   */
   start(): void {
+    let t = Math.ceil((clockMs() - this.#windowStartMs) / 1000 + 0.001);
     const schedule = (): void => {
       if (this.#stopped) return;
-      const t = Math.ceil((clockMs() - this.#windowStartMs) / 1000 + 0.001);
       const at = this.#windowStartMs + t * 1000;
+      const mine = t;
       this.#timer = setTimeout(() => {
-        void this.sampleNow(t).finally(schedule);
+        t = Math.max(mine + 1, Math.ceil((clockMs() - this.#windowStartMs) / 1000 + 0.001));
+        schedule();
+        void this.sampleNow(mine);
       }, Math.max(0, at - clockMs()));
     };
     schedule();

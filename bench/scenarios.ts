@@ -41,6 +41,13 @@ export const SCENARIOS: Record<string, { summary: string; preset: Preset }> = {
     summary: '100 clients of one room at 200 msg/s for 10 s',
     preset: { clients: 100, rooms: 1, senders: 4, rate: 200, size: 100, durationMs: 10_000, warmupMs: 3000, pollIntervalMs: 2000, holdMs: 20_000, baselines: false, capacity: false },
   },
+  faults: {
+    // Connections cut at random (every ~window/5, jittered) during the window: each client
+    // must reconnect and resume from the last seq it saw. Shows reconnects and loss per
+    // transport; latency then includes the recovery.
+    summary: 'cut client connections at random during the window: reconnects and loss',
+    preset: { clients: 50, rooms: 1, senders: 2, rate: 20, size: 100, durationMs: 20_000, warmupMs: 3000, pollIntervalMs: 2000, holdMs: 20_000, baselines: false, capacity: false, faults: true },
+  },
 };
 
 export const SCENARIO_NAMES = Object.keys(SCENARIOS);
