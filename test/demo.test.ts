@@ -7,6 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRANSPORTS, type Transport } from '../protocol/types.ts';
+import { mintToken } from '../servers/http/auth.ts';
 import { createPushlabServer, type PushlabServer } from '../servers/server.ts';
 import { launchChromium } from './helpers/chromium.ts';
 
@@ -240,6 +241,29 @@ describe('browser demo', () => {
       await other.close();
     } finally {
       await only.shutdown();
+    }
+  });
+
+  it('asks for a token when the server requires one, and works with it', async () => {
+    const secret = 'demo-test-secret-0123456789';
+    const guarded = await createPushlabServer({ ...options, tokenSecret: secret });
+    try {
+      const other = await browser.newPage();
+      await other.goto(`${(await guarded.listen()).url}/`);
+      // The polling panes hear the 401 and say so (a browser cannot see why an upgrade failed).
+      await other.waitForFunction(() => ['short-polling', 'long-polling'].every((t) => document.querySelector(`#pane-${t} .state`)?.textContent?.includes('needs a valid token')));
+      await other.locator('summary').click();
+      await other.getByLabel(/Token/).fill(await mintToken(secret, 'tokenholder', 600));
+      await other.getByLabel(/Token/).press('Enter');
+      for (const t of TRANSPORTS) await other.waitForSelector(`${pane(t)}[data-joined="lobby"]`, { timeout: 15_000 });
+      await other.locator(`${pane('short-polling')} .send-text`).fill('signed in');
+      await other.locator(`${pane('short-polling')} .send-text`).press('Enter');
+      for (const t of TRANSPORTS) {
+        await other.waitForFunction((selector) => document.querySelector(selector)?.textContent === 'tokenholder', `${pane(t)} .message:last-child .from`);
+      }
+      await other.close();
+    } finally {
+      await guarded.shutdown();
     }
   });
 

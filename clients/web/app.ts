@@ -61,9 +61,11 @@ async function main(): Promise<void> {
   const panesRoot = element<HTMLElement>('panes');
   const template = element<HTMLTemplateElement>('pane-template');
   const serverNote = element<HTMLElement>('server-note');
+  const tokenInput = element<HTMLInputElement>('token');
 
   let nick = storedNick();
   let room = roomFromUrl();
+  let token: string | undefined;
   nickInput.value = nick;
   roomInput.value = room;
 
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
   const apply = (): void => {
     const nextNick = nickInput.value.trim();
     const nextRoom = roomInput.value.trim();
+    const nextToken = tokenInput.value.trim() === '' ? undefined : tokenInput.value.trim();
     const problems: string[] = [];
     const nickError = nickProblem(nextNick);
     nickInput.setAttribute('aria-invalid', String(nickError !== undefined));
@@ -93,14 +96,15 @@ async function main(): Promise<void> {
     if (!roomOk) problems.push('Room: 1–64 letters, digits, _ or -, starting with a letter or digit.');
     settingsNote.textContent = problems.join(' ');
     if (problems.length > 0) return;
-    if (nextNick === nick && nextRoom === room) return;
+    if (nextNick === nick && nextRoom === room && nextToken === token) return;
     nick = nextNick;
     room = nextRoom;
+    token = nextToken;
     saveNick(nick);
     const url = new URL(location.href);
     url.searchParams.set('room', room);
     history.replaceState(null, '', url);
-    for (const pane of panes) pane.setIdentity(nick, room);
+    for (const pane of panes) pane.setIdentity(nick, room, token);
   };
   settings.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -108,6 +112,7 @@ async function main(): Promise<void> {
   });
   nickInput.addEventListener('change', apply);
   roomInput.addEventListener('change', apply);
+  tokenInput.addEventListener('change', apply);
 
   setInterval(() => {
     for (const pane of panes) pane.refresh();

@@ -58,6 +58,8 @@ export function describeError(error: unknown): string {
         return 'session gone, starting a new one';
       case 'shutting_down':
         return 'server is shutting down';
+      case 'unauthorized':
+        return 'the server needs a valid token: enter one under Token';
       case 'backplane_unavailable':
         return 'server cannot reach its backplane';
       default:
@@ -93,6 +95,9 @@ export class Pane {
   };
   readonly #spark: Sparkline;
   #nick: string;
+  /** Bearer token for servers started with --token-secret (kept in memory only). */
+  #token: string | undefined;
+  #clientToken: string | undefined;
   #room: string;
   #client: ChatClient | undefined;
   /** The current client's requester (polling panes), which also counts requests that failed. */
@@ -159,15 +164,16 @@ export class Pane {
     this.#requestSync();
   }
 
-  /** Nick or room changed: a new nick needs a new client; a new room is left and joined. */
-  setIdentity(nick: string, room: string): void {
-    if (!this.#served || (nick === this.#nick && room === this.#room)) return;
+  /** Nick, token or room changed: a new nick or token needs a new client; a new room is left and joined. */
+  setIdentity(nick: string, room: string, token?: string): void {
+    if (!this.#served || (nick === this.#nick && room === this.#room && token === this.#token)) return;
     if (room !== this.#room) {
       this.#els.list.replaceChildren();
       this.#els.latency.textContent = '—';
     }
     this.#nick = nick;
     this.#room = room;
+    this.#token = token;
     this.#requestSync();
   }
 
@@ -210,8 +216,9 @@ export class Pane {
     for (;;) {
       const nick = this.#nick;
       const room = this.#room;
+      const token = this.#token;
       try {
-        if (this.#client === undefined || this.#client.nick !== nick) await this.#replaceClient(nick);
+        if (this.#client === undefined || this.#client.nick !== nick || this.#clientToken !== token) await this.#replaceClient(nick, token);
         const client = this.#client;
         if (client !== undefined && this.#joined !== room) {
           const old = this.#joined;
@@ -229,7 +236,7 @@ export class Pane {
           this.#failure = undefined;
           this.#renderState(this.#client?.state ?? 'idle');
         }
-        if (nick === this.#nick && room === this.#room) {
+        if (nick === this.#nick && room === this.#room && token === this.#token) {
           this.#syncing = false;
           return;
         }
@@ -245,11 +252,12 @@ export class Pane {
     }
   }
 
-  async #replaceClient(nick: string): Promise<void> {
+  async #replaceClient(nick: string, token: string | undefined): Promise<void> {
     await this.#discardClient();
     const http = this.transport === 'websocket' ? undefined : new FetchHttp();
-    const client = createBrowserClient(this.transport, { baseUrl: location.origin, nick, pollIntervalMs: this.#config.pollIntervalMs, http });
+    const client = createBrowserClient(this.transport, { baseUrl: location.origin, nick, token, pollIntervalMs: this.#config.pollIntervalMs, http });
     this.#client = client;
+    this.#clientToken = token;
     this.#http = http;
     this.#detach = [
       client.on('message', (message) => this.#show(message)),
