@@ -24,9 +24,7 @@ export function renderTable(results: BenchResults): string {
     if (runs.some((r) => r.model.some((m) => m.flagged))) flags.push('MODEL≠');
     rows.push([
       s.sweepValue === undefined ? s.target : `${s.target} ${results.options.sweep?.option}=${s.sweepValue}`,
-      ms(s.latencyMs.p50),
-      ms(s.latencyMs.p99),
-      ms(s.latencyMs.mean),
+      ...(s.latencyMs.count === 0 ? ['–', '–', '–'] : [ms(s.latencyMs.p50), ms(s.latencyMs.p99), ms(s.latencyMs.mean)]),
       `${delivered}/${expected}`,
       String(lost),
       num(s.requestsPerSecond.median),
