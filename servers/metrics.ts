@@ -99,6 +99,11 @@ export class ServerMetrics {
     for (const [transport, n] of Object.entries(counts)) this.openConnections.labels(transport).set(n);
   }
 
+  /** Every open TCP connection of the server. */
+  sockets(): IterableIterator<Socket> {
+    return this.#sockets.keys();
+  }
+
   get socketCount(): number {
     return this.#sockets.size;
   }
