@@ -125,6 +125,21 @@ describe('long polling', () => {
     await until(() => s.server.sessions.size === 0, 'the session to expire');
   });
 
+  it('a session whose polls are always answered at once does not expire', async () => {
+    const s = await server({ holdMs: 5000, sessionTtlMs: 300 });
+    const { session } = await createSession(s.url);
+    let cursor = 0;
+    // Poll for well past the TTL, each poll finding a message waiting (never held).
+    for (let i = 0; i < 12; i++) {
+      await publish(s.url, `m${i}`);
+      const batch = (await http(`${s.url}/lp/sessions/${session}/poll?cursor=${cursor}`)).json as PollBatch;
+      expect(batch.messages.length).toBeGreaterThan(0);
+      cursor = batch.cursor;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(s.server.sessions.size).toBe(1);
+  });
+
   it('reports a gap when the bounded queue drops messages a slow client never acknowledged', async () => {
     const s = await server({ holdMs: 200, maxQueueBytes: 2000 });
     const { session } = await createSession(s.url);

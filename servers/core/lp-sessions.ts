@@ -27,8 +27,8 @@ export class LpSession implements Member {
   readonly queue: SessionQueue;
   /** The transport's wake-up for a held poll; one at a time. */
   onReadable: (() => void) | undefined;
-  /** Set by the registry: the expiry timer while no poll is under way. */
-  expiry: NodeJS.Timeout | undefined;
+  /** Set by the registry: when the last poll ended (epoch ms), or undefined while one is under way. */
+  idleSince: number | undefined;
   /** Messages delivered into the queue (for metrics). */
   queued = 0;
 
@@ -54,10 +54,27 @@ export class LpSessions {
   readonly #options: SessionOptions;
   readonly #sessions = new Map<string, LpSession>();
   #onExpire: ((session: LpSession) => void) | undefined;
+  /**
+   * One sweep for every session rather than a timer per session: a timer re-armed on every
+   * poll was a measurable share of the long-poll hot path (allocation and GC). Expiry is
+   * therefore late by at most one sweep interval (a quarter of the TTL, at most 1 s).
+   */
+  readonly #sweep: NodeJS.Timeout;
 
   constructor(core: ChatCore, options: SessionOptions) {
     this.#core = core;
     this.#options = options;
+    const every = Math.max(10, Math.min(1000, Math.floor(options.sessionTtlMs / 4)));
+    this.#sweep = setInterval(() => this.#expire(Date.now()), every);
+    // Idle sessions must not keep the process alive on shutdown.
+    this.#sweep.unref();
+  }
+
+  #expire(now: number): void {
+    const ttl = this.#options.sessionTtlMs;
+    for (const session of this.#sessions.values()) {
+      if (session.idleSince !== undefined && now - session.idleSince >= ttl) this.end(session);
+    }
   }
 
   get size(): number {
@@ -103,30 +120,25 @@ export class LpSessions {
 
   /** A poll is under way: the session cannot expire until it ends. */
   busy(session: LpSession): void {
-    if (session.expiry !== undefined) clearTimeout(session.expiry);
-    session.expiry = undefined;
+    session.idleSince = undefined;
   }
 
   /** No poll is under way: start the expiry clock. */
   idle(session: LpSession): void {
-    if (this.#sessions.get(session.id) !== session) return;
-    if (session.expiry !== undefined) clearTimeout(session.expiry);
-    session.expiry = setTimeout(() => this.end(session), this.#options.sessionTtlMs);
-    // An idle session must not keep the process alive on shutdown.
-    session.expiry.unref();
+    session.idleSince = Date.now();
   }
 
   end(session: LpSession): void {
     if (this.#sessions.get(session.id) !== session) return;
     this.#sessions.delete(session.id);
-    if (session.expiry !== undefined) clearTimeout(session.expiry);
-    session.expiry = undefined;
     this.#core.leaveAll(session, session.rooms);
     session.rooms.clear();
     this.#onExpire?.(session);
   }
 
+  /** End every session and stop the expiry sweep (shutdown). */
   endAll(): void {
+    clearInterval(this.#sweep);
     for (const session of [...this.#sessions.values()]) this.end(session);
   }
 }

@@ -38,6 +38,9 @@ export class HeldPolls {
     // One poll at a time: the older one is answered empty at once (RFC 6202 §2.2).
     this.release(session);
     if (session.queue.length > 0 || draining) {
+      // Answered at once: this poll is over, so the session's expiry clock restarts now —
+      // a client kept busy by a steady stream must not expire for never being held.
+      this.#sessions.idle(session);
       this.#answer(session, res, cursor);
       return;
     }
