@@ -25,6 +25,9 @@ export class ServerMetrics {
   readonly delivered: Counter<'transport'>;
   readonly bytes: Counter<'transport' | 'direction'>;
   readonly #sockets = new Map<Socket, Metered>();
+  /** `transport|route|status` → counter child: label hashing per request showed in profiles. */
+  readonly #requestChildren = new Map<string, Counter.Internal>();
+  readonly #bytesChildren = new Map<RouteTransport, { in: Counter.Internal; out: Counter.Internal }>();
   /** Children cached per transport: the per-message path must not look labels up. */
   readonly deliveredBy: Record<Transport, Counter.Internal>;
 
@@ -80,11 +83,27 @@ export class ServerMetrics {
     if (metered !== undefined) this.#flush(socket, metered);
   }
 
+  /** Count one answered request. */
+  request(transport: RouteTransport, route: string, status: number): void {
+    const key = `${transport}|${route}|${status}`;
+    let child = this.#requestChildren.get(key);
+    if (child === undefined) {
+      child = this.requests.labels(transport, route, String(status));
+      this.#requestChildren.set(key, child);
+    }
+    child.inc();
+  }
+
   #flush(socket: Socket, metered: Metered): void {
     const read = socket.bytesRead;
     const written = socket.bytesWritten;
-    if (read > metered.read) this.bytes.labels(metered.transport, 'in').inc(read - metered.read);
-    if (written > metered.written) this.bytes.labels(metered.transport, 'out').inc(written - metered.written);
+    let children = this.#bytesChildren.get(metered.transport);
+    if (children === undefined) {
+      children = { in: this.bytes.labels(metered.transport, 'in'), out: this.bytes.labels(metered.transport, 'out') };
+      this.#bytesChildren.set(metered.transport, children);
+    }
+    if (read > metered.read) children.in.inc(read - metered.read);
+    if (written > metered.written) children.out.inc(written - metered.written);
     metered.read = read;
     metered.written = written;
   }

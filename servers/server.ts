@@ -22,7 +22,7 @@ import { opsRoutes } from './http/ops-routes.ts';
 import { TokenVerifier, bearer } from './http/auth.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { sendError } from './http/respond.ts';
-import { Router, methodNotAllowed, splitUrl } from './http/router.ts';
+import { Router, methodNotAllowed, splitUrl, type RouteTransport } from './http/router.ts';
 import { FORWARDED_HEADER, SessionForwarder } from './long-polling/forward.ts';
 import { HeldPolls } from './long-polling/held-polls.ts';
 import { longPollingRoutes } from './long-polling/routes.ts';
@@ -42,6 +42,9 @@ export interface PushlabServer extends ServerContext {
   /** Graceful: stop accepting, answer held polls, close WebSockets 1001, finish in-flight work. */
   shutdown(): Promise<void>;
 }
+
+/** A response with what the request handler learned about it, for the shared close listener. */
+type Accounted = ServerResponse & { pushlab: { transport: RouteTransport; route: string; socket: Socket } };
 
 export async function createPushlabServer(input: Partial<ServerOptions> = {}, backplane?: Backplane): Promise<PushlabServer> {
   const options = resolveServerOptions(input);
@@ -86,6 +89,14 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
 
   /** Sockets with a request in progress or upgraded: the shutdown sweep leaves them be. */
   const busy = new WeakSet<Socket>();
+  /** When an answer is done (written, or the client went away): count it and its bytes. */
+  function accountResponse(this: Accounted): void {
+    const { transport, route, socket } = this.pushlab;
+    busy.delete(socket);
+    // 499, as nginx logs it: the client closed the connection before the answer was written.
+    metrics.request(transport, route, this.writableFinished ? this.statusCode : 499);
+    metrics.flush(socket);
+  }
   const http = createServer({
     headersTimeout: options.headersTimeoutMs,
     requestTimeout: options.requestTimeoutMs,
@@ -109,11 +120,9 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
     const socket = req.socket;
     busy.add(socket);
     metrics.label(socket, transport);
-    res.once('close', () => busy.delete(socket));
-    res.once('finish', () => {
-      metrics.requests.labels(transport, routeName, String(res.statusCode)).inc();
-      metrics.flush(socket);
-    });
+    // One shared listener, its state on the response: no closures allocated per request.
+    (res as Accounted).pushlab = { transport, route: routeName, socket };
+    res.once('close', accountResponse);
     if (draining) {
       res.setHeader('connection', 'close');
       sendError(res, new ProtocolError('shutting_down'));
