@@ -22,7 +22,7 @@ import { opsRoutes } from './http/ops-routes.ts';
 import { TokenVerifier, bearer } from './http/auth.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { sendError } from './http/respond.ts';
-import { Router, methodNotAllowed, splitUrl, type RouteTransport } from './http/router.ts';
+import { Router, methodNotAllowed, splitUrl, type RequestContext, type Route, type RouteTransport } from './http/router.ts';
 import { FORWARDED_HEADER, SessionForwarder } from './long-polling/forward.ts';
 import { HeldPolls } from './long-polling/held-polls.ts';
 import { longPollingRoutes } from './long-polling/routes.ts';
@@ -131,17 +131,9 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
     if (forwarder?.handle(req, res, pathname) === true) return;
     if (match.kind === 'route') {
       const { route, params } = match;
-      const run = (nick: string | undefined): void => {
-        try {
-          const done = route.handle({ req, res, params, query, nick });
-          if (done !== undefined) done.catch((error: unknown) => sendError(res, error));
-        } catch (error) {
-          sendError(res, error);
-        }
-      };
       // Token auth guards every API route but the open ones (health, metrics, config).
-      if (context.auth === undefined || route.open === true) run(undefined);
-      else context.auth.verify(bearer(req.headers.authorization)).then(run, (error: unknown) => sendError(res, error));
+      if (context.auth === undefined || route.open === true) runRoute(route, { req, res, params, query, nick: undefined });
+      else context.auth.verify(bearer(req.headers.authorization)).then((nick) => runRoute(route, { req, res, params, query, nick }), (error: unknown) => sendError(res, error));
       return;
     }
     if (match.kind === 'method') {
@@ -247,4 +239,14 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
         : new ProtocolError('invalid_json', 'malformed HTTP request');
   const body = JSON.stringify(e.toJSON());
   socket.end(`HTTP/1.1 ${e.status} ${STATUS_CODES[e.status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+}
+
+/** Run a route's handler; whatever it throws or rejects with becomes the catalog's answer. */
+function runRoute(route: Route, ctx: RequestContext): void {
+  try {
+    const done = route.handle(ctx);
+    if (done !== undefined) done.catch((error: unknown) => sendError(ctx.res, error));
+  } catch (error) {
+    sendError(ctx.res, error);
+  }
 }

@@ -14,7 +14,7 @@ export interface RequestContext {
   req: IncomingMessage;
   res: ServerResponse;
   params: Record<string, string>;
-  query: URLSearchParams;
+  query: Query;
   /** The token's nick when token auth is on (it overrides any nick the client sends). */
   nick?: string | undefined;
 }
@@ -47,32 +47,40 @@ export class Router {
   }
 
   match(method: string, pathname: string): Match {
-    const parts = pathname.split('/').slice(1);
-    const allow: string[] = [];
+    const parts = pathname.split('/');
+    let allow: string[] | undefined;
     let pattern = '';
     for (const { route, segments } of this.#routes) {
-      const params = matchSegments(segments, parts);
-      if (params === undefined) continue;
-      if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { kind: 'route', route, params };
-      allow.push(route.method);
+      if (!fits(segments, parts)) continue;
+      if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { kind: 'route', route, params: paramsOf(segments, parts) };
+      (allow ??= []).push(route.method);
       pattern = route.path;
     }
-    return allow.length > 0 ? { kind: 'method', allow, path: pattern } : { kind: 'none' };
+    return allow !== undefined ? { kind: 'method', allow, path: pattern } : { kind: 'none' };
   }
 }
 
-function matchSegments(segments: string[], parts: string[]): Record<string, string> | undefined {
-  if (segments.length !== parts.length) return undefined;
+/** Does the path fit the pattern? Allocates nothing: this runs for every route, every request. */
+function fits(segments: readonly string[], parts: readonly string[]): boolean {
+  // parts[0] is the empty string before the leading slash.
+  if (segments.length !== parts.length - 1) return false;
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i] as string;
+    const part = parts[i + 1] as string;
+    if (segment.charCodeAt(0) === 58 /* : */) {
+      if (part === '') return false;
+    } else if (segment !== part) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function paramsOf(segments: readonly string[], parts: readonly string[]): Record<string, string> {
   const params: Record<string, string> = {};
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i] as string;
-    const part = parts[i] as string;
-    if (segment.startsWith(':')) {
-      if (part === '') return undefined;
-      params[segment.slice(1)] = decodeParam(part);
-    } else if (segment !== part) {
-      return undefined;
-    }
+    if (segment.charCodeAt(0) === 58) params[segment.slice(1)] = decodeParam(parts[i + 1] as string);
   }
   return params;
 }
@@ -92,9 +100,44 @@ export function methodNotAllowed(allow: string[]): ProtocolError {
   return new ProtocolError('method_not_allowed', `use ${methods} on this route`, { allow: methods });
 }
 
+/**
+ * A query string read lazily: most hot requests ask for one parameter (`cursor`, `after`), so
+ * nothing is parsed or allocated until `get` is called. Same answers as URLSearchParams.get.
+ */
+export class Query {
+  readonly #raw: string;
+  #parsed: URLSearchParams | undefined;
+
+  constructor(raw: string) {
+    this.#raw = raw;
+  }
+
+  get(name: string): string | null {
+    const raw = this.#raw;
+    if (raw === '') return null;
+    // Escapes (`%`, `+`) need real decoding: leave those to URLSearchParams.
+    if (raw.includes('%') || raw.includes('+')) {
+      this.#parsed ??= new URLSearchParams(raw);
+      return this.#parsed.get(name);
+    }
+    let start = 0;
+    while (start <= raw.length) {
+      let end = raw.indexOf('&', start);
+      if (end === -1) end = raw.length;
+      const eq = raw.indexOf('=', start);
+      const keyEnd = eq !== -1 && eq < end ? eq : end;
+      if (keyEnd - start === name.length && raw.startsWith(name, start)) return keyEnd === end ? '' : raw.slice(keyEnd + 1, end);
+      start = end + 1;
+    }
+    return null;
+  }
+}
+
+const EMPTY_QUERY = new Query('');
+
 /** Split `req.url` into pathname and query without a full URL parse. */
-export function splitUrl(url: string): { pathname: string; query: URLSearchParams } {
+export function splitUrl(url: string): { pathname: string; query: Query } {
   const q = url.indexOf('?');
-  if (q === -1) return { pathname: url, query: new URLSearchParams() };
-  return { pathname: url.slice(0, q), query: new URLSearchParams(url.slice(q + 1)) };
+  if (q === -1) return { pathname: url, query: EMPTY_QUERY };
+  return { pathname: url.slice(0, q), query: new Query(url.slice(q + 1)) };
 }

@@ -15,11 +15,16 @@ interface Held {
   res: ServerResponse;
   cursor: number;
   timer: NodeJS.Timeout;
-  onClose: () => void;
 }
 
 export class HeldPolls {
   readonly #held = new Map<LpSession, Held>();
+  /** Held response → its session, for the one shared 'close' listener. */
+  readonly #byResponse = new Map<ServerResponse, LpSession>();
+  // Shared callbacks rather than closures per poll: this path runs once per delivery batch.
+  readonly #onHoldEnd = (session: LpSession): void => this.release(session);
+  /** A response's 'close' listener (called with `this` = the response). */
+  readonly #onClientGone: (this: ServerResponse) => void;
   readonly #sessions: LpSessions;
   readonly #metrics: ServerMetrics;
 
@@ -27,6 +32,17 @@ export class HeldPolls {
     this.#sessions = sessions;
     this.#metrics = metrics;
     sessions.onEnd((session) => this.release(session));
+    const clientGone = (res: ServerResponse): void => this.#clientGone(res);
+    this.#onClientGone = function (this: ServerResponse): void {
+      clientGone(this);
+    };
+  }
+
+  /** The client went away mid-hold: forget it, and let the session's expiry clock run. */
+  #clientGone(res: ServerResponse): void {
+    const session = this.#byResponse.get(res);
+    const held = session === undefined ? undefined : this.#held.get(session);
+    if (session !== undefined && held?.res === res) this.#drop(session, held);
   }
 
   get size(): number {
@@ -44,19 +60,12 @@ export class HeldPolls {
       this.#answer(session, res, cursor);
       return;
     }
-    const held: Held = {
-      res,
-      cursor,
-      timer: setTimeout(() => this.release(session), holdMs),
-      onClose: () => {
-        // The client went away mid-hold: forget it, and let the session's expiry clock run.
-        if (this.#held.get(session) === held) this.#drop(session, held);
-      },
-    };
-    this.#held.set(session, held);
+    this.#held.set(session, { res, cursor, timer: setTimeout(this.#onHoldEnd, holdMs, session) });
+    this.#byResponse.set(res, session);
     this.#sessions.busy(session);
-    session.onReadable = () => this.release(session);
-    res.once('close', held.onClose);
+    // Set once per session; a wake-up with nothing held is a no-op.
+    session.onReadable ??= () => this.release(session);
+    res.once('close', this.#onClientGone);
   }
 
   /** Answer the session's held poll now, with whatever is queued (maybe nothing). */
@@ -81,9 +90,9 @@ export class HeldPolls {
 
   #drop(session: LpSession, held: Held): void {
     clearTimeout(held.timer);
-    held.res.off('close', held.onClose);
+    held.res.off('close', this.#onClientGone);
+    this.#byResponse.delete(held.res);
     this.#held.delete(session);
-    session.onReadable = undefined;
     this.#sessions.idle(session);
   }
 

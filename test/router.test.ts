@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { Query, Router, splitUrl } from '../servers/http/router.ts';
+
+describe('Query', () => {
+  it.each([
+    'cursor=5',
+    'a=1&cursor=7&b=2',
+    'cursor=1&cursor=2',
+    'cursor=',
+    'cursor',
+    'cursorx=1&cursor=3',
+    'x=1',
+    'cursor=a%20b',
+    'cursor=a+b',
+    'curs%6Fr=9',
+    '&&cursor=4&',
+    '',
+  ])('answers like URLSearchParams for %j', (raw) => {
+    const expected = new URLSearchParams(raw);
+    const query = new Query(raw);
+    for (const name of ['cursor', 'a', 'b', 'x', 'missing']) expect(query.get(name)).toBe(expected.get(name));
+  });
+
+  it('splitUrl separates the path from the query', () => {
+    const { pathname, query } = splitUrl('/lp/sessions/s1/poll?cursor=12');
+    expect(pathname).toBe('/lp/sessions/s1/poll');
+    expect(query.get('cursor')).toBe('12');
+    expect(splitUrl('/health').query.get('x')).toBeNull();
+  });
+});
+
+describe('Router', () => {
+  const router = new Router();
+  const handle = (): void => {};
+  router.add({ method: 'POST', path: '/rooms/:room/messages', transport: 'http', handle });
+  router.add({ method: 'GET', path: '/rooms/:room/messages', transport: 'short-polling', handle });
+  router.add({ method: 'DELETE', path: '/lp/sessions/:session', transport: 'long-polling', handle });
+
+  it('matches a route and decodes its params', () => {
+    const match = router.match('GET', '/rooms/caf%C3%A9/messages');
+    expect(match).toMatchObject({ kind: 'route', params: { room: 'café' } });
+  });
+
+  it('treats HEAD as GET', () => {
+    expect(router.match('HEAD', '/rooms/a/messages').kind).toBe('route');
+  });
+
+  it('names the allowed methods when the path matches but the method does not', () => {
+    expect(router.match('PUT', '/rooms/a/messages')).toEqual({ kind: 'method', allow: ['POST', 'GET'], path: '/rooms/:room/messages' });
+  });
+
+  it('does not match empty params, extra segments or other paths', () => {
+    expect(router.match('GET', '/rooms//messages').kind).toBe('none');
+    expect(router.match('GET', '/rooms/a/messages/x').kind).toBe('none');
+    expect(router.match('GET', '/nope').kind).toBe('none');
+  });
+
+  it('leaves a broken escape undecoded for the validator to refuse', () => {
+    expect(router.match('GET', '/rooms/%E0%A4%A/messages')).toMatchObject({ kind: 'route', params: { room: '%E0%A4%A' } });
+  });
+});
