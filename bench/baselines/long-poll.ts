@@ -8,6 +8,7 @@
  */
 import { createServer, type ServerResponse } from 'node:http';
 import { BaselineMetrics, argInt, exitOnSignal } from './metrics.ts';
+import { BareRooms, type BareRoom } from './rooms.ts';
 
 const port = argInt(process.argv, '--port', 0);
 const holdMs = argInt(process.argv, '--hold-ms', 20_000);
@@ -21,15 +22,8 @@ interface Session {
 }
 
 const sessions = new Map<string, Session>();
-const rooms = new Map<string, { seq: number; members: Set<Session> }>();
-const roomOf = (name: string): { seq: number; members: Set<Session> } => {
-  let room = rooms.get(name);
-  if (room === undefined) {
-    room = { seq: 0, members: new Set() };
-    rooms.set(name, room);
-  }
-  return room;
-};
+const rooms = new BareRooms<Session>();
+const roomOf = (name: string): BareRoom<Session> => rooms.get(name);
 let nextId = 0;
 
 function json(res: ServerResponse, status: number, body: string, route: string): void {
@@ -121,7 +115,7 @@ const server = createServer((req, res) => {
     }
     if (req.method === 'DELETE' && parts.length === 3) {
       sessions.delete(session.id);
-      for (const room of rooms.values()) room.members.delete(session);
+      rooms.forget(session);
       release(session);
       metrics.count('/lp/sessions/:session', 204);
       res.writeHead(204).end();

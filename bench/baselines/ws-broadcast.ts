@@ -8,17 +8,11 @@
 import { createServer } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { BaselineMetrics, argInt, exitOnSignal } from './metrics.ts';
+import { BareRooms, type BareRoom } from './rooms.ts';
 
 const port = argInt(process.argv, '--port', 0);
-const rooms = new Map<string, { seq: number; members: Set<WebSocket> }>();
-const roomOf = (name: string): { seq: number; members: Set<WebSocket> } => {
-  let room = rooms.get(name);
-  if (room === undefined) {
-    room = { seq: 0, members: new Set() };
-    rooms.set(name, room);
-  }
-  return room;
-};
+const rooms = new BareRooms<WebSocket>();
+const roomOf = (name: string): BareRoom<WebSocket> => rooms.get(name);
 let nextId = 0;
 
 const server = createServer((req, res) => {
