@@ -7,7 +7,7 @@
  *   …
  *   await server.shutdown();
  */
-import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import express from 'express';
@@ -21,7 +21,8 @@ import { demoRouter } from './demo/index.ts';
 import { opsRoutes } from './http/ops-routes.ts';
 import { TokenVerifier, bearer } from './http/auth.ts';
 import { RateLimiter } from './http/rate-limit.ts';
-import { sendError } from './http/respond.ts';
+import { answerClientError } from './http/client-error.ts';
+import { endWithError, sendError } from './http/respond.ts';
 import { Router, methodNotAllowed, splitUrl, type RequestContext, type Route, type RouteTransport } from './http/router.ts';
 import { FORWARDED_HEADER, SessionForwarder } from './long-polling/forward.ts';
 import { HeldPolls } from './long-polling/held-polls.ts';
@@ -162,8 +163,7 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
     socket.on('error', () => {});
     metrics.label(socket as Socket, 'websocket');
     if (websocket?.handleUpgrade(req, socket, head) === true) return;
-    const body = JSON.stringify(new ProtocolError('not_found', 'no WebSocket endpoint here').toJSON());
-    socket.end(`HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    endWithError(socket, new ProtocolError('not_found', 'no WebSocket endpoint here'));
   });
 
   let shutdownPromise: Promise<void> | undefined;
@@ -219,26 +219,6 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
     },
   };
   return server;
-}
-
-/**
- * Malformed requests (bad chunking, header floods, slow uploads) never reach a route:
- * answer them as JSON in the catalog's terms, as node's default handler would with a bare 400.
- */
-function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
-  const pending = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-  if (!socket.writable || pending?.headersSent === true) {
-    socket.destroy();
-    return;
-  }
-  const e =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? new ProtocolError('payload_too_large', 'request headers are too large')
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? new ProtocolError('request_timeout', 'the request took too long to arrive')
-        : new ProtocolError('invalid_json', 'malformed HTTP request');
-  const body = JSON.stringify(e.toJSON());
-  socket.end(`HTTP/1.1 ${e.status} ${STATUS_CODES[e.status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }
 
 /** Run a route's handler; whatever it throws or rejects with becomes the catalog's answer. */

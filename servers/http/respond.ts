@@ -1,5 +1,6 @@
 /** Writing answers on bare node:http responses (express's `res` is one too). */
-import type { ServerResponse } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ProtocolError } from '../../protocol/errors.ts';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -35,4 +36,17 @@ export function sendError(res: ServerResponse, error: unknown): void {
 
 export function toProtocolError(error: unknown): ProtocolError | undefined {
   return error instanceof ProtocolError ? error : undefined;
+}
+
+/**
+ * Answer on a raw socket that has no ServerResponse (a refused WebSocket upgrade, a request
+ * node's parser rejected) and close it: the same JSON body and headers as any other error.
+ */
+export function endWithError(socket: Duplex, error: ProtocolError): void {
+  const body = JSON.stringify(error.toJSON());
+  let extra = '';
+  for (const [name, value] of Object.entries(error.headers ?? {})) extra += `${name}: ${value}\r\n`;
+  socket.end(
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}\r\nConnection: close\r\n${extra}Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }

@@ -3,7 +3,7 @@
  * checked first (path, draining, origin, nick and rooms in the query) and refused with a
  * JSON HTTP error before any handshake, so a refused client learns why.
  */
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { ProtocolError } from '../../protocol/errors.ts';
@@ -11,6 +11,7 @@ import { CLOSE } from '../../protocol/types.ts';
 import * as validate from '../../protocol/validate.ts';
 import { bearer } from '../http/auth.ts';
 import { originAllowed } from '../http/origin.ts';
+import { endWithError } from '../http/respond.ts';
 import { splitUrl } from '../http/router.ts';
 import { WsConnection } from './connection.ts';
 import type { ServerContext } from '../context.ts';
@@ -54,7 +55,7 @@ export class WebSocketAdapter {
       const roomList = query.get('rooms');
       rooms = roomList === null || roomList === '' ? [] : validate.rooms(roomList.split(','));
     } catch (error) {
-      refuse(socket, error instanceof ProtocolError ? error : new ProtocolError('invalid_message'));
+      endWithError(socket, error instanceof ProtocolError ? error : new ProtocolError('invalid_message'));
       return true;
     }
     const auth = this.#server.auth;
@@ -65,10 +66,10 @@ export class WebSocketAdapter {
     // Browsers cannot set headers on an upgrade, hence ?token=; other clients may use the header.
     auth.verify(query.get('token') ?? bearer(req.headers.authorization)).then(
       (tokenNick) => {
-        if (this.#server.draining) refuse(socket, new ProtocolError('shutting_down'));
+        if (this.#server.draining) endWithError(socket, new ProtocolError('shutting_down'));
         else this.#accept(req, socket, head, tokenNick, rooms, tokenNick);
       },
-      (error: unknown) => refuse(socket, error instanceof ProtocolError ? error : new ProtocolError('unauthorized')),
+      (error: unknown) => endWithError(socket, error instanceof ProtocolError ? error : new ProtocolError('unauthorized')),
     );
     return true;
   }
@@ -116,14 +117,4 @@ export class WebSocketAdapter {
       connection.socket.ping();
     }
   }
-}
-
-function refuse(socket: Duplex, error: ProtocolError): void {
-  const body = JSON.stringify(error.toJSON());
-  const reason = STATUS_CODES[error.status] ?? 'Error';
-  let extra = '';
-  for (const [name, value] of Object.entries(error.headers ?? {})) extra += `${name}: ${value}\r\n`;
-  socket.end(
-    `HTTP/1.1 ${error.status} ${reason}\r\nConnection: close\r\n${extra}Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
 }
