@@ -76,6 +76,12 @@ export interface RunResult {
   instances: number;
   backplane: 'memory' | 'redis';
   proxied: boolean;
+  /**
+   * Scale-out benches only (`--instances N` / `--backplane`): the rung of the topology ladder
+   * this run measured, `<backplane> · <instances> · <direct|nginx>`, e.g. `redis · 2 · nginx`.
+   * Absent in a plain bench.
+   */
+  topology?: string;
   durationSeconds: number;
   latencyMs: LatencySummaryMs;
   /** Latency measured from the actual send time instead of the schedule (not corrected for coordinated omission). */
@@ -97,12 +103,28 @@ export interface RunResult {
   requests: { total: number; perSecond: number; perDelivered: number; serverCounted: number };
   bytes: { in: number; out: number; perDelivered: number };
   server: { cpuSeconds: number; cpuSecondsPer1kDelivered: number; rssPeakBytes: number; heapPeakBytes: number; eventLoopDelayP99Ms: number };
+  /**
+   * The server side split by part (scale-out runs; absent for a bare single process): the
+   * `server` CPU and RSS above are the sums of these. Every part includes its child processes
+   * (nginx's workers).
+   */
+  parts?: ProcessPartCost[];
   clients: { connected: number; reconnects: number };
   workers: WorkerHealth;
   model: ModelCheck[];
   timeline: TimelinePoint[];
   /** Set when the run failed (server crash, worker death); the numbers are then partial. */
   error?: string;
+}
+
+/** One part of a run's server side: the pushlab instances, redis-server or nginx. */
+export interface ProcessPartCost {
+  part: 'servers' | 'redis' | 'nginx';
+  /** Processes sampled for this part (instances; nginx master + workers). */
+  processes: number;
+  cpuSeconds: number;
+  cpuSecondsPer1kDelivered: number;
+  rssPeakBytes: number;
 }
 
 export interface SummaryStat {
@@ -116,6 +138,8 @@ export interface TargetSummary {
   target: RunTarget;
   transport: Transport;
   sweepValue?: number | string;
+  /** Scale-out benches only: the topology rung (see RunResult.topology). */
+  topology?: string;
   repetitions: number;
   /** From the merged histogram of all repetitions — never an average of percentiles. */
   latencyMs: LatencySummaryMs;
@@ -133,6 +157,13 @@ export interface TargetSummary {
   floorMultiple: { p50: number; p99: number; floor: string };
   /** For the lab's transports: latency and CPU as multiples of the bare baseline, when one ran. */
   baselineMultiple?: { p50: number; p99: number; cpuPer1k: number; baseline: RunTarget };
+  /** Scale-out benches: CPU per 1k delivered and peak RSS per part (medians over repetitions). */
+  parts?: { part: ProcessPartCost['part']; cpuSecondsPer1kDelivered: SummaryStat; rssPeakBytes: SummaryStat }[];
+  /**
+   * Scale-out benches: latency and CPU per 1k as multiples of the same transport's
+   * `memory · 1 · direct` rung (and sweep value), when it ran.
+   */
+  topologyMultiple?: { p50: number; p99: number; cpuPer1k: number; reference: string };
 }
 
 export interface FloorResult {
@@ -177,6 +208,8 @@ export interface BenchOptions {
   seed: number;
   instances: number;
   backplane?: string;
+  /** Scale-out topology rungs run for each transport (`--topologies`; default: the ladder in bench/topology.ts). */
+  topologies?: string[];
   sweep?: { option: string; values: (number | string)[] };
   faults?: boolean;
 }
