@@ -110,6 +110,8 @@ export interface RunResult {
    */
   parts?: ProcessPartCost[];
   clients: { connected: number; reconnects: number };
+  /** `--faults` / `--restart-server` runs only: what the cuts and restarts cost (docs/results.md, "Faults"). */
+  faults?: FaultsResult;
   workers: WorkerHealth;
   model: ModelCheck[];
   timeline: TimelinePoint[];
@@ -212,6 +214,34 @@ export interface BenchOptions {
   topologies?: string[];
   sweep?: { option: string; values: (number | string)[] };
   faults?: boolean;
+  /** Stop the server (SIGTERM) half-way through the window and start a fresh one on the same port. */
+  restartServer?: boolean;
+}
+
+/**
+ * Faults of one run, counted over its subscribers. A cut kills the connection a subscriber is
+ * waiting on (a short-poll client's next poll when none is out); it has recovered at the first
+ * message delivered to it after the cut. Times in ms, histograms µs like latency.
+ */
+export interface FaultsResult {
+  /** Subscriber connections cut (cut events × subscribers connected at the time). */
+  cuts: number;
+  /** Reconnections the clients made (the clients' own count; restarts included). */
+  reconnects: number;
+  /** Cuts followed by a delivery before the run ended; unrecovered = cuts − recovered. */
+  recovered: number;
+  unrecovered: number;
+  /** Cut → first delivery after it, per recovered cut. */
+  recoveryMs: LatencySummaryMs;
+  /** Base64 HDR histogram (µs) of recoveryMs. */
+  recoveryHistogram: string;
+  serverRestarts: number;
+  /** SIGTERM → the fresh server listening, ms (restarts only). */
+  serverDownMs?: number;
+  /** Per subscriber: restart (SIGTERM) → its first delivery from the fresh server (restarts only). */
+  restartRecoveryMs?: LatencySummaryMs;
+  /** Subscribers that got no delivery after the restart before the run ended. */
+  restartUnrecovered?: number;
 }
 
 export interface Environment {
