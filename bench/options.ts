@@ -8,6 +8,7 @@ import { UsageError, toDurationMs, toInt, toList, type FlagSpec } from '../cli/a
 import { TRANSPORTS, type Transport } from '../protocol/types.ts';
 import type { BenchOptions } from './results.ts';
 import { SCENARIOS, SCENARIO_NAMES } from './scenarios.ts';
+import { parseTopologies, topologiesOf } from './topology.ts';
 
 /** Options of the CLI only (where to write, how to print), not of the measurement. */
 export interface OutputOptions {
@@ -45,7 +46,9 @@ export const BENCH_FLAG_SPECS: readonly BenchFlagSpec[] = [
   { key: 'seed', flag: 'seed', kind: 'int', unit: 'N', default: 1, min: 0, help: 'seed of the random connect times (same seed, same schedule)' },
   { key: 'instances', flag: 'instances', kind: 'int', unit: 'N', default: 1, min: 1, help: 'server processes behind nginx (scale-out; a redis-server of its own unless --backplane)' },
   { key: 'backplane', flag: 'backplane', kind: 'string', unit: 'url', default: undefined, help: 'redis://host:port backplane for scale-out runs (default with --instances > 1: start one)' },
+  { key: 'topologies', flag: 'topologies', kind: 'string', unit: 'list', default: undefined, help: 'scale-out rungs per transport, e.g. memory:1:direct,redis:1:nginx,redis:2:nginx (default with --instances/--backplane: memory:1:direct, redis:1:direct, redis:1:nginx, redis:N:nginx)' },
   { key: 'faults', flag: 'faults', kind: 'bool', unit: '', default: false, help: 'cut client connections at random during the window (reconnect/loss test)' },
+  { key: 'restartServer', flag: 'restart-server', kind: 'bool', unit: '', default: false, help: 'stop the server (SIGTERM) half-way through the window and start a fresh one on the same port (single memory-backplane server only: its history is lost by design)' },
   { key: 'out', flag: 'out', kind: 'string', unit: 'dir', default: 'reports/', help: 'results go to DIR/<date>-<scenario>/results.json (+ index.html)' },
   { key: 'json', flag: 'json', kind: 'bool', unit: '', default: false, help: 'print the results JSON to stdout (progress and table go quiet)' },
 ];
@@ -68,6 +71,7 @@ const BASE: Omit<BenchOptions, 'scenario'> = {
   seed: 1,
   instances: 1,
   faults: false,
+  restartServer: false,
 };
 
 function specFor(flag: string): BenchFlagSpec | undefined {
@@ -146,9 +150,14 @@ export function resolveBenchOptions(values: Record<string, string | boolean>): {
     if (spec.key === 'out') output.out = String(raw);
     else if (spec.key === 'json') output.json = raw === true;
     else if (spec.key === 'sweep') merged.sweep = parseSweep(String(raw));
+    else if (spec.key === 'topologies') merged.topologies = parseTopologies(String(raw));
     else merged[spec.key] = convert(spec, raw);
   }
-  return { options: validate(merged as unknown as BenchOptions), output };
+  const options = validate(merged as unknown as BenchOptions);
+  // A scale-out bench records the rungs it ran; a plain bench keeps no `topologies` field.
+  const topologies = topologiesOf(options);
+  if (topologies !== undefined) options.topologies = topologies;
+  return { options, output };
 }
 
 /** Cross-option rules; the messages name the flags. */
@@ -157,5 +166,7 @@ export function validate(options: BenchOptions): BenchOptions {
   if (options.rate > 0 && options.senders === 0) throw new UsageError('--rate above 0 needs --senders ≥ 1');
   // --instances above 1 without --backplane: bench/cluster.ts starts a redis-server of its own.
   if (options.backplane !== undefined && !/^rediss?:\/\//.test(options.backplane)) throw new UsageError('--backplane must be a redis:// URL');
+  // The bench restarts one process on its port; a cluster's failover is bench/cluster.ts's business.
+  if (options.restartServer === true && (options.instances > 1 || options.backplane !== undefined)) throw new UsageError('--restart-server works on a single server with the memory backplane (not with --instances or --backplane)');
   return options;
 }

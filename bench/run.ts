@@ -14,6 +14,7 @@ import { applySweep } from './options.ts';
 import { SCHEMA_VERSION, type BenchOptions, type BenchResults, type CapacityResult, type Environment, type FloorResult, type RunResult, type RunTarget } from './results.ts';
 import { hasTaskset } from './spawn-server.ts';
 import { summarizeRuns } from './summary.ts';
+import { topologiesOf } from './topology.ts';
 
 export interface RunBenchHooks {
   onProgress?: (text: string) => void;
@@ -68,7 +69,7 @@ export function targetsOf(options: BenchOptions): { target: RunTarget; transport
 export function warningsFor(runs: readonly RunResult[], capacity: readonly CapacityResult[]): string[] {
   const warnings: string[] = [];
   for (const r of runs) {
-    const name = `${r.target}${r.sweepValue === undefined ? '' : ` (${String(r.sweepValue)})`} #${r.repetition}`;
+    const name = `${r.target}${r.topology === undefined ? '' : ` [${r.topology}]`}${r.sweepValue === undefined ? '' : ` (${String(r.sweepValue)})`} #${r.repetition}`;
     if (r.error !== undefined) warnings.push(`${name}: FAILED — ${r.error}`);
     if (r.messages.lost > 0) warnings.push(`${name}: ${r.messages.lost} of ${r.messages.expected} expected deliveries lost`);
     if (r.messages.duplicates > 0) warnings.push(`${name}: ${r.messages.duplicates} duplicate deliveries`);
@@ -107,7 +108,8 @@ export async function runBench(options: BenchOptions, hooks: RunBenchHooks = {})
   }
 
   let capacity: CapacityResult[] = [];
-  if (options.capacity && options.instances === 1) {
+  // Capacity probes one plain server (its own), whatever the topologies: it runs once.
+  if (options.capacity) {
     try {
       capacity = await measureCapacity(options, cpus.server, onProgress);
     } catch (error) {
@@ -116,11 +118,17 @@ export async function runBench(options: BenchOptions, hooks: RunBenchHooks = {})
   }
 
   const steps: (number | string | undefined)[] = options.sweep === undefined ? [undefined] : options.sweep.values;
-  const plan: { options: BenchOptions; sweepValue?: number | string; repetition: number; target: RunTarget; transport: Transport }[] = [];
+  const plan: { options: BenchOptions; sweepValue?: number | string; repetition: number; target: RunTarget; transport: Transport; topology?: string }[] = [];
+  // Scale-out: each transport runs every topology rung in turn; baselines run once.
+  const topologies = topologiesOf(options);
   for (const value of steps) {
     const stepOptions = value === undefined ? options : applySweep(options, value);
     for (let repetition = 1; repetition <= options.repeat; repetition++) {
-      for (const t of targetsOf(stepOptions)) plan.push({ options: stepOptions, repetition, ...t, ...(value === undefined ? {} : { sweepValue: value }) });
+      for (const t of targetsOf(stepOptions)) {
+        const step = { options: stepOptions, repetition, ...t, ...(value === undefined ? {} : { sweepValue: value }) };
+        if (topologies === undefined || t.target !== t.transport) plan.push(step);
+        else for (const topology of topologies) plan.push({ ...step, topology });
+      }
     }
   }
   const runs: RunResult[] = [];

@@ -5,7 +5,7 @@
  * `/metrics` (Prometheus text). Samples are taken on whole seconds from the window's start,
  * so the samples at t = 0 and t = duration bound the window exactly.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import http from 'node:http';
 import { spawnSync } from 'node:child_process';
 import { clockMs } from './clock.ts';
@@ -110,6 +110,64 @@ export function procStat(pid: number): { cpuSeconds: number; rssBytes: number } 
   return { cpuSeconds: (utime + stime) / ticks, rssBytes: rss * page };
 }
 
+/** Parent pid of every process, from /proc/<pid>/stat (empty when /proc is not there). */
+function parentPids(): Map<number, number[]> {
+  const children = new Map<number, number[]>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return children;
+  }
+  for (const name of entries) {
+    if (!/^\d+$/.test(name)) continue;
+    let text: string;
+    try {
+      text = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // Field 4 (ppid) is the second after the command name, which may contain spaces.
+    const ppid = Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]);
+    const list = children.get(ppid) ?? [];
+    list.push(Number(name));
+    children.set(ppid, list);
+  }
+  return children;
+}
+
+/**
+ * `pids` and all their descendants. nginx's master only forks: its workers do the proxying,
+ * and a parent's /proc stat counts a child's CPU only once the child has exited and been
+ * reaped — so a cluster's cost must read the workers themselves.
+ */
+export function withDescendants(pids: readonly number[], children: Map<number, number[]> = parentPids()): number[] {
+  const out: number[] = [];
+  const seen = new Set<number>();
+  const stack = [...pids];
+  while (stack.length > 0) {
+    const pid = stack.pop() as number;
+    if (seen.has(pid)) continue;
+    seen.add(pid);
+    out.push(pid);
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return out;
+}
+
+/** A cluster's server side by part (see TargetHandle.parts): pids of each part's top processes. */
+export interface SampledPart {
+  part: 'servers' | 'redis' | 'nginx';
+  pids: number[];
+}
+
+export interface PartSample {
+  part: SampledPart['part'];
+  processes: number;
+  cpuSeconds: number;
+  rssBytes: number;
+}
+
 export interface Sample {
   /** Seconds since the window opened (whole seconds; negative in warm-up). */
   t: number;
@@ -123,6 +181,8 @@ export interface Sample {
   bytesOut: number;
   /** An instance's /metrics did not answer. */
   scrapeFailed: boolean;
+  /** Per part (clusters only); cpuSeconds and rssBytes above are their sums. */
+  parts?: PartSample[];
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
@@ -145,13 +205,19 @@ export class Sampler {
   readonly #urls: string[];
   readonly #pids: number[];
   readonly #windowStartMs: number;
+  readonly #parts: readonly SampledPart[] | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
 
-  constructor(urls: string[], pids: number[], windowStartMs: number) {
+  /**
+   * `parts` (a cluster): CPU and RSS are then read per part, nginx with its workers, and
+   * summed; `pids` is ignored. Without parts, `pids` as given.
+   */
+  constructor(urls: string[], pids: number[], windowStartMs: number, parts?: readonly SampledPart[]) {
     this.#urls = urls;
     this.#pids = pids;
     this.#windowStartMs = windowStartMs;
+    this.#parts = parts;
   }
 
   /**
@@ -179,13 +245,36 @@ export class Sampler {
     let cpuSeconds = 0;
     let rssBytes = 0;
     let procOk = true;
-    for (const pid of this.#pids) {
-      const stat = procStat(pid);
-      if (stat === undefined) procOk = false;
-      else {
-        cpuSeconds += stat.cpuSeconds;
-        rssBytes += stat.rssBytes;
+    let parts: PartSample[] | undefined;
+    if (this.#parts === undefined) {
+      for (const pid of this.#pids) {
+        const stat = procStat(pid);
+        if (stat === undefined) procOk = false;
+        else {
+          cpuSeconds += stat.cpuSeconds;
+          rssBytes += stat.rssBytes;
+        }
       }
+    } else {
+      // nginx's workers are its children. The instances' own children are not followed: tsx's
+      // esbuild service idles beside each one and is not the server (a plain run skips it too).
+      const children = this.#parts.some((p) => p.part === 'nginx') ? parentPids() : new Map<number, number[]>();
+      parts = this.#parts.map((p) => {
+        const part: PartSample = { part: p.part, processes: 0, cpuSeconds: 0, rssBytes: 0 };
+        for (const pid of p.part === 'nginx' ? withDescendants(p.pids, children) : p.pids) {
+          const stat = procStat(pid);
+          if (stat === undefined) {
+            procOk = false;
+            continue;
+          }
+          part.processes++;
+          part.cpuSeconds += stat.cpuSeconds;
+          part.rssBytes += stat.rssBytes;
+        }
+        cpuSeconds += part.cpuSeconds;
+        rssBytes += part.rssBytes;
+        return part;
+      });
     }
     const texts = await Promise.all(this.#urls.map((u) => scrape(u).catch(() => undefined)));
     const snaps = texts.map((text) => (text === undefined ? undefined : snapshotFrom(parsePrometheus(text))));
@@ -211,7 +300,7 @@ export class Sampler {
       cpuSeconds = metricsCpu;
       rssBytes = metricsRss;
     }
-    const sample: Sample = { t, atMs, cpuSeconds, rssBytes, heapUsedBytes: heap, eventLoopDelayP99Ms: eld, requests, bytesIn, bytesOut, scrapeFailed: snaps.some((s) => s === undefined) };
+    const sample: Sample = { t, atMs, cpuSeconds, rssBytes, heapUsedBytes: heap, eventLoopDelayP99Ms: eld, requests, bytesIn, bytesOut, scrapeFailed: snaps.some((s) => s === undefined), ...(parts === undefined ? {} : { parts }) };
     this.samples.push(sample);
     return sample;
   }

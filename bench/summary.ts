@@ -5,6 +5,7 @@
  */
 import { mergeEncoded, summarize } from './histogram.ts';
 import type { FloorResult, RunResult, RunTarget, SummaryStat, TargetSummary } from './results.ts';
+import { REFERENCE_TOPOLOGY } from './topology.ts';
 
 export function stat(values: readonly number[]): SummaryStat {
   if (values.length === 0) return { median: 0, min: 0, max: 0 };
@@ -16,12 +17,24 @@ export function stat(values: readonly number[]): SummaryStat {
 
 const ratio = (a: number, b: number): number => (b > 0 ? Math.round((a / b) * 100) / 100 : 0);
 
+/** Per-part medians over repetitions (scale-out runs), in the order the first run lists them. */
+function partsOf(runs: readonly RunResult[]): Pick<TargetSummary, 'parts'> {
+  const names = [...new Set(runs.flatMap((r) => (r.parts ?? []).map((p) => p.part)))];
+  if (names.length === 0) return {};
+  return {
+    parts: names.map((part) => {
+      const costs = runs.flatMap((r) => r.parts?.filter((p) => p.part === part) ?? []);
+      return { part, cpuSecondsPer1kDelivered: stat(costs.map((c) => c.cpuSecondsPer1kDelivered)), rssPeakBytes: stat(costs.map((c) => c.rssPeakBytes)) };
+    }),
+  };
+}
+
 const BASELINE_OF: Partial<Record<RunTarget, RunTarget>> = { websocket: 'baseline-ws', 'long-polling': 'baseline-long-polling' };
 
 export function summarizeRuns(runs: readonly RunResult[], floors: readonly FloorResult[]): TargetSummary[] {
   const groups = new Map<string, RunResult[]>();
   for (const run of runs) {
-    const key = `${run.target}\u0000${String(run.sweepValue ?? '')}`;
+    const key = `${run.target}\u0000${run.topology ?? ''}\u0000${String(run.sweepValue ?? '')}`;
     const list = groups.get(key) ?? [];
     list.push(run);
     groups.set(key, list);
@@ -38,6 +51,7 @@ export function summarizeRuns(runs: readonly RunResult[], floors: readonly Floor
       target: head.target,
       transport: head.transport,
       ...(head.sweepValue === undefined ? {} : { sweepValue: head.sweepValue }),
+      ...(head.topology === undefined ? {} : { topology: head.topology }),
       repetitions: list.length,
       latencyMs,
       p50Ms: stat(use.map((r) => r.latencyMs.p50)),
@@ -51,10 +65,24 @@ export function summarizeRuns(runs: readonly RunResult[], floors: readonly Floor
       lost: stat(use.map((r) => r.messages.lost)),
       duplicates: stat(use.map((r) => r.messages.duplicates)),
       floorMultiple: { p50: ratio(latencyMs.p50, floor?.latencyMs.p50 ?? 0), p99: ratio(latencyMs.p99, floor?.latencyMs.p99 ?? 0), floor: floorName },
+      ...partsOf(use),
     });
   }
   // Baseline multiples, once every summary exists.
   for (const s of summaries) {
+    if (s.topology !== undefined && s.topology !== REFERENCE_TOPOLOGY) {
+      const ref = summaries.find((x) => x.target === s.target && x.topology === REFERENCE_TOPOLOGY && x.sweepValue === s.sweepValue);
+      if (ref !== undefined) {
+        s.topologyMultiple = {
+          p50: ratio(s.latencyMs.p50, ref.latencyMs.p50),
+          p99: ratio(s.latencyMs.p99, ref.latencyMs.p99),
+          cpuPer1k: ratio(s.cpuSecondsPer1kDelivered.median, ref.cpuSecondsPer1kDelivered.median),
+          reference: REFERENCE_TOPOLOGY,
+        };
+      }
+      // A bare baseline is a single process: it sizes the reference rung, not a cluster.
+      continue;
+    }
     const baselineTarget = BASELINE_OF[s.target];
     if (baselineTarget === undefined) continue;
     const b = summaries.find((x) => x.target === baselineTarget && x.sweepValue === s.sweepValue);

@@ -10,10 +10,12 @@ const ms = (n: number): string => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed
 const num = (n: number): string => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 
 export function renderTable(results: BenchResults): string {
-  const header = ['target', 'p50 ms', 'p99 ms', 'mean ms', 'delivered/expected', 'lost', 'req/s', 'req/msg', 'B/msg', 'CPU s/1k', 'RSS MB', '×floor p50', '×base p50/p99', 'flags'];
+  // Scale-out benches: each rung against the same transport's `memory · 1 · direct` run.
+  const topo = results.summary.some((s) => s.topology !== undefined);
+  const header = ['target', 'p50 ms', 'p99 ms', 'mean ms', 'delivered/expected', 'lost', 'req/s', 'req/msg', 'B/msg', 'CPU s/1k', 'RSS MB', '×floor p50', '×base p50/p99', ...(topo ? ['×1-proc p50/p99/CPU'] : []), 'flags'];
   const rows: string[][] = [header];
   for (const s of results.summary) {
-    const runs = results.runs.filter((r) => r.target === s.target && r.sweepValue === s.sweepValue);
+    const runs = results.runs.filter((r) => r.target === s.target && r.sweepValue === s.sweepValue && r.topology === s.topology);
     const expected = runs.reduce((n, r) => n + r.messages.expected, 0);
     const delivered = runs.reduce((n, r) => n + r.messages.delivered, 0);
     const lost = runs.reduce((n, r) => n + r.messages.lost, 0);
@@ -23,7 +25,7 @@ export function renderTable(results: BenchResults): string {
     if (runs.some((r) => r.workers.loadBound)) flags.push('LOAD-BOUND');
     if (runs.some((r) => r.model.some((m) => m.flagged))) flags.push('MODEL≠');
     rows.push([
-      s.sweepValue === undefined ? s.target : `${s.target} ${results.options.sweep?.option}=${s.sweepValue}`,
+      `${s.target}${s.topology === undefined ? '' : ` [${s.topology}]`}${s.sweepValue === undefined ? '' : ` ${results.options.sweep?.option}=${s.sweepValue}`}`,
       ...(s.latencyMs.count === 0 ? ['–', '–', '–'] : [ms(s.latencyMs.p50), ms(s.latencyMs.p99), ms(s.latencyMs.mean)]),
       `${delivered}/${expected}`,
       String(lost),
@@ -34,6 +36,7 @@ export function renderTable(results: BenchResults): string {
       (s.rssPeakBytes.median / 1048576).toFixed(0),
       s.floorMultiple.p50 > 0 ? `${s.floorMultiple.p50.toFixed(1)}×` : '–',
       s.baselineMultiple === undefined ? '–' : `${s.baselineMultiple.p50.toFixed(2)}/${s.baselineMultiple.p99.toFixed(2)}`,
+      ...(topo ? [s.topologyMultiple === undefined ? '–' : `${s.topologyMultiple.p50.toFixed(2)}/${s.topologyMultiple.p99.toFixed(2)}/${s.topologyMultiple.cpuPer1k.toFixed(2)}`] : []),
       flags.join(' ') || 'ok',
     ]);
   }

@@ -5,8 +5,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { Transport } from '../protocol/types.ts';
-import type { BenchOptions, RunTarget } from './results.ts';
+import { startCluster } from './cluster.ts';
+import type { BenchOptions, ProcessPartCost, RunTarget } from './results.ts';
 import { spawnServer } from './spawn-server.ts';
+import type { Topology } from './topology.ts';
 
 export interface TargetHandle {
   /** Where clients connect (the proxy, for a cluster). */
@@ -17,14 +19,14 @@ export interface TargetHandle {
   instances: number;
   proxied: boolean;
   backplane: 'memory' | 'redis';
+  /**
+   * Scale-out: which pids are which part (instances, redis-server, nginx), for the per-part
+   * CPU split. Absent for a single process. A Redis given by URL is not ours: not sampled.
+   */
+  parts?: { part: ProcessPartCost['part']; pids: number[] }[];
   /** Set once the server died on its own: why. */
   crashed(): string | undefined;
   stop(): Promise<void>;
-}
-
-/** bench/cluster.ts (another engineer's): N `pushlab serve` + redis + nginx. */
-interface ClusterModule {
-  startCluster(options: { instances: number; transports: Transport[]; serverArgs: string[]; backplane?: string; cpus?: string }): Promise<{ url: string; instanceUrls: string[]; pids: number[]; stop(): Promise<void> }>;
 }
 
 const BASELINE_SCRIPTS: Record<'baseline-ws' | 'baseline-long-polling', string> = {
@@ -43,30 +45,55 @@ export function serverArgs(transport: Transport, options: BenchOptions): string[
   return ['--transports', transport, '--hold-ms', String(options.holdMs), '--poll-interval-ms', String(options.pollIntervalMs), '--history', String(history), '--no-demo'];
 }
 
-export async function startTarget(target: RunTarget, transport: Transport, options: BenchOptions, cpus: string | undefined): Promise<TargetHandle> {
+/**
+ * Start a run's target. `topology` (scale-out benches) picks the rung: `memory · 1 · direct`
+ * is the plain single process; a Redis rung is a cluster from ./cluster.ts — its own
+ * redis-server unless `--backplane` names one, N instances, nginx in front when proxied.
+ */
+export async function startTarget(target: RunTarget, transport: Transport, options: BenchOptions, cpus: string | undefined, topology?: Topology): Promise<TargetHandle> {
   if (target === 'baseline-ws' || target === 'baseline-long-polling') {
     const server = await spawnServer({ script: BASELINE_SCRIPTS[target], args: ['--hold-ms', String(options.holdMs)], cpus });
     return fromSpawned(server, 'memory');
   }
-  if (options.instances > 1 || options.backplane !== undefined) {
-    // A computed specifier: the cluster module is optional at type-check time.
-    const specifier = new URL('./cluster.ts', import.meta.url).href;
-    const mod = (await import(specifier)) as ClusterModule;
-    const cluster = await mod.startCluster({ instances: options.instances, transports: [transport], serverArgs: serverArgs(transport, options).slice(2), backplane: options.backplane, cpus });
+  if (topology !== undefined && topology.backplane === 'redis') {
+    const cluster = await startCluster({
+      instances: topology.instances,
+      transports: [transport],
+      serverArgs: serverArgs(transport, options).slice(2),
+      ...(options.backplane === undefined ? {} : { backplane: options.backplane }),
+      ...(cpus === undefined ? {} : { cpus }),
+      proxy: topology.proxied,
+    });
+    const parts: NonNullable<TargetHandle['parts']> = [{ part: 'servers', pids: cluster.instances.map((i) => i.pid) }];
+    if (cluster.redis?.pid !== undefined) parts.push({ part: 'redis', pids: [cluster.redis.pid] });
+    if (cluster.nginx !== undefined) parts.push({ part: 'nginx', pids: [cluster.nginx.pid] });
+    let stopping = false;
+    let crashed: string | undefined;
+    for (const instance of cluster.instances) {
+      instance.child.once('exit', (code, signal) => {
+        if (!stopping) crashed ??= `an instance exited on its own (${String(code ?? signal)}): ${instance.stderr().trim().split('\n').slice(-5).join(' | ')}`;
+      });
+    }
     return {
       url: cluster.url,
       instanceUrls: cluster.instanceUrls,
       pids: cluster.pids,
-      instances: options.instances,
-      proxied: cluster.url !== cluster.instanceUrls[0] || cluster.instanceUrls.length > 1,
-      // Without a URL the cluster started its own redis-server: still a Redis backplane.
+      instances: topology.instances,
+      proxied: cluster.nginx !== undefined,
       backplane: 'redis',
-      crashed: () => undefined,
-      stop: () => cluster.stop(),
+      parts,
+      crashed: () => crashed,
+      async stop() {
+        stopping = true;
+        await cluster.stop();
+      },
     };
   }
   const server = await spawnServer({ args: serverArgs(transport, options), cpus });
-  return fromSpawned(server, 'memory');
+  const handle = fromSpawned(server, 'memory');
+  // The ladder's reference rung reports its (one) part too, so every rung splits alike.
+  if (topology !== undefined) handle.parts = [{ part: 'servers', pids: [server.pid] }];
+  return handle;
 }
 
 function fromSpawned(server: Awaited<ReturnType<typeof spawnServer>>, backplane: 'memory' | 'redis'): TargetHandle {

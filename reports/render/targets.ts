@@ -3,6 +3,7 @@
  * chart and table so that a transport is always the same colour (Okabe–Ito, colour-blind safe).
  */
 import type { RunTarget, TargetSummary, RunResult } from '../../bench/results.ts';
+import { compareTopologies } from '../../bench/topology.ts';
 
 export const TARGET_COLOURS: Record<RunTarget, string> = {
   'short-polling': '#E69F00', // orange
@@ -40,24 +41,32 @@ export function sweepIndex(value: number | string | undefined, declared: readonl
   return index >= 0 ? index : 1000;
 }
 
-/** Key of a summary row: the target, plus the sweep value when the bench is a sweep. */
-export function rowKey(item: Pick<TargetSummary | RunResult, 'target' | 'sweepValue'>): string {
-  return item.sweepValue === undefined ? item.target : `${item.target}@${String(item.sweepValue)}`;
+type Keyed = Pick<TargetSummary | RunResult, 'target' | 'sweepValue' | 'topology'>;
+
+/**
+ * Key of a summary row: the target, plus `/topology` in a scale-out bench, plus `@sweepValue`
+ * when the bench is a sweep — e.g. `websocket/redis · 2 · nginx`.
+ */
+export function rowKey(item: Keyed): string {
+  const target = item.topology === undefined ? item.target : `${item.target}/${item.topology}`;
+  return item.sweepValue === undefined ? target : `${target}@${String(item.sweepValue)}`;
 }
 
-/** Human name of a summary row: "websocket" or "websocket · clients=100". */
-export function rowLabel(item: Pick<TargetSummary | RunResult, 'target' | 'sweepValue'>, sweepOption?: string): string {
-  if (item.sweepValue === undefined) return item.target;
-  return `${item.target} · ${sweepOption ?? 'sweep'}=${String(item.sweepValue)}`;
+/** Human name of a summary row: "websocket", "websocket · clients=100", "websocket [redis · 2 · nginx]". */
+export function rowLabel(item: Keyed, sweepOption?: string): string {
+  const target = item.topology === undefined ? item.target : `${item.target} [${item.topology}]`;
+  if (item.sweepValue === undefined) return target;
+  return `${target} · ${sweepOption ?? 'sweep'}=${String(item.sweepValue)}`;
 }
 
-export function sortSummaries<T extends Pick<TargetSummary, 'target' | 'sweepValue'>>(
+export function sortSummaries<T extends Pick<TargetSummary, 'target' | 'sweepValue' | 'topology'>>(
   items: readonly T[],
   declaredSweep?: readonly (number | string)[],
 ): T[] {
   return [...items].sort(
     (a, b) =>
       sweepIndex(a.sweepValue, declaredSweep) - sweepIndex(b.sweepValue, declaredSweep) ||
-      compareTargets(a.target, b.target),
+      compareTargets(a.target, b.target) ||
+      compareTopologies(a.topology, b.topology),
   );
 }
