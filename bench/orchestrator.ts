@@ -21,6 +21,8 @@ import type { BenchOptions, RunResult, RunTarget, TimelinePoint, WorkerHealth } 
 import { Sampler, type Sample } from './sampler.ts';
 import { connectTimes } from './schedule.ts';
 import { startTarget, type TargetHandle } from './targets.ts';
+import { summarizeFaults } from './faults.ts';
+import { RestartableTarget, canRestart, stitchCounterResets } from './restart.ts';
 import type { FromWorker, ToWorker, WorkerPlan, WorkerResult } from './worker-protocol.ts';
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
@@ -138,6 +140,8 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   const label = `${target}${spec.sweepValue === undefined ? '' : ` [${options.sweep?.option}=${spec.sweepValue}]`} #${spec.repetition}`;
   spec.onProgress(`${label}: starting server`);
   const server: TargetHandle = await startTarget(target, transport, options, spec.cpus.server);
+  // --restart-server: the server is stopped and started again half-way through the window.
+  const restartable = options.restartServer === true && canRestart(server, target) ? new RestartableTarget(server, transport, options, spec.cpus.server) : undefined;
   const workers: Worker[] = [];
   const errors: string[] = [];
   let sampler: Sampler | undefined;
@@ -181,14 +185,20 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     sampler = new Sampler(server.instanceUrls, server.pids, windowStart);
     sampler.start();
 
-    const failure = (): string | undefined => server.crashed() ?? workers.find((w) => w.died !== undefined)?.died;
+    const failure = (): string | undefined => (restartable ?? server).crashed() ?? workers.find((w) => w.died !== undefined)?.died;
     while (clockMs() < windowEnd) {
       const now = clockMs();
       const phase = now < windowStart ? `warm-up ${((now - connectStart) / 1000).toFixed(0)}/${(options.warmupMs / 1000).toFixed(0)} s` : `window ${((now - windowStart) / 1000).toFixed(0)}/${(options.durationMs / 1000).toFixed(0)} s`;
       spec.onProgress(`${label}: ${phase}`);
       const why = failure();
       if (why !== undefined) throw new Error(why);
-      await sleepMs(Math.min(500, windowEnd - now));
+      if (restartable !== undefined && restartable.restarts === 0 && now >= windowStart + options.durationMs / 2) {
+        spec.onProgress(`${label}: restarting the server`);
+        // The workers time each subscriber's outage from the SIGTERM.
+        for (const w of workers) w.send({ type: 'restart', atMs: clockMs() });
+        await restartable.restart();
+      }
+      await sleepMs(Math.max(0, Math.min(500, windowEnd - clockMs())));
     }
 
     // Drain: wait for the window's messages to arrive, up to the longest a delivery may take.
@@ -222,23 +232,26 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
       if (a === undefined) errors.push(workers[i]?.died ?? `load worker ${i} sent no results`);
       else results.push(a.result);
     });
-    const crashed = server.crashed();
+    const crashed = (restartable ?? server).crashed();
     if (crashed !== undefined) errors.push(crashed);
     sampler.stop();
-    return buildResult(spec, server, results, sampler.samples, windowStart, errors);
+    return buildResult(spec, server, results, sampler.samples, windowStart, errors, restartable);
   } catch (error) {
     errors.push((error as Error).message);
     sampler?.stop();
-    return buildResult(spec, server, [], sampler?.samples ?? [], 0, errors);
+    return buildResult(spec, server, [], sampler?.samples ?? [], 0, errors, restartable);
   } finally {
     sampler?.stop();
     for (const w of workers) w.kill();
-    await server.stop().catch(() => {});
+    await (restartable ?? server).stop().catch(() => {});
   }
 }
 
-function buildResult(spec: RunSpec, server: TargetHandle, results: WorkerResult[], samples: Sample[], windowStart: number, errors: string[]): RunResult {
+function buildResult(spec: RunSpec, server: TargetHandle, results: WorkerResult[], rawSamples: Sample[], windowStart: number, errors: string[], restart?: RestartableTarget): RunResult {
   const { options, transport } = spec;
+  // After a restart the fresh server counts from 0 again (bench/restart.ts).
+  const samples = restart !== undefined && restart.restarts > 0 ? stitchCounterResets(rawSamples) : rawSamples;
+  const faults = summarizeFaults(results.map((r) => r.faults), results.reduce((s, r) => s + r.reconnects, 0), restart);
   const durationSeconds = options.durationMs / 1000;
   const latency = mergeEncoded(results.map((r) => r.latency));
   const latencySummary = summarize(latency);
@@ -338,6 +351,7 @@ function buildResult(spec: RunSpec, server: TargetHandle, results: WorkerResult[
       eventLoopDelayP99Ms: Math.round(Math.max(0, ...inWindow.filter((s) => s.t > 0).map((s) => s.eventLoopDelayP99Ms)) * 1000) / 1000,
     },
     clients: { connected, reconnects: results.reduce((s, r) => s + r.reconnects, 0) },
+    ...(faults === undefined ? {} : { faults }),
     workers,
     model: modelChecks(transport, options, { latencyMeanMs: latencySummary.mean, latencyCount: latencySummary.count, requestsPerSecond }),
     timeline,

@@ -42,10 +42,13 @@ export const SCENARIOS: Record<string, { summary: string; preset: Preset }> = {
     preset: { clients: 100, rooms: 1, senders: 4, rate: 200, size: 100, durationMs: 10_000, warmupMs: 3000, pollIntervalMs: 2000, holdMs: 20_000, baselines: false, capacity: false },
   },
   faults: {
-    // Connections cut at random (every ~window/5, jittered) during the window: each client
-    // must reconnect and resume from the last seq it saw. Shows reconnects and loss per
-    // transport; latency then includes the recovery.
-    summary: 'cut client connections at random during the window: reconnects and loss',
+    // Connections cut at random (every ~window/5, jittered 0.5–1.5×) during the window: each
+    // client must reconnect and resume from the last seq it saw. Shows cuts, reconnects, time
+    // to recover (cut → next delivery) and loss per transport; latency then includes the
+    // recovery. History covers every outage, so loss should be 0. The server restart is NOT
+    // in the preset (add --restart-server): on the memory backplane a restart loses history by
+    // design, so it would turn this zero-loss check into a measure of what a restart loses.
+    summary: 'cut client connections at random during the window: reconnects, recovery time, loss (+ --restart-server)',
     preset: { clients: 50, rooms: 1, senders: 2, rate: 20, size: 100, durationMs: 20_000, warmupMs: 3000, pollIntervalMs: 2000, holdMs: 20_000, baselines: false, capacity: false, faults: true },
   },
 };

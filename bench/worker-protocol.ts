@@ -1,5 +1,6 @@
 /** IPC between the orchestrator and its load workers (child_process.fork, JSON messages). */
 import type { Transport } from '../protocol/types.ts';
+import type { WorkerFaults } from './faults.ts';
 import type { ScheduleSpec } from './schedule.ts';
 
 export interface WorkerPlan {
@@ -61,11 +62,14 @@ export interface WorkerResult {
   cpuPercentPeak: number;
   timeline: WorkerTimelinePoint[];
   faultsInjected: number;
+  /** Cuts and restarts: outages and their recovery (bench/faults.ts). */
+  faults?: WorkerFaults;
   /** First few problems (join failures, send errors), for the report. */
   problems: string[];
 }
 
-export type ToWorker = { type: 'plan'; plan: WorkerPlan } | { type: 'progress' } | { type: 'finish' };
+/** `restart`: the orchestrator is stopping the server now (epoch ms): every subscriber's outage starts. */
+export type ToWorker = { type: 'plan'; plan: WorkerPlan } | { type: 'progress' } | { type: 'finish' } | { type: 'restart'; atMs: number };
 
 export type FromWorker =
   | { type: 'ready' }

@@ -7,13 +7,14 @@
  * the bottleneck.
  */
 import { createClient, type ChatClient } from '../clients/index.ts';
-import { sharedAgent } from '../clients/node/http.ts';
+import { NodeHttp, sharedAgent } from '../clients/node/http.ts';
 import { nodeWebSocket } from '../clients/node/websocket.ts';
 import type { WebSocketFactory, WebSocketLike } from '../clients/platform.ts';
 import type WebSocket from 'ws';
 import type { ChatMessage } from '../protocol/types.ts';
 import { SubscriberLedger, decodeMessageText, encodeMessageText } from './accounting.ts';
 import { clockMs } from './clock.ts';
+import { CuttableHttp, FAULT_TAIL_MS, RecoveryTracker } from './faults.ts';
 import { createHistogram, encodeHistogram, recordMs } from './histogram.ts';
 import { runSchedule, seededRandom, type Scheduled } from './schedule.ts';
 import type { FromWorker, ToWorker, WorkerPlan, WorkerResult, WorkerTimelinePoint } from './worker-protocol.ts';
@@ -45,7 +46,7 @@ class LoadWorker {
   readonly latencyUncorrected = createHistogram();
   readonly lag = createHistogram();
   lagMaxMs = 0;
-  readonly subscribers: { client?: ChatClient; ledger: SubscriberLedger; joined: boolean }[] = [];
+  readonly subscribers: { client?: ChatClient; ledger: SubscriberLedger; joined: boolean; http?: CuttableHttp }[] = [];
   readonly senders = new Map<number, ChatClient>();
   /** Per sender, per room: highest k acknowledged (the `p` of the next send). */
   readonly acked = new Map<number, number[]>();
@@ -65,6 +66,11 @@ class LoadWorker {
   #cpuWindow = 0;
   #cpuPeak = 0;
   faultsInjected = 0;
+  /** Outages from cuts and from a server restart, timed to each subscriber's next delivery. */
+  readonly cutRecovery = new RecoveryTracker();
+  readonly restartRecovery = new RecoveryTracker();
+  /** When the server restart began (epoch ms), once it has. */
+  #restartAtMs: number | undefined;
 
   constructor(plan: WorkerPlan) {
     this.plan = plan;
@@ -180,16 +186,27 @@ class LoadWorker {
     }, Math.max(0, plan.windowStartMs + firstT * 1000 - clockMs())));
   }
 
-  /** Faults: every ~faultEveryMs (seeded jitter), destroy this worker's HTTP sockets and WebSockets. */
+  /**
+   * Faults: every ~faultEveryMs (seeded jitter, 0.5–1.5×), cut the connection every joined
+   * subscriber of this worker is waiting on (bench/faults.ts says what that is per transport)
+   * and start timing its recovery. No cut in the window's last FAULT_TAIL_MS: a cut needs a
+   * stream after it to recover to.
+   */
   startFaults(): void {
     const { plan } = this;
     const rnd = seededRandom(plan.seed + plan.id * 7919);
     const next = (): void => {
       const delay = plan.faultEveryMs * (0.5 + rnd());
       this.#timers.push(setTimeout(() => {
-        if (clockMs() >= plan.windowEndMs) return;
+        if (clockMs() >= plan.windowEndMs - FAULT_TAIL_MS) return;
         this.faultsInjected++;
-        for (const list of Object.values(sharedAgent.sockets)) for (const socket of list ?? []) socket.destroy();
+        const now = clockMs();
+        this.subscribers.forEach((s, i) => {
+          if (!s.joined) return;
+          this.cutRecovery.start(i, now);
+          s.http?.cut();
+        });
+        // Idle keep-alive sockets die too: the next request opens a new connection.
         for (const list of Object.values(sharedAgent.freeSockets)) for (const socket of list ?? []) socket.destroy();
         for (const ws of liveSockets) (ws as unknown as WebSocket).terminate();
         next();
@@ -198,12 +215,23 @@ class LoadWorker {
     this.at(plan.windowStartMs, next);
   }
 
+  /** The orchestrator is restarting the server: every joined subscriber's outage starts now. */
+  serverRestarting(atMs: number): void {
+    this.#restartAtMs = atMs;
+    this.subscribers.forEach((s, i) => {
+      if (s.joined) this.restartRecovery.start(i, atMs);
+    });
+  }
+
   async connectSubscriber(entry: (typeof this.subscribers)[number], index: number, baseUrl: string): Promise<void> {
     const { plan } = this;
     const room = plan.rooms[index % plan.rooms.length] as string;
-    const client = createClient(plan.transport, { baseUrl, nick: `sub${index}`, pollIntervalMs: plan.pollIntervalMs, webSocket: trackedWebSocket });
+    // Faults: each HTTP subscriber gets its own cuttable requester (same shared keep-alive agent).
+    if (plan.faultEveryMs > 0 && plan.transport !== 'websocket') entry.http = new CuttableHttp(new NodeHttp());
+    const client = createClient(plan.transport, { baseUrl, nick: `sub${index}`, pollIntervalMs: plan.pollIntervalMs, webSocket: trackedWebSocket, ...(entry.http === undefined ? {} : { http: entry.http }) });
     entry.client = client;
-    client.on('message', (m) => this.receive(entry.ledger, m));
+    const slot = this.subscribers.indexOf(entry);
+    client.on('message', (m) => this.receive(entry.ledger, m, slot));
     try {
       await client.connect();
       await client.join(room);
@@ -213,9 +241,12 @@ class LoadWorker {
     }
   }
 
-  receive(ledger: SubscriberLedger, message: ChatMessage): void {
+  receive(ledger: SubscriberLedger, message: ChatMessage, slot: number): void {
     const now = clockMs();
     const { plan } = this;
+    this.cutRecovery.delivered(slot, now);
+    // Recovered from the restart: a message the fresh server accepted (its ts is past the SIGTERM).
+    if (this.#restartAtMs !== undefined && message.ts >= this.#restartAtMs) this.restartRecovery.delivered(slot, now);
     this.point(Math.floor((now - plan.windowStartMs) / 1000)).delivered++;
     const sentAt = message.sentAt;
     if (sentAt === undefined || sentAt < plan.windowStartMs || sentAt >= plan.windowEndMs) return;
@@ -307,6 +338,18 @@ class LoadWorker {
       cpuPercentPeak: Math.round(this.#cpuPeak * 10) / 10,
       timeline: [...this.timeline.values()].sort((a, b) => a.t - b.t),
       faultsInjected: this.faultsInjected,
+      ...(this.plan.faultEveryMs > 0 || this.#restartAtMs !== undefined
+        ? {
+            faults: {
+              cuts: this.cutRecovery.started,
+              recovered: this.cutRecovery.recovered,
+              recovery: this.cutRecovery.encoded(),
+              restartStarted: this.restartRecovery.started,
+              restartRecovered: this.restartRecovery.recovered,
+              restartRecovery: this.restartRecovery.encoded(),
+            },
+          }
+        : {}),
       problems: this.problems,
     };
   }
@@ -323,6 +366,9 @@ process.on('message', (message: ToWorker) => {
         return;
       case 'progress':
         if (worker !== undefined) send(worker.progress());
+        return;
+      case 'restart':
+        worker?.serverRestarting(message.atMs);
         return;
       case 'finish':
         if (worker !== undefined) send({ type: 'result', result: worker.result() });
