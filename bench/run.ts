@@ -39,7 +39,8 @@ function environment(startedAt: Date): Environment {
     node: process.version,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     cpuModel: cpus[0]?.model ?? 'unknown',
-    cores: os.availableParallelism(),
+    // Not availableParallelism(): by now this process is pinned to the load cores (cpuPlan).
+    cores: os.cpus().length,
     memoryBytes: os.totalmem(),
     commit: `${git(['rev-parse', 'HEAD'])}${dirty}`,
     hostname: os.hostname(),

@@ -164,6 +164,70 @@ describe('renderReport', () => {
   });
 });
 
+describe('scale-out section', () => {
+  it('appears only when the bench ran several topologies', () => {
+    for (const name of ['basic', 'sweep'] as const) expect(renderReport(loadFixture(name))).not.toContain('>Scale-out</h2>');
+    const html = renderReport(loadFixture('scaleout'), { chartJs });
+    expect(html).toContain('>Scale-out</h2>');
+    for (const heading of ['Verdict', 'Summary', 'Charts', 'Measured vs model']) expect(html).toContain(`>${heading}</h2>`);
+  });
+
+  it('shows each topology of each transport with numbers equal to the JSON, parts and ratios included', () => {
+    const results = loadFixture('scaleout');
+    const html = renderReport(results, { chartJs });
+    const section = html.slice(html.indexOf('id="scaleout-h"'), html.indexOf('id="summary-h"'));
+    const cells = metricCells(section);
+    for (const cell of cells) {
+      const expected = summaryValue(results, cell.metric);
+      expect(expected, cell.metric).toBeDefined();
+      expect(cell.value, cell.metric).toBe(expected);
+      expect(closeEnough(parseShown(cell.text), cell.value * cell.scale), `${cell.metric}: ${cell.text}`).toBe(true);
+    }
+    const metrics = new Set(cells.map((c) => c.metric));
+    const topologies = results.options.topologies ?? [];
+    expect(topologies.length).toBe(4);
+    for (const transport of results.options.transports) {
+      for (const topology of topologies) {
+        const s = results.summary.find((x) => x.target === transport && x.topology === topology);
+        if (s === undefined) throw new Error(`no summary for ${transport} ${topology}`);
+        const key = `${transport}/${topology}`;
+        expect(section).toContain(`data-row="${key}"`);
+        for (const field of ['latencyMs.p50', 'latencyMs.p99', 'cpuSecondsPer1kDelivered.median', 'rssPeakBytes.median', 'delivered.median', 'lost.max']) {
+          expect(metrics.has(`${key}:${field}`), `${key}:${field}`).toBe(true);
+        }
+        (s.parts ?? []).forEach((_, i) => expect(metrics.has(`${key}:parts.${i}.cpuSecondsPer1kDelivered.median`), `${key} part ${i}`).toBe(true));
+        if (topology === 'memory · 1 · direct') {
+          expect(s.topologyMultiple).toBeUndefined();
+        } else {
+          const ref = results.summary.find((x) => x.target === transport && x.topology === 'memory · 1 · direct');
+          if (ref === undefined || s.topologyMultiple === undefined) throw new Error(`no reference or multiple for ${key}`);
+          // The multiple is the rung over the single process, as the bench computed it.
+          expect(s.topologyMultiple.p50).toBeCloseTo(s.latencyMs.p50 / ref.latencyMs.p50, 2);
+          expect(s.topologyMultiple.cpuPer1k).toBeCloseTo(s.cpuSecondsPer1kDelivered.median / ref.cpuSecondsPer1kDelivered.median, 2);
+          for (const field of ['p50', 'p99', 'cpuPer1k']) expect(metrics.has(`${key}:topologyMultiple.${field}`), `${key} ×${field}`).toBe(true);
+        }
+      }
+    }
+    // The verdict in words names what Redis + nginx and the second instance cost.
+    const text = section.replace(/<[^>]+>/g, '');
+    expect(text).toContain('one instance on Redis behind nginx (redis · 1 · nginx) adds');
+    expect(text).toContain('2 instances on Redis behind nginx (redis · 2 · nginx)');
+    const wsCluster = results.summary.find((x) => x.target === 'websocket' && x.topology === 'redis · 2 · nginx');
+    expect(text).toContain(`${fmtNum(wsCluster?.topologyMultiple?.cpuPer1k ?? Number.NaN)}× the CPU per message`);
+  });
+
+  it('keeps the winners among single processes and every number of the summary matching the JSON', () => {
+    const results = loadFixture('scaleout');
+    const html = renderReport(results, { chartJs });
+    const verdict = html.slice(html.indexOf('id="verdict-h"'), html.indexOf('id="scaleout-h"'));
+    expect(verdict).not.toContain('redis · 2 · nginx]');
+    for (const cell of metricCells(html)) {
+      expect(cell.value, cell.metric).toBe(summaryValue(results, cell.metric));
+    }
+    expect(embeddedJson(html, 'results')).toEqual(results);
+  });
+});
+
 describe('renderComparison', () => {
   function perturbed() {
     const b = clone(loadFixture('basic'));

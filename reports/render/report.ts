@@ -5,6 +5,7 @@
 import type { BenchResults } from '../../bench/results.ts';
 import { buildCharts } from './charts.ts';
 import { methodologySection } from './methodology.ts';
+import { scaleOutSection } from './scaleout.ts';
 import { modelTable, runsTable, summaryTable } from './tables.ts';
 import { renderPage, chartsGrid, section } from './template.ts';
 import { verdictSection } from './verdict.ts';
@@ -23,8 +24,11 @@ export function describeRun(results: BenchResults): string {
 export function renderReport(results: BenchResults, options: RenderOptions = {}): string {
   // Decodes the histograms once; the same specs feed the canvases and the embedded JSON.
   const charts = buildCharts([{ role: 'only', results }]);
+  // Present only when the bench ran a topology ladder (`--instances N`).
+  const scaleOut = scaleOutSection(results);
   const body = [
     verdictSection(results),
+    ...(scaleOut === '' ? [] : [scaleOut]),
     section('summary-h', 'Summary', `${summaryTable(results)}\n${runsTable(results)}`),
     section('charts-h', 'Charts', chartsGrid(charts)),
     section('model-h', 'Measured vs model', modelTable(results)),

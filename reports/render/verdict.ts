@@ -5,6 +5,7 @@
  */
 import type { BenchOptions, BenchResults, TargetSummary } from '../../bench/results.ts';
 import { escapeHtml, fmtDurationMs, fmtInt, fmtNum, fmtRatio, plural } from './format.ts';
+import { REFERENCE_TOPOLOGY } from '../../bench/topology.ts';
 import { swatch } from './tables.ts';
 import { isBaseline, rowLabel, sortSummaries } from './targets.ts';
 
@@ -19,7 +20,8 @@ export function workloadSentence(options: BenchOptions): string {
     plural(options.repeat, 'repetition'),
   ];
   let text = `${parts.join(', ')}. Short polls every ${fmtDurationMs(options.pollIntervalMs)}; long polls held up to ${fmtDurationMs(options.holdMs)}.`;
-  if (options.instances > 1) text += ` ${options.instances} server instances on a ${options.backplane ?? 'memory'} backplane.`;
+  if (options.topologies !== undefined) text += ` Each transport ran on ${options.topologies.join(', ')} (backplane · instances · proxy): see Scale-out.`;
+  else if (options.instances > 1) text += ` ${options.instances} server instances on a ${options.backplane ?? 'memory'} backplane.`;
   if (options.sweep) text += ` Sweep over ${options.sweep.option} = ${options.sweep.values.map(String).join(', ')} (the swept value replaces the option above).`;
   return text;
 }
@@ -91,7 +93,12 @@ function winsFor(rows: readonly TargetSummary[], sweepOption: string | undefined
 /** The verdict box: workload, winners per metric (per sweep value for sweeps), alerts. */
 export function verdictSection(results: BenchResults, title = 'Verdict', id = 'verdict-h'): string {
   const sweep = results.options.sweep;
-  const rows = sortSummaries(results.summary, sweep?.values);
+  // A scale-out bench names winners among the plain single processes; the other topologies
+  // are compared in the Scale-out section.
+  const rows = sortSummaries(
+    results.summary.filter((s) => s.topology === undefined || s.topology === REFERENCE_TOPOLOGY),
+    sweep?.values,
+  );
   let wins: string;
   if (sweep) {
     const values = [...new Set(rows.map((r) => r.sweepValue))];
