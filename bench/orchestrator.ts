@@ -17,12 +17,13 @@ import { subscribersPerRoom, tally } from './accounting.ts';
 import { clockMs, sleepMs } from './clock.ts';
 import { encodeHistogram, mergeEncoded, summarize } from './histogram.ts';
 import { modelChecks } from './model.ts';
-import type { BenchOptions, RunResult, RunTarget, TimelinePoint, WorkerHealth } from './results.ts';
+import type { BenchOptions, ProcessPartCost, RunResult, RunTarget, TimelinePoint, WorkerHealth } from './results.ts';
 import { Sampler, type Sample } from './sampler.ts';
 import { connectTimes } from './schedule.ts';
 import { startTarget, type TargetHandle } from './targets.ts';
 import { summarizeFaults } from './faults.ts';
 import { RestartableTarget, canRestart, stitchCounterResets } from './restart.ts';
+import { parseTopology } from './topology.ts';
 import type { FromWorker, ToWorker, WorkerPlan, WorkerResult } from './worker-protocol.ts';
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
@@ -45,6 +46,8 @@ export interface RunSpec {
   transport: Transport;
   repetition: number;
   sweepValue?: number | string;
+  /** Scale-out benches: the topology rung, e.g. `redis · 2 · nginx` (bench/topology.ts). */
+  topology?: string;
   options: BenchOptions;
   cpus: { server?: string; load?: string };
   onProgress: (text: string) => void;
@@ -137,9 +140,9 @@ function nearest(samples: readonly Sample[], t: number): Sample | undefined {
 
 export async function runOne(spec: RunSpec): Promise<RunResult> {
   const { options, transport, target } = spec;
-  const label = `${target}${spec.sweepValue === undefined ? '' : ` [${options.sweep?.option}=${spec.sweepValue}]`} #${spec.repetition}`;
+  const label = `${target}${spec.topology === undefined ? '' : ` (${spec.topology})`}${spec.sweepValue === undefined ? '' : ` [${options.sweep?.option}=${spec.sweepValue}]`} #${spec.repetition}`;
   spec.onProgress(`${label}: starting server`);
-  const server: TargetHandle = await startTarget(target, transport, options, spec.cpus.server);
+  const server: TargetHandle = await startTarget(target, transport, options, spec.cpus.server, spec.topology === undefined ? undefined : parseTopology(spec.topology));
   // --restart-server: the server is stopped and started again half-way through the window.
   const restartable = options.restartServer === true && canRestart(server, target) ? new RestartableTarget(server, transport, options, spec.cpus.server) : undefined;
   const workers: Worker[] = [];
@@ -166,7 +169,8 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
         id,
         runId,
         transport,
-        baseUrls: [server.url],
+        // Several instances without a proxy: the clients are spread over them by index.
+        baseUrls: server.proxied || server.instanceUrls.length <= 1 ? [server.url] : server.instanceUrls,
         pollIntervalMs: options.pollIntervalMs,
         rooms,
         subscribers: isSender ? [] : times.flatMap((at, index) => (index % nSub === id ? [{ index, connectAtMs: at }] : [])),
@@ -182,7 +186,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
       w.send({ type: 'plan', plan });
     });
 
-    sampler = new Sampler(server.instanceUrls, server.pids, windowStart);
+    sampler = new Sampler(server.instanceUrls, server.pids, windowStart, server.parts);
     sampler.start();
 
     const failure = (): string | undefined => (restartable ?? server).crashed() ?? workers.find((w) => w.died !== undefined)?.died;
@@ -324,6 +328,19 @@ function buildResult(spec: RunSpec, server: TargetHandle, results: WorkerResult[
   const connected = results.reduce((s, r) => s + r.connected, 0);
   if (results.length > 0 && connected < subscribers) errors.push(`${subscribers - connected} of ${subscribers} subscribers could not join: ${problems.join('; ')}`);
 
+  // Per part (clusters): the same window edges as the totals.
+  const parts = first?.parts?.map((a): ProcessPartCost => {
+    const b = last?.parts?.find((p) => p.part === a.part);
+    const cpu = b === undefined ? 0 : b.cpuSeconds - a.cpuSeconds;
+    return {
+      part: a.part,
+      processes: Math.max(a.processes, b?.processes ?? 0),
+      cpuSeconds: Math.round(cpu * 1000) / 1000,
+      cpuSecondsPer1kDelivered: t.delivered > 0 ? Math.round((cpu / t.delivered) * 1000 * 10000) / 10000 : 0,
+      rssPeakBytes: Math.max(0, ...inWindow.map((s) => s.parts?.find((p) => p.part === a.part)?.rssBytes ?? 0)),
+    };
+  });
+
   const run: RunResult = {
     target: spec.target,
     transport,
@@ -332,6 +349,7 @@ function buildResult(spec: RunSpec, server: TargetHandle, results: WorkerResult[
     instances: server.instances,
     backplane: server.backplane,
     proxied: server.proxied,
+    ...(spec.topology === undefined ? {} : { topology: spec.topology }),
     durationSeconds,
     latencyMs: latencySummary,
     latencyUncorrectedMs: uncorrected,
@@ -350,6 +368,7 @@ function buildResult(spec: RunSpec, server: TargetHandle, results: WorkerResult[
       heapPeakBytes: Math.max(0, ...inWindow.map((s) => s.heapUsedBytes)),
       eventLoopDelayP99Ms: Math.round(Math.max(0, ...inWindow.filter((s) => s.t > 0).map((s) => s.eventLoopDelayP99Ms)) * 1000) / 1000,
     },
+    ...(parts === undefined ? {} : { parts }),
     clients: { connected, reconnects: results.reduce((s, r) => s + r.reconnects, 0) },
     ...(faults === undefined ? {} : { faults }),
     workers,
