@@ -132,6 +132,19 @@ function lineStyle(target: RunTarget | 'floor', role: RunSet['role'], variant: n
   };
 }
 
+/**
+ * Scale-out benches: a topology rung keeps its transport's colour and gets a dash pattern of
+ * its own (the single process solid), so the rungs of one transport read as one family.
+ */
+const RUNG_DASHES: readonly (number[] | undefined)[] = [undefined, [6, 3], [2, 2], [10, 3, 2, 3], [12, 4]];
+
+function rungStyle(item: { topology?: string }, results: BenchResults): { borderDash?: number[] } {
+  if (item.topology === undefined) return {};
+  const index = results.options.topologies?.indexOf(item.topology) ?? -1;
+  const dash = index < 0 ? [4, 4] : RUNG_DASHES[index % RUNG_DASHES.length];
+  return dash === undefined ? {} : { borderDash: dash };
+}
+
 /** Runs of one summary row (same target and sweep value). */
 function runsOf(results: BenchResults, summary: TargetSummary): RunResult[] {
   const key = rowKey(summary);
@@ -182,6 +195,7 @@ function latencyChart(sets: readonly RunSet[], kind: 'curve' | 'cdf'): ChartSect
         label: rowLabel(summary, sweep?.option) + roleSuffix(set.role),
         data: convert(points, summary.latencyMs.count),
         ...lineStyle(summary.target, set.role, sweepIndex(summary.sweepValue, sweep?.values)),
+        ...rungStyle(summary, set.results),
         pointRadius: kind === 'curve' ? 2 : 0,
       });
     }
@@ -274,6 +288,7 @@ function timelineChart(sets: readonly RunSet[], field: TimelineField): ChartSect
         label: `${rowLabel(run, sweep?.option)} #${run.repetition}${roleSuffix(set.role)}`,
         data: run.timeline.map((point) => ({ x: point.t, y: point[field] * spec.scale })),
         ...lineStyle(run.target, set.role, sweepIndex(run.sweepValue, sweep?.values)),
+        ...rungStyle(run, set.results),
         borderWidth: 1.5,
         pointRadius: 0,
       });
