@@ -137,3 +137,68 @@ describe('pushlab bench end to end', () => {
     expect(run('short-polling', 10).timeline.length).toBeGreaterThanOrEqual(3);
   });
 });
+
+/**
+ * `--scenario faults` through the real CLI, tiny and short: every transport's subscribers are
+ * cut (~every second), must reconnect, recover (cut → next delivery) and lose nothing, since
+ * history covers each outage. Then `--restart-server`: the server is restarted half-way through
+ * the window on the same port and the run completes with the restart counted.
+ */
+describe('pushlab bench --scenario faults end to end', () => {
+  const dirs: string[] = [];
+  const bench = async (extra: string[]): Promise<BenchResults> => {
+    const dir = await mkdtemp(join(tmpdir(), 'pushlab-faults-'));
+    dirs.push(dir);
+    const cli = await runCli([
+      'bench', '--scenario', 'faults', '--clients', '6', '--senders', '1', '--rate', '10', '--duration', '5s', '--warmup', '1s',
+      '--poll-interval-ms', String(POLL_MS), '--hold-ms', '1500', '--out', dir, ...extra,
+    ], 200_000);
+    const [folder] = await readdir(dir);
+    if (folder === undefined) throw new Error(`no results folder written\n${cli.stderr}\n${cli.stdout}`);
+    return JSON.parse(await readFile(join(dir, folder, 'results.json'), 'utf8')) as BenchResults;
+  };
+
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('cuts every transport, which reconnects and recovers without losing a message', async () => {
+    const results = await bench([]);
+    expect(checkShape(results)).toEqual([]);
+    expect(results.runs.map((r) => r.target).sort()).toEqual(['long-polling', 'short-polling', 'websocket']);
+    for (const r of results.runs) {
+      const f = r.faults;
+      if (f === undefined) throw new Error(`${r.target}: no faults block`);
+      expect(r.error, `${r.target}: ${r.error}`).toBeUndefined();
+      expect(f.cuts, r.target).toBeGreaterThan(0);
+      expect(f.reconnects, r.target).toBeGreaterThan(0);
+      expect(f.recovered + f.unrecovered).toBe(f.cuts);
+      expect(f.recovered, r.target).toBeGreaterThan(0);
+      expect(f.recoveryMs.count).toBe(f.recovered);
+      expect(f.recoveryMs.max).toBeGreaterThanOrEqual(f.recoveryMs.p50);
+      expect(f.recoveryHistogram.length).toBeGreaterThan(0);
+      expect(f.serverRestarts).toBe(0);
+      expect(r.messages.sent).toBeGreaterThan(0);
+      expect(r.messages.lost, r.target).toBe(0);
+      expect(r.messages.duplicates, r.target).toBe(0);
+    }
+  }, 220_000);
+
+  it('--restart-server restarts the server on the same port half-way and the run completes', async () => {
+    const results = await bench(['--restart-server', '--transports', 'websocket,short-polling']);
+    expect(checkShape(results)).toEqual([]);
+    expect(results.options.restartServer).toBe(true);
+    for (const r of results.runs) {
+      const f = r.faults;
+      if (f === undefined) throw new Error(`${r.target}: no faults block`);
+      expect(r.error, `${r.target}: ${r.error}`).toBeUndefined();
+      expect(f.serverRestarts).toBe(1);
+      expect(f.serverDownMs).toBeGreaterThan(0);
+      // Every subscriber got messages from the fresh server: the clients found it on the same port.
+      expect(f.restartRecoveryMs?.count).toBe(r.clients.connected);
+      expect(f.restartUnrecovered).toBe(0);
+      expect(r.messages.delivered).toBeGreaterThan(0);
+      expect(r.messages.duplicates).toBe(0);
+    }
+  }, 220_000);
+});

@@ -55,6 +55,7 @@ beforeAll(async () => {
   const pages: Record<string, string> = {
     basic: renderReport(loadFixture('basic'), { chartJs }),
     sweep: renderReport(loadFixture('sweep'), { chartJs }),
+    faults: renderReport(loadFixture('faults'), { chartJs }),
     evil: renderReport(evil(), { chartJs }),
     compare: renderComparison(loadFixture('basic'), perturbed(), { chartJs }),
   };
@@ -132,6 +133,7 @@ describe('report in Chromium (file://, network blocked)', () => {
   for (const [name, minCharts] of [
     ['basic', 9],
     ['sweep', 11],
+    ['faults', 9],
     ['compare', 9],
   ] as const) {
     it(`${name}: loads without errors or requests and draws every chart`, async () => {

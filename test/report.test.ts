@@ -365,3 +365,45 @@ describe('report files and CLI', () => {
     expect(bad.errText.join('\n')).toContain('schemaVersion');
   });
 });
+
+describe('Faults section', () => {
+  it('renders for runs with faults: one row per transport whose numbers match results.json, plus the recovery chart', () => {
+    const results = loadFixture('faults');
+    const html = renderReport(results, { chartJs });
+    expect(html).toContain('>Faults</h2>');
+    expect(html).toContain('id="chart-fault-recovery"');
+    // The restart note says the in-memory history loss is by design.
+    expect(html).toContain('by design');
+    const cells = metricCells(html).filter((c) => c.metric.startsWith('faults:'));
+    for (const run of results.runs) {
+      const faults = run.faults;
+      if (faults === undefined) throw new Error('fixture run without faults');
+      const shown = (field: string): number => {
+        const cell = cells.find((c) => c.metric === `faults:${run.target}:${field}`);
+        if (cell === undefined) throw new Error(`no cell for ${run.target} ${field}`);
+        return cell.value;
+      };
+      expect(shown('cuts')).toBe(faults.cuts);
+      expect(shown('reconnects')).toBe(faults.reconnects);
+      expect(shown('recovered')).toBe(faults.recovered);
+      expect(shown('serverRestarts')).toBe(faults.serverRestarts);
+      expect(shown('lost')).toBe(run.messages.lost);
+      expect(shown('duplicates')).toBe(run.messages.duplicates);
+      // One repetition: the merged histogram's percentiles are the run's own summary.
+      expect(closeEnough(shown('recoveryMs.p50'), faults.recoveryMs.p50)).toBe(true);
+      expect(closeEnough(shown('recoveryMs.p99'), faults.recoveryMs.p99)).toBe(true);
+      expect(closeEnough(shown('recoveryMs.max'), faults.recoveryMs.max)).toBe(true);
+      expect(shown('restartRecoveryMs.p50')).toBe(faults.restartRecoveryMs?.p50);
+    }
+    for (const cell of cells) expect(closeEnough(parseShown(cell.text.replace(/ ms$/, '')), cell.value), cell.metric).toBe(true);
+    const specs = embeddedJson(html, 'chart-specs') as { id: string; datasets: { data: number[] }[] }[];
+    const chart = specs.find((s) => s.id === 'fault-recovery');
+    expect(chart?.datasets.map((d) => d.data.length)).toEqual([3, 3, 3]);
+  });
+
+  it('is absent when no run carries faults', () => {
+    const html = renderReport(loadFixture('basic'), { chartJs });
+    expect(html).not.toContain('>Faults</h2>');
+    expect(html).not.toContain('chart-fault-recovery');
+  });
+});
