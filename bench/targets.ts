@@ -3,11 +3,13 @@
  * bare baseline server, or (scale-out) a cluster from ./cluster.ts — behind one handle that
  * tells the sampler which URLs to scrape and which pids to read, and whether it crashed.
  */
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Transport } from '../protocol/types.ts';
 import { startCluster } from './cluster.ts';
 import type { BenchOptions, ProcessPartCost, RunTarget } from './results.ts';
-import { spawnServer } from './spawn-server.ts';
+import { withDescendants } from './sampler.ts';
+import { hasTaskset, spawnServer } from './spawn-server.ts';
 import type { Topology } from './topology.ts';
 
 export interface TargetHandle {
@@ -64,6 +66,13 @@ export async function startTarget(target: RunTarget, transport: Transport, optio
       ...(cpus === undefined ? {} : { cpus }),
       proxy: topology.proxied,
     });
+    // The whole server side on the server's core(s), like a single process: every rung gets
+    // the same CPU budget, and redis-server and nginx don't take the load generator's core.
+    // -a: every thread (redis-server's background threads); nginx's workers are its children.
+    if (cpus !== undefined && hasTaskset()) {
+      const helpers = [cluster.redis?.pid, cluster.nginx?.pid].filter((p): p is number => p !== undefined);
+      for (const pid of withDescendants(helpers)) spawnSync('taskset', ['-apc', cpus, String(pid)], { stdio: 'ignore' });
+    }
     const parts: NonNullable<TargetHandle['parts']> = [{ part: 'servers', pids: cluster.instances.map((i) => i.pid) }];
     if (cluster.redis?.pid !== undefined) parts.push({ part: 'redis', pids: [cluster.redis.pid] });
     if (cluster.nginx !== undefined) parts.push({ part: 'nginx', pids: [cluster.nginx.pid] });
