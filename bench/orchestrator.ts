@@ -238,6 +238,9 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     });
     const crashed = (restartable ?? server).crashed();
     if (crashed !== undefined) errors.push(crashed);
+    // The window's closing sample is taken at windowEnd, but its scrape is still in flight when
+    // the drain ends at once (WebSocket): wait for it before reading the samples.
+    await sampler.settled(Math.round(options.durationMs / 1000), 3000);
     sampler.stop();
     return buildResult(spec, server, results, sampler.samples, windowStart, errors, restartable);
   } catch (error) {

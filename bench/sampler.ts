@@ -305,6 +305,12 @@ export class Sampler {
     return sample;
   }
 
+  /** Resolves once the sample of second `t` (or a later one) is in, or after `timeoutMs`. */
+  async settled(t: number, timeoutMs: number): Promise<void> {
+    const deadline = clockMs() + timeoutMs;
+    while (!this.samples.some((s) => s.t >= t) && clockMs() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
+
   stop(): void {
     this.#stopped = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
