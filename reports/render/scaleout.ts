@@ -75,15 +75,19 @@ function partCell(s: TargetSummary, part: (typeof PARTS)[number]): string {
   return `<td class="num">${metricSpan(rowKey(s), `parts.${i}.cpuSecondsPer1kDelivered.median`, s.parts?.[i]?.cpuSecondsPer1kDelivered.median, { scale: 1000 })}</td>`;
 }
 
-function ladderTable(rows: readonly TargetSummary[], ladder: readonly string[], caption: string): string {
+function ladderTable(results: BenchResults, rows: readonly TargetSummary[], ladder: readonly string[], caption: string): string {
   const body = rows
     .map((s) => {
       const key = rowKey(s);
+      // A rung whose run was load-bound or failed is marked here too, not only in the alerts.
+      const runs = results.runs.filter((r) => rowKey(r) === key);
+      const flags = [runs.some((r) => r.error !== undefined) ? 'failed' : '', runs.some((r) => r.workers.loadBound) ? 'load-bound' : ''].filter((f) => f !== '');
+      const tag = flags.length === 0 ? '' : `<span class="tag">${escapeHtml(flags.join(', '))}</span>`;
       const m = s.topologyMultiple;
       const ratio = (path: string, raw: number | undefined): string =>
         `<td class="num">${raw === undefined ? (s.topology === REFERENCE_TOPOLOGY ? '1× (reference)' : '—') : metricSpan(key, `topologyMultiple.${path}`, raw, { format: fmtRatio })}</td>`;
       const cells = [
-        `<th scope="row">${rungSwatch(s.target, Math.max(0, ladder.indexOf(s.topology ?? '')))}${escapeHtml(s.topology ?? '')}</th>`,
+        `<th scope="row">${rungSwatch(s.target, Math.max(0, ladder.indexOf(s.topology ?? '')))}${escapeHtml(s.topology ?? '')}${tag}</th>`,
         `<td class="num">${metricSpan(key, 'latencyMs.p50', s.latencyMs.p50)}</td>`,
         `<td class="num">${metricSpan(key, 'latencyMs.p99', s.latencyMs.p99)}</td>`,
         `<td class="num">${metricSpan(key, 'cpuSecondsPer1kDelivered.median', s.cpuSecondsPer1kDelivered.median, { scale: 1000 })}</td>`,
@@ -127,7 +131,7 @@ export function scaleOutSection(results: BenchResults): string {
     const head = list[0] as TargetSummary;
     const at = head.sweepValue === undefined ? '' : ` at ${sweep?.option ?? 'sweep'} = ${String(head.sweepValue)}`;
     blocks.push(`<h3>${rungSwatch(head.target, 0)}${escapeHtml(head.target + at)}</h3>`);
-    blocks.push(ladderTable(list, ladder, `${head.target}${at}: every topology on the same workload`));
+    blocks.push(ladderTable(results, list, ladder, `${head.target}${at}: every topology on the same workload`));
     const sentence = scaleOutSentence(list);
     if (sentence !== '') {
       blocks.push(`<p class="scaleout-verdict">${escapeHtml(sentence)}</p>`);
@@ -135,7 +139,11 @@ export function scaleOutSection(results: BenchResults): string {
     }
   }
   const external = results.options.backplane !== undefined;
-  const intro = `<p>Every transport ran each topology in turn on the same workload: ${ladder.map((t) => `<code>${escapeHtml(t)}</code> (${escapeHtml(describeRung(t))})`).join(', ')}. Ratios are against <code>${escapeHtml(REFERENCE_TOPOLOGY)}</code> of the same transport. CPU and memory are summed over every process of the setup, read from <code>/proc</code>: the pushlab instances, ${external ? 'not redis-server (a Redis given with <code>--backplane</code> is not the bench’s to measure)' : 'the redis-server the bench started'}, and nginx — its master and its worker processes. The split per part is in <code>results.json</code> (<code>runs[].parts</code>) and in the columns below. All processes share the machine’s ${escapeHtml(String(results.environment.cores))} cores with the load generator, so more instances show the overhead of scaling out, not its capacity gain.</p>`;
+  const intro = `<p>Every transport ran each topology in turn on the same workload: ${ladder.map((t) => `<code>${escapeHtml(t)}</code> (${escapeHtml(describeRung(t))})`).join(', ')}. Ratios are against <code>${escapeHtml(REFERENCE_TOPOLOGY)}</code> of the same transport. CPU and memory are summed over every process of the setup, read from <code>/proc</code>: the pushlab instances, ${external ? 'not redis-server (a Redis given with <code>--backplane</code> is not the bench’s to measure)' : 'the redis-server the bench started'}, and nginx — its master and its worker processes. The split per part is in <code>results.json</code> (<code>runs[].parts</code>) and in the columns below. ${
+    results.environment.taskset && results.environment.cores >= 2
+      ? 'Every process of the server side is pinned to the server’s core (taskset), as the single process is, and the load generator keeps the other core: every rung has the same CPU budget'
+      : `The server side shares the machine’s ${escapeHtml(String(results.environment.cores))} cores with the load generator (no taskset)`
+  }, so more instances on one machine show the overhead of scaling out, not its capacity gain.</p>`;
   const summary = sentences.length > 0 ? `<ul class="scaleout-summary">${sentences.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>` : '';
   return section('scaleout-h', 'Scale-out', `${intro}\n${summary}\n${blocks.join('\n')}`);
 }
