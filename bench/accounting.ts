@@ -12,6 +12,7 @@
  *   the wrong order. Concurrent sends of one sender have no order to break, so none is claimed.
  * - expected: every subscriber of a room gets every message sent to it; lost = expected − delivered.
  */
+import type { MessageTally } from './results.ts';
 
 export interface MessageId {
   run: string;
@@ -66,14 +67,7 @@ export class SubscriberLedger {
   }
 }
 
-export interface Tally {
-  sent: number;
-  expected: number;
-  delivered: number;
-  lost: number;
-  duplicates: number;
-  outOfOrder: number;
-}
+export type Tally = MessageTally;
 
 /**
  * Sum up a run: `sentPerRoom` from the senders (acknowledged publishes of the window),

@@ -10,6 +10,17 @@ export const SCHEMA_VERSION = 1;
 /** A target of a run: one of the lab's transports, or a bare baseline server. */
 export type RunTarget = Transport | 'baseline-ws' | 'baseline-long-polling';
 
+/** What a run sent and what arrived, counted by the ids the bench writes into each text. */
+export interface MessageTally {
+  sent: number;
+  /** Every subscriber of a room gets every message sent to it in the window. */
+  expected: number;
+  delivered: number;
+  lost: number;
+  duplicates: number;
+  outOfOrder: number;
+}
+
 export interface LatencySummaryMs {
   p50: number;
   p90: number;
@@ -88,13 +99,7 @@ export interface RunResult {
   latencyUncorrectedMs: LatencySummaryMs;
   /** Base64 of the HDR histogram (µs, compressed) of corrected latency, to merge or re-plot. */
   histogram: string;
-  messages: {
-    sent: number;
-    expected: number;
-    delivered: number;
-    lost: number;
-    duplicates: number;
-    outOfOrder: number;
+  messages: MessageTally & {
     /** Publishes in the window that failed (error answer or no answer); not in `sent`. */
     sendErrors?: number;
     /** Messages the clients dropped as already seen by (room, seq): re-sent on the wire, not shown twice. */
