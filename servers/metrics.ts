@@ -70,11 +70,10 @@ export class ServerMetrics {
     });
   }
 
-  /** Attribute the bytes so far to the previous transport, then switch the socket's label. */
+  /** Label the socket with the transport of the request it now carries; its bytes are counted under it at the next flush. */
   label(socket: Socket, transport: RouteTransport): void {
     const metered = this.#sockets.get(socket);
-    if (metered === undefined || metered.transport === transport) return;
-    metered.transport = transport;
+    if (metered !== undefined) metered.transport = transport;
   }
 
   /** Count a socket's bytes since the last flush under its current transport. */

@@ -13,7 +13,7 @@ import { loadChartJs } from '../reports/render/assets.ts';
 import { renderComparison } from '../reports/render/compare.ts';
 import { renderReport } from '../reports/render/report.ts';
 import { launchChromium } from './helpers/chromium.ts';
-import { clone, closeEnough, loadFixture, parseShown, summaryValue } from './fixtures/report-helpers.ts';
+import { clone, expectCellsMatch, loadFixture } from './fixtures/report-helpers.ts';
 
 interface PageProblems {
   consoleErrors: string[];
@@ -173,11 +173,7 @@ describe('report in Chromium (file://, network blocked)', () => {
           })),
         );
         expect(cells.length).toBeGreaterThan(50);
-        for (const cell of cells) {
-          const expected = summaryValue(results, cell.metric);
-          expect(cell.value, cell.metric).toBe(expected);
-          expect(closeEnough(parseShown(cell.text), cell.value * cell.scale), `${cell.metric} shows ${cell.text}`).toBe(true);
-        }
+        expectCellsMatch(results, cells);
         // One row per summary entry.
         expect(await page.locator('table.summary tbody tr').count()).toBe(results.summary.length);
         expectClean(problems);

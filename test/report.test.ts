@@ -8,7 +8,7 @@ import { classify, compareSummaries, ratioOf, renderComparison } from '../report
 import { runCompareCli, runReportCli, writeComparison, writeReport, type CliIo } from '../reports/render/files.ts';
 import { escapeHtml, fmtNum, jsonForScript } from '../reports/render/format.ts';
 import { renderReport } from '../reports/render/report.ts';
-import { clone, closeEnough, loadFixture, metricCells, parseShown, summaryValue } from './fixtures/report-helpers.ts';
+import { clone, closeEnough, expectCellsMatch, loadFixture, metricCells, parseShown, summaryValue } from './fixtures/report-helpers.ts';
 
 let chartJs = '';
 beforeAll(async () => {
@@ -82,12 +82,7 @@ describe('renderReport', () => {
       const cells = metricCells(renderReport(results, { chartJs }));
       // 5 targets × (13 main + 20 spread) on basic; every one must match.
       expect(cells.length).toBeGreaterThan(name === 'basic' ? 100 : 50);
-      for (const cell of cells) {
-        const expected = summaryValue(results, cell.metric);
-        expect(expected, cell.metric).toBeDefined();
-        expect(cell.value, cell.metric).toBe(expected);
-        expect(closeEnough(parseShown(cell.text), cell.value * cell.scale), `${cell.metric}: ${cell.text}`).toBe(true);
-      }
+      expectCellsMatch(results, cells);
       const metrics = new Set(cells.map((c) => c.metric));
       for (const s of results.summary) {
         const key = s.sweepValue === undefined ? s.target : `${s.target}@${String(s.sweepValue)}`;
@@ -177,12 +172,7 @@ describe('scale-out section', () => {
     const html = renderReport(results, { chartJs });
     const section = html.slice(html.indexOf('id="scaleout-h"'), html.indexOf('id="summary-h"'));
     const cells = metricCells(section);
-    for (const cell of cells) {
-      const expected = summaryValue(results, cell.metric);
-      expect(expected, cell.metric).toBeDefined();
-      expect(cell.value, cell.metric).toBe(expected);
-      expect(closeEnough(parseShown(cell.text), cell.value * cell.scale), `${cell.metric}: ${cell.text}`).toBe(true);
-    }
+    expectCellsMatch(results, cells);
     const metrics = new Set(cells.map((c) => c.metric));
     const topologies = results.options.topologies ?? [];
     expect(topologies.length).toBe(4);
