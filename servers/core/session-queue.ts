@@ -8,6 +8,8 @@
  *   dropped and the loss is recorded per room as the first seq dropped; every batch says so
  *   until a poll acknowledges a message queued after the drop (proof a batch carrying the
  *   gap arrived).
+ * - Entries are references to the envelopes history already holds, never copies; their
+ *   serialized bytes count against this queue's bound and the server's shared budget.
  */
 import type { Envelope } from './envelope.ts';
 
@@ -31,9 +33,24 @@ export interface Batch {
   gap: Record<string, number> | undefined;
 }
 
+/** Bytes queued across every session of a server, against one bound (`maxTotalQueueBytes`). */
+export class QueueBudget {
+  readonly max: number;
+  used = 0;
+
+  constructor(max: number) {
+    this.max = max;
+  }
+
+  get remaining(): number {
+    return Math.max(0, this.max - this.used);
+  }
+}
+
 export class SessionQueue {
   /** Bound on queued bytes (sum of `Envelope.bytes`). */
   readonly maxBytes: number;
+  readonly #budget: QueueBudget | undefined;
   #entries: Entry[] = [];
   /** Index of the oldest live entry in #entries (avoids O(n) shift per ack). */
   #head = 0;
@@ -43,8 +60,9 @@ export class SessionQueue {
   /** Messages dropped for overflow, over the queue's life. */
   dropped = 0;
 
-  constructor(maxBytes: number) {
+  constructor(maxBytes: number, budget?: QueueBudget) {
     this.maxBytes = maxBytes;
+    this.#budget = budget;
   }
 
   /** Cursor of the newest message ever queued (0 before the first). */
@@ -63,11 +81,11 @@ export class SessionQueue {
   push(envelope: Envelope): number {
     const cursor = ++this.#newest;
     this.#entries.push({ cursor, envelope });
-    this.#bytes += envelope.bytes;
+    this.#add(envelope.bytes);
     // Keep at least the newest message, even if it alone is over the bound.
     while (this.#bytes > this.maxBytes && this.length > 1) {
       const dropped = this.#entries[this.#head++] as Entry;
-      this.#bytes -= dropped.envelope.bytes;
+      this.#add(-dropped.envelope.bytes);
       this.dropped++;
       const room = dropped.envelope.room;
       const gap = this.#gaps.get(room);
@@ -91,7 +109,7 @@ export class SessionQueue {
     while (this.#head < this.#entries.length) {
       const entry = this.#entries[this.#head] as Entry;
       if (entry.cursor > cursor) break;
-      this.#bytes -= entry.envelope.bytes;
+      this.#add(-entry.envelope.bytes);
       this.#head++;
     }
     for (const [room, gap] of this.#gaps) if (gap.clearAt <= cursor) this.#gaps.delete(room);
@@ -109,6 +127,19 @@ export class SessionQueue {
       for (const [room, g] of this.#gaps) gap[room] = g.seq;
     }
     return { envelopes, cursor: this.#newest, gap };
+  }
+
+  /** Drop everything (the session ended): its bytes go back to the shared budget. */
+  clear(): void {
+    this.#add(-this.#bytes);
+    this.#entries = [];
+    this.#head = 0;
+    this.#gaps.clear();
+  }
+
+  #add(bytes: number): void {
+    this.#bytes += bytes;
+    if (this.#budget !== undefined) this.#budget.used += bytes;
   }
 
   #compact(): void {
