@@ -13,11 +13,6 @@
  */
 import type { Envelope } from './envelope.ts';
 
-interface Entry {
-  cursor: number;
-  envelope: Envelope;
-}
-
 interface Gap {
   /** First seq dropped. */
   seq: number;
@@ -51,7 +46,11 @@ export class SessionQueue {
   /** Bound on queued bytes (sum of `Envelope.bytes`). */
   readonly maxBytes: number;
   readonly #budget: QueueBudget | undefined;
-  #entries: Entry[] = [];
+  /**
+   * Queued envelopes, oldest first: references only (8 bytes a slot, no wrapper object). Their
+   * cursors are implied: contiguous, the last one is `#newest`.
+   */
+  #entries: Envelope[] = [];
   /** Index of the oldest live entry in #entries (avoids O(n) shift per ack). */
   #head = 0;
   #bytes = 0;
@@ -80,16 +79,16 @@ export class SessionQueue {
 
   push(envelope: Envelope): number {
     const cursor = ++this.#newest;
-    this.#entries.push({ cursor, envelope });
+    this.#entries.push(envelope);
     this.#add(envelope.bytes);
     // Keep at least the newest message, even if it alone is over the bound.
     while (this.#bytes > this.maxBytes && this.length > 1) {
-      const dropped = this.#entries[this.#head++] as Entry;
-      this.#add(-dropped.envelope.bytes);
+      const dropped = this.#entries[this.#head++] as Envelope;
+      this.#add(-dropped.bytes);
       this.dropped++;
-      const room = dropped.envelope.room;
+      const room = dropped.room;
       const gap = this.#gaps.get(room);
-      if (gap === undefined) this.#gaps.set(room, { seq: dropped.envelope.seq, clearAt: cursor });
+      if (gap === undefined) this.#gaps.set(room, { seq: dropped.seq, clearAt: cursor });
       else gap.clearAt = cursor;
     }
     this.#compact();
@@ -106,10 +105,11 @@ export class SessionQueue {
 
   /** Drop everything ≤ cursor. The caller has checked cursor ≤ newest. */
   ack(cursor: number): void {
-    while (this.#head < this.#entries.length) {
-      const entry = this.#entries[this.#head] as Entry;
-      if (entry.cursor > cursor) break;
-      this.#add(-entry.envelope.bytes);
+    // The entry at index i has cursor newest - (length - 1 - i).
+    const last = this.#entries.length - 1;
+    while (this.#head <= last) {
+      if (this.#newest - (last - this.#head) > cursor) break;
+      this.#add(-(this.#entries[this.#head] as Envelope).bytes);
       this.#head++;
     }
     for (const [room, gap] of this.#gaps) if (gap.clearAt <= cursor) this.#gaps.delete(room);
@@ -120,7 +120,7 @@ export class SessionQueue {
   batch(): Batch | undefined {
     if (this.length === 0) return undefined;
     const envelopes: Envelope[] = [];
-    for (let i = this.#head; i < this.#entries.length; i++) envelopes.push((this.#entries[i] as Entry).envelope);
+    for (let i = this.#head; i < this.#entries.length; i++) envelopes.push(this.#entries[i] as Envelope);
     let gap: Record<string, number> | undefined;
     if (this.#gaps.size > 0) {
       gap = {};
