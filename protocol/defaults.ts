@@ -23,6 +23,12 @@ export const DEFAULTS = {
   pageLimit: 1000,
   /** Most serialized message bytes in one history page (or one long-poll replay step); at least one message always fits. 1 MiB. */
   maxPageBytes: 1_048_576,
+  /**
+   * Most serialized bytes of owed history a long-poll poll moves into its queue (lazy replay),
+   * at least one message. Queued entries are references, but their bytes count against the
+   * queue budget: small steps keep a thousand half-replayed sessions far from it. 64 KiB.
+   */
+  replayStepBytes: 65_536,
   /** Rooms one long-poll session or one WebSocket connection may be in at once. */
   maxRoomsPerClient: 100,
   /** Bytes queued across every long-poll session of a server before new sessions are refused. 256 MiB. */

@@ -177,7 +177,7 @@ export class LpSessions {
 
   /** Queue what the session is owed from history, up to a page, within its bound and the budget. */
   fill(session: LpSession): Promise<void> {
-    const room = Math.min(this.#options.maxPageBytes ?? DEFAULTS.maxPageBytes, session.queue.maxBytes - session.queue.bytes, this.budget.remaining);
+    const room = Math.min(this.#options.maxPageBytes ?? DEFAULTS.maxPageBytes, DEFAULTS.replayStepBytes, session.queue.maxBytes - session.queue.bytes, this.budget.remaining);
     return session.fill((r, after, limit) => this.#core.history(r, after, limit), room);
   }
 

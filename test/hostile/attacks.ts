@@ -106,6 +106,8 @@ export async function pingFlood(c: Child, mb = 40): Promise<{ closedByServer: bo
     });
     sent += chunk.length;
   }
+  // A paused socket never sees the server's FIN: read (and drop) what is there, then wait for the end.
+  socket.resume();
   await within(5000, () => closed);
   socket.destroy();
   return { closedByServer: closed };

@@ -21,11 +21,14 @@ export interface Watch {
   finish(timeoutMs?: number): Promise<WatchReport>;
 }
 
-export async function startWatch(url: string, room = 'watch', everyMs = 100): Promise<Watch> {
+export async function startWatch(url: string, options: { room?: string; everyMs?: number; token?: string } = {}): Promise<Watch> {
+  const room = options.room ?? 'watch';
+  const everyMs = options.everyMs ?? 100;
+  const token = options.token;
   const seen = new Map<Transport, number[]>();
   const clients: ChatClient[] = [];
   for (const transport of TRANSPORTS) {
-    const client = createClient(transport, { baseUrl: url, nick: `watch-${transport}`.slice(0, 32), pollIntervalMs: 200, backoffMinMs: 50, backoffMaxMs: 500 });
+    const client = createClient(transport, { baseUrl: url, nick: `watch-${transport}`.slice(0, 32), pollIntervalMs: 200, backoffMinMs: 50, backoffMaxMs: 500, ...(token === undefined ? {} : { token }) });
     const seqs: number[] = [];
     seen.set(transport, seqs);
     client.on('message', (m) => {
@@ -42,7 +45,7 @@ export async function startWatch(url: string, room = 'watch', everyMs = 100): Pr
   const loop = (async () => {
     for (let i = 0; running; i++) {
       try {
-        const { status, json } = await postJson(`${url}/rooms/${room}/messages`, { from: 'watch', text: `w${i}` });
+        const { status, json } = await postJson(`${url}/rooms/${room}/messages`, { from: 'watch', text: `w${i}` }, token);
         if (status === 201) published.push((json as { seq: number }).seq);
         else failedPublishes.push(String(status));
       } catch (error) {
