@@ -52,12 +52,6 @@ export class WsConnection implements Member {
     ws.on('pong', () => {
       this.alive = true;
     });
-    // autoPong is off: a peer that floods pings and never reads the pongs is a slow consumer.
-    ws.on('ping', (data) => {
-      if (this.#overBuffered()) return;
-      ws.pong(data);
-      this.#overBuffered();
-    });
     ws.on('message', (data, isBinary) => this.#enqueue(() => this.#onFrame(data, isBinary)));
     ws.on('close', () => this.#onClose());
     // Errors (bad frames) are followed by 'close'; ws already picked the close code.

@@ -31,8 +31,8 @@ export class WebSocketAdapter {
       // Compression costs CPU per message and skews the bytes the lab reports; off, as in ws's default.
       perMessageDeflate: false,
       clientTracking: false,
-      // Pongs are ours to send: a peer that pings and never reads must not fill our memory.
-      autoPong: false,
+      // ws answers pings itself and cuts a peer with 60 pongs unsent (maxPendingAutoPongs,
+      // ws ≥ 8.18): a ping flood that never reads the pongs cannot grow our memory.
     });
     // ws's own handshake checks (key, version, subprotocols, method) answer text/html unless
     // someone listens: answer them in the catalog's form instead.

@@ -92,7 +92,8 @@ export async function pingFlood(c: Child, mb = 40): Promise<{ closedByServer: bo
   const socket = await wsRaw(c.port, 'nick=pinger', false);
   let closed = false;
   socket.once('close', () => (closed = true));
-  const chunk = Buffer.concat(Array.from({ length: 8000 }, () => clientFrame(0x9, Buffer.alloc(125, 0x61))));
+  // Empty pings: the most frames (and pongs) per byte sent.
+  const chunk = Buffer.concat(Array.from({ length: 8000 }, () => clientFrame(0x9, Buffer.alloc(0))));
   let sent = 0;
   while (sent < mb * 1_000_000 && !closed) {
     if (!socket.write(chunk)) await new Promise<void>((r) => {
