@@ -22,7 +22,8 @@ async function post(url: string, body: unknown): Promise<Record<string, unknown>
 export async function measureCapacity(options: BenchOptions, serverCpus: string | undefined, onStep: (what: string) => void): Promise<CapacityResult[]> {
   const http: Transport[] = options.transports.filter((t) => t !== 'websocket');
   if (http.length === 0) return [];
-  const server = await spawnServer({ args: ['--transports', http.join(','), '--hold-ms', String(options.holdMs), '--no-demo'], cpus: serverCpus });
+  // --rate-limit 0: autocannon's connections all come from loopback, one client to the limiter.
+  const server = await spawnServer({ args: ['--transports', http.join(','), '--hold-ms', String(options.holdMs), '--no-demo', '--rate-limit', '0'], cpus: serverCpus });
   const durationSeconds = Math.max(1, Math.round((options.capacityDurationMs ?? 3000) / 1000));
   const timeout = Math.ceil(options.holdMs / 1000) + 5;
   const text = 'x'.repeat(options.size);

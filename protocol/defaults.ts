@@ -21,6 +21,20 @@ export const DEFAULTS = {
   maxBufferedBytes: 1_048_576,
   /** Default and maximum `limit` of a history page. */
   pageLimit: 1000,
+  /** Most serialized message bytes in one history page (or one long-poll replay step); at least one message always fits. 1 MiB. */
+  maxPageBytes: 1_048_576,
+  /**
+   * Most serialized bytes of owed history a long-poll poll moves into its queue (lazy replay),
+   * at least one message. Queued entries are references, but their bytes count against the
+   * queue budget: small steps keep a thousand half-replayed sessions far from it. 64 KiB.
+   */
+  replayStepBytes: 65_536,
+  /** Rooms one long-poll session or one WebSocket connection may be in at once. */
+  maxRoomsPerClient: 100,
+  /** Bytes queued across every long-poll session of a server before new sessions are refused. 256 MiB. */
+  maxTotalQueueBytes: 268_435_456,
+  /** Publishes per second per client (token nick, else address); the burst is one second's worth. */
+  rateLimit: 1000,
 } as const;
 
 /** Room for the JSON envelope around a message text in a frame, bytes. */

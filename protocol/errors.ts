@@ -10,6 +10,7 @@ export const ERRORS = {
   invalid_message: { status: 400, message: 'the message is malformed' },
   invalid_cursor: { status: 400, message: 'the cursor is not a non-negative safe integer or is past the newest' },
   payload_too_large: { status: 413, message: 'the body or the text is over its limit' },
+  unsupported_media_type: { status: 415, message: 'a request body must be Content-Type: application/json' },
   unknown_session: { status: 404, message: 'no such long-poll session (never existed or expired)' },
   not_found: { status: 404, message: 'no such route' },
   method_not_allowed: { status: 405, message: 'method not allowed on this route' },
@@ -21,6 +22,8 @@ export const ERRORS = {
   // pushlab's addition to the protocol's table (documented in docs/protocol.md): a request
   // whose headers or body trickle in past the server's timeout.
   request_timeout: { status: 408, message: 'the request took too long to arrive' },
+  // pushlab's addition: an `Expect` other than 100-continue (RFC 9110 §10.1.1 says 417).
+  expectation_failed: { status: 417, message: 'the only Expect this server meets is 100-continue' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

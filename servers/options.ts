@@ -19,6 +19,12 @@ export interface ServerOptions {
   maxBodyBytes: number;
   maxQueueBytes: number;
   maxBufferedBytes: number;
+  /** Most serialized message bytes in one history page or long-poll replay step. */
+  maxPageBytes: number;
+  /** Rooms per long-poll session and per WebSocket connection. */
+  maxRoomsPerClient: number;
+  /** Bytes queued across all long-poll sessions before new sessions are refused (503). */
+  maxTotalQueueBytes: number;
   pingIntervalMs: number;
   /** undefined = the protocol's default rule (same origin + localhost). */
   allowedOrigins: string[] | undefined;
@@ -68,8 +74,11 @@ export const SERVER_OPTION_SPECS: readonly OptionSpec[] = [
   { key: 'maxBodyBytes', flag: 'max-body-bytes', kind: 'int', unit: 'bytes', default: undefined, min: 1, help: 'largest HTTP body (default 6 × max-message-bytes + 4096: JSON escapes)' },
   { key: 'maxQueueBytes', flag: 'max-queue-bytes', kind: 'int', unit: 'bytes', default: DEFAULTS.maxQueueBytes, min: 1, help: 'long-poll queue bound per session' },
   { key: 'maxBufferedBytes', flag: 'max-buffered-bytes', kind: 'int', unit: 'bytes', default: DEFAULTS.maxBufferedBytes, min: 1, help: 'unsent WebSocket data before closing 1013' },
+  { key: 'maxPageBytes', flag: 'max-page-bytes', kind: 'int', unit: 'bytes', default: DEFAULTS.maxPageBytes, min: 1, help: 'serialized messages in one history page or long-poll replay step (at least one always fits)' },
+  { key: 'maxRoomsPerClient', flag: 'max-rooms', kind: 'int', unit: 'rooms', default: DEFAULTS.maxRoomsPerClient, min: 1, help: 'rooms per long-poll session and per WebSocket; past it 400 invalid_room' },
+  { key: 'maxTotalQueueBytes', flag: 'max-total-queue-bytes', kind: 'int', unit: 'bytes', default: DEFAULTS.maxTotalQueueBytes, min: 1, help: 'bytes queued across all long-poll sessions; past it new sessions get 429 rate_limited' },
   { key: 'pingIntervalMs', flag: 'ping-interval-ms', kind: 'int', unit: 'ms', default: DEFAULTS.pingIntervalMs, min: 1, help: 'WebSocket ping interval; silent peers are dropped' },
-  { key: 'allowedOrigins', flag: 'allowed-origins', kind: 'list', unit: '', default: undefined, help: 'origins allowed to open WebSockets (default: same origin + localhost)' },
+  { key: 'allowedOrigins', flag: 'allowed-origins', kind: 'list', unit: '', default: undefined, help: 'origins allowed to open WebSockets, POST/DELETE and SSE streams (default: same origin + localhost)' },
   { key: 'maxConnections', flag: 'max-connections', kind: 'int', unit: 'sockets', default: 50_000, min: 1, help: 'open TCP connections per server' },
   { key: 'maxSessions', flag: 'max-sessions', kind: 'int', unit: 'sessions', default: 50_000, min: 1, help: 'long-poll sessions per server' },
   { key: 'headersTimeoutMs', flag: 'headers-timeout-ms', kind: 'int', unit: 'ms', default: 10_000, min: 1, help: 'request headers must arrive within this' },
@@ -77,7 +86,7 @@ export const SERVER_OPTION_SPECS: readonly OptionSpec[] = [
   { key: 'keepAliveTimeoutMs', flag: 'keep-alive-timeout-ms', kind: 'int', unit: 'ms', default: 65_000, min: 1, help: 'idle keep-alive connections close after this' },
   { key: 'shutdownTimeoutMs', flag: 'shutdown-timeout-ms', kind: 'int', unit: 'ms', default: 5000, min: 1, help: 'graceful shutdown bound' },
   { key: 'backplane', flag: 'backplane', kind: 'string', unit: '', default: 'memory', help: 'memory, or redis://host:port to share rooms across processes' },
-  { key: 'rateLimit', flag: 'rate-limit', kind: 'int', unit: 'msg/s', default: 0, min: 0, help: 'publishes per second per client (token nick, else address); past it 429 rate_limited; 0 = off' },
+  { key: 'rateLimit', flag: 'rate-limit', kind: 'int', unit: 'msg/s', default: DEFAULTS.rateLimit, min: 0, help: 'publishes per second per client (token nick, else address); past it 429 rate_limited; 0 = off' },
   { key: 'tokenSecret', flag: 'token-secret', kind: 'string', unit: '', default: undefined, help: 'HS256 secret: require a signed token on every transport' },
   { key: 'demo', flag: 'demo', kind: 'bool', unit: '', default: true, help: 'serve the browser demo at / (--no-demo to turn off)' },
 ];
@@ -102,6 +111,9 @@ export function resolveServerOptions(input: Partial<ServerOptions> = {}): Server
     maxBodyBytes: input.maxBodyBytes ?? maxBodyBytesFor(maxMessageBytes),
     maxQueueBytes: input.maxQueueBytes ?? DEFAULTS.maxQueueBytes,
     maxBufferedBytes: input.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
+    maxPageBytes: input.maxPageBytes ?? DEFAULTS.maxPageBytes,
+    maxRoomsPerClient: input.maxRoomsPerClient ?? DEFAULTS.maxRoomsPerClient,
+    maxTotalQueueBytes: input.maxTotalQueueBytes ?? DEFAULTS.maxTotalQueueBytes,
     pingIntervalMs: input.pingIntervalMs ?? DEFAULTS.pingIntervalMs,
     allowedOrigins: input.allowedOrigins,
     maxConnections: input.maxConnections ?? 50_000,
@@ -112,7 +124,7 @@ export function resolveServerOptions(input: Partial<ServerOptions> = {}): Server
     keepAliveTimeoutMs: input.keepAliveTimeoutMs ?? 65_000,
     shutdownTimeoutMs: input.shutdownTimeoutMs ?? 5000,
     backplane: input.backplane ?? 'memory',
-    rateLimit: input.rateLimit ?? 0,
+    rateLimit: input.rateLimit ?? DEFAULTS.rateLimit,
     tokenSecret: input.tokenSecret,
     demo: input.demo ?? true,
   };

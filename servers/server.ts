@@ -23,6 +23,9 @@ import { TokenVerifier, bearer } from './http/auth.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { answerClientError } from './http/client-error.ts';
 import { endWithError, sendError } from './http/respond.ts';
+import { RequestPipeline } from './http/pipeline.ts';
+import { guardStateChange } from './http/request-guard.ts';
+import { isWebSocketUpgrade, malformed, originForm, refuseExpectation, serveIgnoringUpgrade } from './http/request-hygiene.ts';
 import { Router, methodNotAllowed, splitUrl, type RequestContext, type Route, type RouteTransport } from './http/router.ts';
 import { FORWARDED_HEADER, SessionForwarder } from './long-polling/forward.ts';
 import { HeldPolls } from './long-polling/held-polls.ts';
@@ -59,7 +62,7 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
   let held: HeldPolls | undefined;
   const metrics = new ServerMetrics({ heldPolls: () => held?.size ?? 0, sessions: () => sessions?.size ?? 0 });
   core.onPublished(() => metrics.published.inc());
-  sessions = new LpSessions(core, { maxQueueBytes: options.maxQueueBytes, sessionTtlMs: options.sessionTtlMs, maxSessions: options.maxSessions, idFor: sessionRouter === undefined ? undefined : (random) => sessionRouter.sessionId(random) });
+  sessions = new LpSessions(core, { maxQueueBytes: options.maxQueueBytes, sessionTtlMs: options.sessionTtlMs, maxSessions: options.maxSessions, maxRooms: options.maxRoomsPerClient, maxTotalQueueBytes: options.maxTotalQueueBytes, maxPageBytes: options.maxPageBytes, idFor: sessionRouter === undefined ? undefined : (random) => sessionRouter.sessionId(random) });
   held = new HeldPolls(sessions, metrics);
   const forwarder = sessionRouter === undefined ? undefined : new SessionForwarder(sessionRouter);
 
@@ -94,11 +97,14 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
   function accountResponse(this: Accounted): void {
     const { transport, route, socket } = this.pushlab;
     busy.delete(socket);
+    pipeline.done(socket);
     // 499, as nginx logs it: the client closed the connection before the answer was written.
     metrics.request(transport, route, this.writableFinished ? this.statusCode : 499);
     metrics.flush(socket);
   }
   const http = createServer({
+    // Checked by us (request-hygiene.ts), so the answer is the catalog's JSON, not an empty 400.
+    requireHostHeader: false,
     headersTimeout: options.headersTimeoutMs,
     requestTimeout: options.requestTimeoutMs,
     keepAliveTimeout: options.keepAliveTimeoutMs,
@@ -110,8 +116,13 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
   http.maxConnections = options.maxConnections;
   http.on('connection', (socket: Socket) => metrics.track(socket));
   http.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket));
-  http.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const { pathname, query } = splitUrl(req.url ?? '/');
+  http.on('checkExpectation', refuseExpectation);
+  // One request at a time per connection, the next on a later tick once the socket drained.
+  const pipeline = new RequestPipeline(serve, { maxBufferedBytes: options.maxBufferedBytes });
+  http.on('request', (req: IncomingMessage, res: ServerResponse) => pipeline.admit(req, res));
+  function serve(req: IncomingMessage, res: ServerResponse): void {
+    req.url = originForm(req.url ?? '/');
+    const { pathname, query } = splitUrl(req.url);
     const match = router.match(req.method ?? 'GET', pathname);
     // A long-poll request another instance forwarded here is the cluster's internal hop: the
     // client's request is counted where it arrived; here it is route "forwarded", transport http.
@@ -129,6 +140,19 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
       sendError(res, new ProtocolError('shutting_down'));
       return;
     }
+    const refusal = malformed(req);
+    if (refusal !== undefined) {
+      sendError(res, refusal);
+      return;
+    }
+    if (match.kind === 'route') {
+      try {
+        guardStateChange(req, options.allowedOrigins);
+      } catch (error) {
+        sendError(res, error);
+        return;
+      }
+    }
     if (forwarder?.handle(req, res, pathname) === true) return;
     if (match.kind === 'route') {
       const { route, params } = match;
@@ -142,7 +166,7 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
       return;
     }
     app(req, res);
-  });
+  }
 
   const websocket = has('websocket') ? new WebSocketAdapter(context) : undefined;
   // The backplane went down: tell every subscriber (held polls answer 503, WebSockets get an
@@ -161,7 +185,18 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
     // WebSockets are closed with 1001 by the adapter, not cut by the drain sweep.
     busy.add(socket as Socket);
     socket.on('error', () => {});
+    req.url = originForm(req.url ?? '/');
+    // `Upgrade: h2c` and the like are not ours to switch to: serve the request as it is.
+    if (!isWebSocketUpgrade(req)) {
+      serveIgnoringUpgrade(req, socket, head, serve);
+      return;
+    }
     metrics.label(socket as Socket, 'websocket');
+    const refusal = malformed(req);
+    if (refusal !== undefined) {
+      endWithError(socket, refusal);
+      return;
+    }
     if (websocket?.handleUpgrade(req, socket, head) === true) return;
     endWithError(socket, new ProtocolError('not_found', 'no WebSocket endpoint here'));
   });
@@ -211,6 +246,9 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
         clearInterval(sweep);
         websocket?.terminateAll();
         http.closeAllConnections();
+        // Every socket left, upgraded ones included (node's list no longer has those): a deaf
+        // WebSocket, a trickling upload, a refused upgrade left open. Cut, so the process exits.
+        for (const socket of metrics.sockets()) socket.destroy();
         sessions?.endAll();
         await sessionRouter?.stop();
         await bp.close();

@@ -227,7 +227,7 @@ describe('HTTP: framing, sizes and time', () => {
   });
 
   it('an absurd Content-Length → 413 at once', async () => {
-    await expectHttp([`POST /rooms/lobby/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999\r\n\r\n{`], 'payload_too_large');
+    await expectHttp([`POST /rooms/lobby/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 99999999999999\r\n\r\n{`], 'payload_too_large');
   });
 
   it.each([

@@ -181,7 +181,7 @@ describe('HTTP endpoints and WebSocket frames, for any generated body', () => {
   let session: string;
   beforeAll(async () => {
     t = await startServer({ maxMessageBytes: 256, holdMs: 200 });
-    const res = await fetch(`${t.url}/lp/sessions`, { method: 'POST', body: JSON.stringify({ nick: 'prop', rooms: ['lobby'] }) });
+    const res = await fetch(`${t.url}/lp/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nick: 'prop', rooms: ['lobby'] }) });
     session = ((await res.json()) as { session: string }).session;
   });
   afterAll(async () => {

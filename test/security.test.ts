@@ -104,7 +104,7 @@ describe('Origin rule and CORS', () => {
   it('session ids are 144 crypto-random bits (24 base64url characters), never repeated', async () => {
     const ids = new Set<string>();
     for (let i = 0; i < 200; i++) {
-      const res = await fetch(`${t.url}/lp/sessions`, { method: 'POST', body: JSON.stringify({ nick: `s${i}` }) });
+      const res = await fetch(`${t.url}/lp/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nick: `s${i}` }) });
       const { session } = (await res.json()) as { session: string };
       expect(session).toMatch(/^[A-Za-z0-9_-]{24}$/);
       ids.add(session);
@@ -174,7 +174,7 @@ describe('token auth (--token-secret)', () => {
     // `from` may be left out altogether when a token names the sender.
     expect((await publish(bearer(alice), { text: 'no from' })).status).toBe(201);
 
-    const created = await fetch(`${t.url}/lp/sessions`, { method: 'POST', headers: bearer(alice), body: JSON.stringify({ nick: 'mallory', rooms: ['lobby'] }) });
+    const created = await fetch(`${t.url}/lp/sessions`, { method: 'POST', headers: { ...bearer(alice), 'content-type': 'application/json' }, body: JSON.stringify({ nick: 'mallory', rooms: ['lobby'] }) });
     expect(created.status).toBe(201);
     const { session } = (await created.json()) as { session: string };
     expect(t.server.sessions.get(session).nick).toBe('alice');
@@ -241,7 +241,7 @@ describe('limits', () => {
       const statuses: number[] = [];
       let limited: Response | undefined;
       for (let i = 0; i < 12; i++) {
-        const res = await fetch(`${t.url}/rooms/lobby/messages`, { method: 'POST', headers: { authorization: `Bearer ${alice}` }, body: JSON.stringify({ text: `a${i}` }) });
+        const res = await fetch(`${t.url}/rooms/lobby/messages`, { method: 'POST', headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' }, body: JSON.stringify({ text: `a${i}` }) });
         statuses.push(res.status);
         if (res.status === 429) limited = res;
         else await res.text();
@@ -251,7 +251,7 @@ describe('limits', () => {
       expect(limited?.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
       expectCatalogError(429, await (limited as Response).text(), 'rate_limited');
       // Bob has his own bucket.
-      expect((await fetch(`${t.url}/rooms/lobby/messages`, { method: 'POST', headers: { authorization: `Bearer ${bob}` }, body: JSON.stringify({ text: 'b' }) })).status).toBe(201);
+      expect((await fetch(`${t.url}/rooms/lobby/messages`, { method: 'POST', headers: { authorization: `Bearer ${bob}`, 'content-type': 'application/json' }, body: JSON.stringify({ text: 'b' }) })).status).toBe(201);
 
       const ws = await upgrade(t.url, `rooms=lobby&token=${encodeURIComponent(bob)}`);
       const frames: Record<string, unknown>[] = [];
@@ -288,8 +288,8 @@ describe('limits', () => {
   it('maxSessions: past it, session creation is refused with 429 rate_limited', async () => {
     const t = await startServer({ maxSessions: 2 });
     try {
-      for (let i = 0; i < 2; i++) expect((await fetch(`${t.url}/lp/sessions`, { method: 'POST', body: JSON.stringify({ nick: `n${i}` }) })).status).toBe(201);
-      const third = await fetch(`${t.url}/lp/sessions`, { method: 'POST', body: JSON.stringify({ nick: 'n3' }) });
+      for (let i = 0; i < 2; i++) expect((await fetch(`${t.url}/lp/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nick: `n${i}` }) })).status).toBe(201);
+      const third = await fetch(`${t.url}/lp/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nick: 'n3' }) });
       expectCatalogError(third.status, await third.text(), 'rate_limited');
     } finally {
       await t.close();

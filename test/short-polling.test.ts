@@ -25,6 +25,17 @@ describe('short polling', () => {
     expect(clamped.messages).toHaveLength(5);
   });
 
+  it('a page is bounded in bytes too (--max-page-bytes): it stops early, at least one message, and last tells there is more', async () => {
+    const s = await server({ maxPageBytes: 1000 });
+    for (let i = 1; i <= 10; i++) await http(`${s.url}/rooms/big/messages`, { method: 'POST', body: JSON.stringify({ from: 'a', text: 'z'.repeat(300) }), headers: json });
+    const page = (await http(`${s.url}/rooms/big/messages?after=0`)).json as HistoryPage;
+    expect(page.messages.map((m) => m.seq)).toEqual([1, 2]);
+    expect(page.last).toBe(10);
+    const huge = await server({ maxPageBytes: 10 });
+    await http(`${huge.url}/rooms/big/messages`, { method: 'POST', body: JSON.stringify({ from: 'a', text: 'z'.repeat(300) }), headers: json });
+    expect(((await http(`${huge.url}/rooms/big/messages?after=0`)).json as HistoryPage).messages).toHaveLength(1);
+  });
+
   it('the client polls once per interval while idle, start to start', async () => {
     const s = await server();
     const client = createClient('short-polling', { baseUrl: s.url, nick: 'idle', pollIntervalMs: 100 });

@@ -34,7 +34,7 @@ describe('in-process: the bounds hold while 40 MB go to a room with a stalled re
     await until(() => stalled.frames.length > 0, 'joined');
     stalled.socket.pause(); // never reads again (until the server has given up on it)
 
-    const created = await fetch(`${t.url}/lp/sessions`, { method: 'POST', body: JSON.stringify({ nick: 'sleeper', rooms: [room] }) });
+    const created = await fetch(`${t.url}/lp/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nick: 'sleeper', rooms: [room] }) });
     const { session: sessionId } = (await created.json()) as { session: string };
     const session = t.server.sessions.get(sessionId);
 
@@ -77,7 +77,7 @@ describe('in-process: the bounds hold while 40 MB go to a room with a stalled re
   it('a session that stops polling expires (404 unknown_session), and its queue goes with it', async () => {
     const short = await startServer({ sessionTtlMs: 300, maxQueueBytes: 64 * 1024 });
     try {
-      const created = await fetch(`${short.url}/lp/sessions`, { method: 'POST', body: JSON.stringify({ nick: 'gone', rooms: ['r'] }) });
+      const created = await fetch(`${short.url}/lp/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nick: 'gone', rooms: ['r'] }) });
       const { session } = (await created.json()) as { session: string };
       for (let i = 0; i < 50; i++) await short.server.core.publish('r', { from: 'p', text: 'y'.repeat(4096) });
       expect(short.server.sessions.get(session).queue.bytes).toBeLessThanOrEqual(64 * 1024);
@@ -113,7 +113,7 @@ describe('a real pushlab serve process: RSS before and after 40 MB to stalled re
     const stalled = await rawWebSocket(child.port, `nick=stalled&rooms=${room}`);
     await until(() => stalled.frames.length > 0, 'joined');
     stalled.socket.pause();
-    const created = await fetch(`${child.url}/lp/sessions`, { method: 'POST', body: JSON.stringify({ nick: 'sleeper', rooms: [room] }) });
+    const created = await fetch(`${child.url}/lp/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nick: 'sleeper', rooms: [room] }) });
     const { session } = (await created.json()) as { session: string };
 
     const before = await rss();

@@ -43,3 +43,13 @@ export function jsonArray(envelopes: readonly Envelope[]): string {
   }
   return out + ']';
 }
+
+/** The longest prefix of `envelopes` within `maxBytes` of JSON, never less than one. */
+export function withinBytes(envelopes: Envelope[], maxBytes: number): Envelope[] {
+  let bytes = 0;
+  for (let i = 0; i < envelopes.length; i++) {
+    bytes += (envelopes[i] as Envelope).bytes + 1;
+    if (bytes > maxBytes && i > 0) return envelopes.slice(0, i);
+  }
+  return envelopes;
+}

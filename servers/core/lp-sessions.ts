@@ -3,9 +3,11 @@
  * the request (servers/long-polling/); this file owns who a session is, its rooms, its queue,
  * and when it expires — nothing about requests or responses.
  */
+import { DEFAULTS } from '../../protocol/defaults.ts';
 import { ProtocolError } from '../../protocol/errors.ts';
 import { sessionId } from './ids.ts';
-import { SessionQueue } from './session-queue.ts';
+import { ReplayCursors, type HistoryReader } from './replay-cursors.ts';
+import { QueueBudget, SessionQueue } from './session-queue.ts';
 import type { ChatCore, Member } from './chat-core.ts';
 import type { Envelope } from './envelope.ts';
 
@@ -16,6 +18,12 @@ export interface SessionOptions {
   sessionTtlMs: number;
   /** Most sessions at once on this instance; past it creation is refused (rate_limited). */
   maxSessions: number;
+  /** Rooms one session may be in; past it `invalid_room`. Default DEFAULTS.maxRoomsPerClient. */
+  maxRooms?: number;
+  /** Bytes queued across all sessions; past it creation is refused (rate_limited). Default unbounded. */
+  maxTotalQueueBytes?: number;
+  /** Most bytes of history moved into a queue per poll. Default DEFAULTS.maxPageBytes. */
+  maxPageBytes?: number;
   /** Makes session ids routable across instances (`<random>.<tag>`, core/session-router.ts). */
   idFor?: (random: string) => string;
 }
@@ -31,28 +39,64 @@ export class LpSession implements Member {
   idleSince: number | undefined;
   /** Messages delivered into the queue (for metrics). */
   queued = 0;
+  /** Cursors into history of the rooms still replaying (lazy: filled when a poll asks). */
+  readonly replay = new ReplayCursors();
+  /** `after` of joins under way, read when the core says the room is joined. */
+  readonly #joining = new Map<string, number | undefined>();
+  #filling: Promise<void> | undefined;
 
-  constructor(id: string, nick: string, maxQueueBytes: number) {
+  constructor(id: string, nick: string, maxQueueBytes: number, budget?: QueueBudget) {
     this.id = id;
     this.nick = nick;
-    this.queue = new SessionQueue(maxQueueBytes);
+    this.queue = new SessionQueue(maxQueueBytes, budget);
   }
 
-  joined(room: string, _last: number, gap: number | undefined): void {
+  /** Something to answer a poll with: queued messages, or history still to replay. */
+  get readable(): boolean {
+    return this.queue.length > 0 || this.replay.size > 0;
+  }
+
+  /** The core joined the room (live from `last`): owe the client history past its `after`. */
+  joined(room: string, last: number, gap: number | undefined): void {
     if (gap !== undefined) this.queue.markGap(room, gap);
+    const after = this.#joining.get(room);
+    this.#joining.delete(room);
+    if (after !== undefined) this.replay.start(room, after, last);
   }
 
   deliver(envelope: Envelope): void {
-    this.queue.push(envelope);
     this.queued++;
+    if (!this.replay.extend(envelope)) this.queue.push(envelope);
     this.onReadable?.();
   }
+
+  /** Join under way with this `after` (undefined: live only). */
+  joining(room: string, after: number | undefined): void {
+    this.#joining.set(room, after);
+    this.replay.stop(room);
+  }
+
+  /** Move owed history into the queue, one fill at a time (two polls must not queue it twice). */
+  fill(read: HistoryReader, maxBytes: number): Promise<void> {
+    if (this.replay.size === 0) return Promise.resolve();
+    this.#filling ??= this.replay.fill(this.queue, read, maxBytes).finally(() => {
+      this.#filling = undefined;
+    });
+    return this.#filling;
+  }
+}
+
+/** Throw `400 invalid_room` when a client would be in more than `max` rooms. */
+export function checkRoomCount(count: number, max: number): void {
+  if (count > max) throw new ProtocolError('invalid_room', `at most ${max} rooms per session or connection (--max-rooms)`);
 }
 
 export class LpSessions {
   readonly #core: ChatCore;
   readonly #options: SessionOptions;
   readonly #sessions = new Map<string, LpSession>();
+  /** Bytes queued across all sessions. */
+  readonly budget: QueueBudget;
   #onExpire: ((session: LpSession) => void) | undefined;
   /**
    * One sweep for every session rather than a timer per session: a timer re-armed on every
@@ -64,6 +108,7 @@ export class LpSessions {
   constructor(core: ChatCore, options: SessionOptions) {
     this.#core = core;
     this.#options = options;
+    this.budget = new QueueBudget(options.maxTotalQueueBytes ?? Number.POSITIVE_INFINITY);
     const every = Math.max(10, Math.min(1000, Math.floor(options.sessionTtlMs / 4)));
     this.#sweep = setInterval(() => this.#expire(Date.now()), every);
     // Idle sessions must not keep the process alive on shutdown.
@@ -88,9 +133,13 @@ export class LpSessions {
 
   async create(nick: string, rooms: string[], after: Record<string, number> | undefined): Promise<LpSession> {
     if (this.#sessions.size >= this.#options.maxSessions) {
-      throw new ProtocolError('rate_limited', `this server holds its maximum of ${this.#options.maxSessions} sessions`);
+      throw new ProtocolError('rate_limited', `this server holds its maximum of ${this.#options.maxSessions} sessions`, { 'retry-after': '1' });
     }
-    const session = new LpSession(this.#options.idFor?.(sessionId()) ?? sessionId(), nick, this.#options.maxQueueBytes);
+    if (this.budget.used >= this.budget.max) {
+      throw new ProtocolError('rate_limited', `this server's long-poll queues hold their budget of ${this.budget.max} bytes (--max-total-queue-bytes); retry later`, { 'retry-after': '1' });
+    }
+    checkRoomCount(rooms.length, this.#maxRooms);
+    const session = new LpSession(this.#options.idFor?.(sessionId()) ?? sessionId(), nick, this.#options.maxQueueBytes, this.budget);
     this.#sessions.set(session.id, session);
     this.idle(session);
     try {
@@ -108,14 +157,28 @@ export class LpSessions {
     return session;
   }
 
+  get #maxRooms(): number {
+    return this.#options.maxRooms ?? DEFAULTS.maxRoomsPerClient;
+  }
+
+  /** Join live; history past `after` is owed and replayed lazily as polls come (replay-cursors.ts). */
   async join(session: LpSession, room: string, after: number | undefined): Promise<number> {
+    if (!session.rooms.has(room)) checkRoomCount(session.rooms.size + 1, this.#maxRooms);
     session.rooms.add(room);
-    return this.#core.join(room, session, after);
+    session.joining(room, after);
+    return this.#core.join(room, session);
   }
 
   leave(session: LpSession, room: string): void {
     session.rooms.delete(room);
+    session.replay.stop(room);
     this.#core.leave(room, session);
+  }
+
+  /** Queue what the session is owed from history, up to a page, within its bound and the budget. */
+  fill(session: LpSession): Promise<void> {
+    const room = Math.min(this.#options.maxPageBytes ?? DEFAULTS.maxPageBytes, DEFAULTS.replayStepBytes, session.queue.maxBytes - session.queue.bytes, this.budget.remaining);
+    return session.fill((r, after, limit) => this.#core.history(r, after, limit), room);
   }
 
   /** A poll is under way: the session cannot expire until it ends. */
@@ -134,6 +197,9 @@ export class LpSessions {
     this.#core.leaveAll(session, session.rooms);
     session.rooms.clear();
     this.#onExpire?.(session);
+    // After the held poll was answered: its bytes go back to the server's budget.
+    session.replay.clear();
+    session.queue.clear();
   }
 
   /** End every session and stop the expiry sweep (shutdown). */

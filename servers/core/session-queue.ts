@@ -8,13 +8,10 @@
  *   dropped and the loss is recorded per room as the first seq dropped; every batch says so
  *   until a poll acknowledges a message queued after the drop (proof a batch carrying the
  *   gap arrived).
+ * - Entries are references to the envelopes history already holds, never copies; their
+ *   serialized bytes count against this queue's bound and the server's shared budget.
  */
 import type { Envelope } from './envelope.ts';
-
-interface Entry {
-  cursor: number;
-  envelope: Envelope;
-}
 
 interface Gap {
   /** First seq dropped. */
@@ -31,10 +28,29 @@ export interface Batch {
   gap: Record<string, number> | undefined;
 }
 
+/** Bytes queued across every session of a server, against one bound (`maxTotalQueueBytes`). */
+export class QueueBudget {
+  readonly max: number;
+  used = 0;
+
+  constructor(max: number) {
+    this.max = max;
+  }
+
+  get remaining(): number {
+    return Math.max(0, this.max - this.used);
+  }
+}
+
 export class SessionQueue {
   /** Bound on queued bytes (sum of `Envelope.bytes`). */
   readonly maxBytes: number;
-  #entries: Entry[] = [];
+  readonly #budget: QueueBudget | undefined;
+  /**
+   * Queued envelopes, oldest first: references only (8 bytes a slot, no wrapper object). Their
+   * cursors are implied: contiguous, the last one is `#newest`.
+   */
+  #entries: Envelope[] = [];
   /** Index of the oldest live entry in #entries (avoids O(n) shift per ack). */
   #head = 0;
   #bytes = 0;
@@ -43,8 +59,9 @@ export class SessionQueue {
   /** Messages dropped for overflow, over the queue's life. */
   dropped = 0;
 
-  constructor(maxBytes: number) {
+  constructor(maxBytes: number, budget?: QueueBudget) {
     this.maxBytes = maxBytes;
+    this.#budget = budget;
   }
 
   /** Cursor of the newest message ever queued (0 before the first). */
@@ -62,16 +79,16 @@ export class SessionQueue {
 
   push(envelope: Envelope): number {
     const cursor = ++this.#newest;
-    this.#entries.push({ cursor, envelope });
-    this.#bytes += envelope.bytes;
+    this.#entries.push(envelope);
+    this.#add(envelope.bytes);
     // Keep at least the newest message, even if it alone is over the bound.
     while (this.#bytes > this.maxBytes && this.length > 1) {
-      const dropped = this.#entries[this.#head++] as Entry;
-      this.#bytes -= dropped.envelope.bytes;
+      const dropped = this.#entries[this.#head++] as Envelope;
+      this.#add(-dropped.bytes);
       this.dropped++;
-      const room = dropped.envelope.room;
+      const room = dropped.room;
       const gap = this.#gaps.get(room);
-      if (gap === undefined) this.#gaps.set(room, { seq: dropped.envelope.seq, clearAt: cursor });
+      if (gap === undefined) this.#gaps.set(room, { seq: dropped.seq, clearAt: cursor });
       else gap.clearAt = cursor;
     }
     this.#compact();
@@ -88,10 +105,11 @@ export class SessionQueue {
 
   /** Drop everything ≤ cursor. The caller has checked cursor ≤ newest. */
   ack(cursor: number): void {
-    while (this.#head < this.#entries.length) {
-      const entry = this.#entries[this.#head] as Entry;
-      if (entry.cursor > cursor) break;
-      this.#bytes -= entry.envelope.bytes;
+    // The entry at index i has cursor newest - (length - 1 - i).
+    const last = this.#entries.length - 1;
+    while (this.#head <= last) {
+      if (this.#newest - (last - this.#head) > cursor) break;
+      this.#add(-(this.#entries[this.#head] as Envelope).bytes);
       this.#head++;
     }
     for (const [room, gap] of this.#gaps) if (gap.clearAt <= cursor) this.#gaps.delete(room);
@@ -102,13 +120,26 @@ export class SessionQueue {
   batch(): Batch | undefined {
     if (this.length === 0) return undefined;
     const envelopes: Envelope[] = [];
-    for (let i = this.#head; i < this.#entries.length; i++) envelopes.push((this.#entries[i] as Entry).envelope);
+    for (let i = this.#head; i < this.#entries.length; i++) envelopes.push(this.#entries[i] as Envelope);
     let gap: Record<string, number> | undefined;
     if (this.#gaps.size > 0) {
       gap = {};
       for (const [room, g] of this.#gaps) gap[room] = g.seq;
     }
     return { envelopes, cursor: this.#newest, gap };
+  }
+
+  /** Drop everything (the session ended): its bytes go back to the shared budget. */
+  clear(): void {
+    this.#add(-this.#bytes);
+    this.#entries = [];
+    this.#head = 0;
+    this.#gaps.clear();
+  }
+
+  #add(bytes: number): void {
+    this.#bytes += bytes;
+    if (this.#budget !== undefined) this.#budget.used += bytes;
   }
 
   #compact(): void {

@@ -14,6 +14,19 @@ export function sendJsonText(res: ServerResponse, status: number, body: string, 
   res.setHeader('cache-control', 'no-store');
   if (headers !== undefined) for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.end(body);
+  // An answer that closes the connection (413, a draining server) must free the socket even
+  // when the client never reads it: node only ends it, and a peer that ignores FIN keeps it.
+  if (headers?.connection === 'close' && res.socket !== null) destroyAfterGrace(res.socket);
+}
+
+/** How long a closing socket may take to flush its last answer before it is cut, ms. */
+export const CLOSE_GRACE_MS = 1000;
+
+/** Cut `socket` CLOSE_GRACE_MS from now unless it closed by itself. */
+export function destroyAfterGrace(socket: Duplex): void {
+  const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
 }
 
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {
@@ -41,12 +54,16 @@ export function toProtocolError(error: unknown): ProtocolError | undefined {
 /**
  * Answer on a raw socket that has no ServerResponse (a refused WebSocket upgrade, a request
  * node's parser rejected) and close it: the same JSON body and headers as any other error.
+ * The socket is destroyed CLOSE_GRACE_MS later whether or not the client read the answer.
  */
 export function endWithError(socket: Duplex, error: ProtocolError): void {
   const body = JSON.stringify(error.toJSON());
   let extra = '';
   for (const [name, value] of Object.entries(error.headers ?? {})) extra += `${name}: ${value}\r\n`;
+  if (socket.destroyed) return;
   socket.end(
     `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}\r\nConnection: close\r\n${extra}Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
+  // end() only half-closes: a client that neither reads nor closes would hold the descriptor.
+  destroyAfterGrace(socket);
 }

@@ -53,7 +53,7 @@ export class HeldPolls {
   poll(session: LpSession, res: ServerResponse, cursor: number, holdMs: number, draining: boolean): void {
     // One poll at a time: the older one is answered empty at once (RFC 6202 §2.2).
     this.release(session);
-    if (session.queue.length > 0 || draining) {
+    if (session.readable || draining) {
       // Answered at once: this poll is over, so the session's expiry clock restarts now —
       // a client kept busy by a steady stream must not expire for never being held.
       this.#sessions.idle(session);
@@ -97,6 +97,13 @@ export class HeldPolls {
   }
 
   #answer(session: LpSession, res: ServerResponse, cursor: number): void {
+    // History the session is owed is queued first (lazily, a page per poll); the hot path
+    // with nothing owed answers synchronously.
+    if (session.replay.size === 0) this.#send(session, res, cursor);
+    else this.#sessions.fill(session).then(() => this.#send(session, res, cursor), (error: unknown) => sendError(res, error));
+  }
+
+  #send(session: LpSession, res: ServerResponse, cursor: number): void {
     const batch = session.queue.batch();
     if (batch === undefined) {
       sendJsonText(res, 200, `{"messages":[],"cursor":${cursor}}`);

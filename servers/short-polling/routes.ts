@@ -4,7 +4,7 @@
  */
 import { DEFAULTS } from '../../protocol/defaults.ts';
 import * as validate from '../../protocol/validate.ts';
-import { jsonArray } from '../core/envelope.ts';
+import { jsonArray, withinBytes } from '../core/envelope.ts';
 import { readJson } from '../http/body.ts';
 import { sendJsonText } from '../http/respond.ts';
 import type { RequestContext, Route } from '../http/router.ts';
@@ -39,9 +39,11 @@ export function historyRoute(server: ServerContext): Route {
       // `limit` above the maximum is clamped, not refused: the client asked for "all you can".
       const limit = Math.min(validate.optionalCursor(query.get('limit') ?? undefined, 'limit', DEFAULTS.pageLimit), DEFAULTS.pageLimit);
       const page = await server.core.history(room, after, limit);
-      server.metrics.deliveredBy['short-polling'].inc(page.messages.length);
+      // Bounded in bytes as well as count: `last` past the final seq tells the client there is more.
+      const messages = withinBytes(page.messages, server.options.maxPageBytes);
+      server.metrics.deliveredBy['short-polling'].inc(messages.length);
       const gap = page.gap ? ',"gap":true' : '';
-      sendJsonText(res, 200, `{"room":${JSON.stringify(room)},"messages":${jsonArray(page.messages)},"last":${page.last}${gap}}`);
+      sendJsonText(res, 200, `{"room":${JSON.stringify(room)},"messages":${jsonArray(messages)},"last":${page.last}${gap}}`);
     },
   };
 }

@@ -1,7 +1,12 @@
 /**
  * One WebSocket client: a Member of the core, its rooms, and its frames. Frames are handled
- * one at a time in arrival order (a chain of promises), so a `join` finishes before a `send`
- * that follows it, and the first frames a client gets are its query rooms' `joined`.
+ * one at a time in arrival order, so a `join` finishes before a `send` that follows it, and
+ * the first frames a client gets are its query rooms' `joined`.
+ *
+ * Fairness (issue 17): frames are worked through in slices of at most SLICE_FRAMES frames or
+ * SLICE_MS of work, with a turn of the event loop between slices, so one client's burst of
+ * sends into a big room cannot hold the loop while other clients wait; and while more than
+ * MAX_WAITING_FRAMES wait, the socket is not read.
  */
 import type { WebSocket, RawData } from 'ws';
 import { ProtocolError } from '../../protocol/errors.ts';
@@ -11,8 +16,18 @@ import type { Member } from '../core/chat-core.ts';
 import type { Envelope } from '../core/envelope.ts';
 import type { ServerContext } from '../context.ts';
 import { checkPublishLimit } from '../http/rate-limit.ts';
+import { checkRoomCount } from '../core/lp-sessions.ts';
 
 const decoder = new TextDecoder('utf-8');
+
+/** Most frames handled in one turn of the event loop. */
+const SLICE_FRAMES = 64;
+/** Most time spent on one connection's frames in one turn, ms (a publish's fan-out counts). */
+const SLICE_MS = 5;
+/** Frames waiting past this stop the socket being read until they are worked through. */
+const MAX_WAITING_FRAMES = 256;
+
+type Task = () => Promise<void> | void;
 
 export class WsConnection implements Member {
   readonly nick: string;
@@ -21,7 +36,9 @@ export class WsConnection implements Member {
   alive = true;
   readonly #ws: WebSocket;
   readonly #server: ServerContext;
-  #chain: Promise<void> = Promise.resolve();
+  readonly #tasks: Task[] = [];
+  #running = false;
+  #paused = false;
   #closed = false;
 
   /** Who the publish rate limit counts this client as: the token's nick, else its address. */
@@ -62,8 +79,37 @@ export class WsConnection implements Member {
     if (this.#ws.readyState === this.#ws.OPEN) this.#ws.close(code, reason);
   }
 
-  #enqueue(task: () => Promise<void> | void): void {
-    this.#chain = this.#chain.then(task).catch(() => {});
+  #enqueue(task: Task): void {
+    this.#tasks.push(task);
+    if (!this.#paused && this.#tasks.length > MAX_WAITING_FRAMES) {
+      this.#paused = true;
+      this.#ws.pause();
+    }
+    if (!this.#running) void this.#run();
+  }
+
+  /** Work through waiting frames in order, yielding to the event loop between slices. */
+  async #run(): Promise<void> {
+    this.#running = true;
+    let sliceStart = performance.now();
+    let handled = 0;
+    for (let task = this.#tasks.shift(); task !== undefined; task = this.#tasks.shift()) {
+      try {
+        await task();
+      } catch {
+        // Each task answers its own errors; nothing else may stop the line.
+      }
+      if (++handled >= SLICE_FRAMES || performance.now() - sliceStart >= SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+        handled = 0;
+      }
+      if (this.#paused && this.#tasks.length <= MAX_WAITING_FRAMES / 2) {
+        this.#paused = false;
+        if (!this.#closed) this.#ws.resume();
+      }
+    }
+    this.#running = false;
   }
 
   async #onFrame(data: RawData, isBinary: boolean): Promise<void> {
@@ -109,6 +155,7 @@ export class WsConnection implements Member {
   async #join(room: string, after: number | undefined, ref: string | undefined): Promise<void> {
     if (this.#closed) return;
     try {
+      if (!this.rooms.has(room)) checkRoomCount(this.rooms.size + 1, this.#server.options.maxRoomsPerClient);
       this.rooms.add(room);
       await this.#server.core.join(room, this, after);
       if (this.#closed) this.#server.core.leave(room, this);
@@ -131,14 +178,19 @@ export class WsConnection implements Member {
     const ws = this.#ws;
     if (this.#closed || ws.readyState !== ws.OPEN) return false;
     ws.send(text);
-    if (ws.bufferedAmount > this.#server.options.maxBufferedBytes) {
-      this.#closed = true;
-      this.#server.core.leaveAll(this, this.rooms);
-      ws.close(CLOSE.tryAgainLater, 'slow consumer: reconnect and join with after');
-      // A peer that reads nothing won't read the close frame either.
-      setTimeout(() => ws.terminate(), 2000).unref();
-      return false;
-    }
+    return !this.#overBuffered();
+  }
+
+  /** True (and the peer closed 1013) when its unsent data has passed maxBufferedBytes. */
+  #overBuffered(): boolean {
+    const ws = this.#ws;
+    if (this.#closed) return true;
+    if (ws.bufferedAmount <= this.#server.options.maxBufferedBytes) return false;
+    this.#closed = true;
+    this.#server.core.leaveAll(this, this.rooms);
+    ws.close(CLOSE.tryAgainLater, 'slow consumer: reconnect and join with after');
+    // A peer that reads nothing won't read the close frame either.
+    setTimeout(() => ws.terminate(), 2000).unref();
     return true;
   }
 

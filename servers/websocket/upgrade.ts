@@ -10,7 +10,8 @@ import { ProtocolError } from '../../protocol/errors.ts';
 import { CLOSE } from '../../protocol/types.ts';
 import * as validate from '../../protocol/validate.ts';
 import { bearer } from '../http/auth.ts';
-import { originAllowed } from '../http/origin.ts';
+import { guardOrigin } from '../http/request-guard.ts';
+import { checkRoomCount } from '../core/lp-sessions.ts';
 import { endWithError } from '../http/respond.ts';
 import { splitUrl } from '../http/router.ts';
 import { WsConnection } from './connection.ts';
@@ -30,7 +31,12 @@ export class WebSocketAdapter {
       // Compression costs CPU per message and skews the bytes the lab reports; off, as in ws's default.
       perMessageDeflate: false,
       clientTracking: false,
+      // ws answers pings itself and cuts a peer with 60 pongs unsent (maxPendingAutoPongs,
+      // ws ≥ 8.18): a ping flood that never reads the pongs cannot grow our memory.
     });
+    // ws's own handshake checks (key, version, subprotocols, method) answer text/html unless
+    // someone listens: answer them in the catalog's form instead.
+    this.#wss.on('wsClientError', (error: Error, socket: Duplex) => endWithError(socket, handshakeError(error)));
     this.#heartbeat = setInterval(() => this.#ping(), server.options.pingIntervalMs);
     this.#heartbeat.unref();
   }
@@ -47,13 +53,12 @@ export class WebSocketAdapter {
     let rooms: string[];
     try {
       if (this.#server.draining) throw new ProtocolError('shutting_down');
-      if (!originAllowed(req.headers.origin, req.headers.host, this.#server.options.allowedOrigins)) {
-        throw new ProtocolError('forbidden_origin', `origin ${req.headers.origin ?? ''} may not open a WebSocket here`);
-      }
+      guardOrigin(req, this.#server.options.allowedOrigins);
       // With token auth the nick is the token's; the query's is ignored.
       nick = this.#server.auth === undefined ? validate.nick(query.get('nick') ?? '') : '';
       const roomList = query.get('rooms');
       rooms = roomList === null || roomList === '' ? [] : validate.rooms(roomList.split(','));
+      checkRoomCount(rooms.length, this.#server.options.maxRoomsPerClient);
     } catch (error) {
       endWithError(socket, error instanceof ProtocolError ? error : new ProtocolError('invalid_message'));
       return true;
@@ -64,7 +69,9 @@ export class WebSocketAdapter {
       return true;
     }
     // Browsers cannot set headers on an upgrade, hence ?token=; other clients may use the header.
-    auth.verify(query.get('token') ?? bearer(req.headers.authorization)).then(
+    // An empty ?token= is no token: it must not shadow a valid Authorization header.
+    const queryToken = query.get('token');
+    auth.verify(queryToken === null || queryToken === '' ? bearer(req.headers.authorization) : queryToken).then(
       (tokenNick) => {
         if (this.#server.draining) endWithError(socket, new ProtocolError('shutting_down'));
         else this.#accept(req, socket, head, tokenNick, rooms, tokenNick);
@@ -117,4 +124,11 @@ export class WebSocketAdapter {
       connection.socket.ping();
     }
   }
+}
+
+/** ws's handshake refusal in the catalog's terms: 405 for a method other than GET, else 400. */
+function handshakeError(error: Error): ProtocolError {
+  if (/method/i.test(error.message)) return new ProtocolError('method_not_allowed', 'a WebSocket upgrade must be GET', { allow: 'GET' });
+  const headers: Record<string, string> | undefined = /version/i.test(error.message) ? { 'sec-websocket-version': '13' } : undefined;
+  return new ProtocolError('invalid_message', `WebSocket handshake refused: ${error.message}`, headers);
 }
