@@ -159,20 +159,25 @@ export class SseClient extends BaseClient {
     if (this.closed) return;
     this.#lost = true;
     this.setState('reconnecting');
-    // Still CONNECTING: EventSource reconnects by itself with Last-Event-ID.
-    if (source.readyState !== ES_CLOSED) return;
+    // Still CONNECTING: EventSource reconnects by itself with Last-Event-ID (one more request,
+    // which a platform that cannot see the wire counts here).
+    if (source.readyState !== ES_CLOSED) {
+      if (this.#factory.stats === undefined) this.#past.requests++;
+      return;
+    }
     const refusal = this.#factory.refusal?.(source);
     const error = refusalError(refusal);
     this.emit('error', error);
-    // A request the server will never accept (a bad room, a bad token): fail the joins that
-    // asked for it and carry on with the rooms that worked. Anything else: try again later.
-    if (refusal !== undefined && refusal.status < 500 && refusal.status !== 429 && refusal.status !== 408 && this.#waiting.size > 0) {
+    // The joins waiting on this stream fail (their callers may retry). A request the server
+    // will never accept (a bad room, a bad token) also drops the rooms that asked for it, so
+    // the stream carries on with those that worked; anything else is tried again below.
+    if (refusal !== undefined && refusal.status < 500 && refusal.status !== 429 && refusal.status !== 408) {
       for (const room of this.#waiting.keys()) {
         this.rooms.delete(room);
         this.lastSeq.delete(room);
       }
-      this.#failWaiting(() => error);
     }
+    this.#failWaiting(() => error);
     this.#drop();
     this.#retry = setTimeout(() => this.#open(), this.#backoff.next());
   }
