@@ -49,7 +49,7 @@ function model(transport: Transport, config: DemoConfig): string {
     case 'websocket':
       return 'One upgrade request, then the server pushes frames: no requests while idle.';
     case 'sse':
-      return "One request the server keeps open and pushes events down (the browser's EventSource): no requests while idle; sending is a POST.";
+      return 'One request held open; the server pushes events down it (EventSource): no requests while idle.';
   }
 }
 
