@@ -143,7 +143,7 @@ describe('options', () => {
   it('the default scenario: all transports, real 2 s interval and 20 s hold, baselines on', () => {
     const { options, output } = resolveBenchOptions({});
     expect(options.scenario).toBe('default');
-    expect(options.transports).toEqual(['short-polling', 'long-polling', 'websocket']);
+    expect(options.transports).toEqual(['short-polling', 'long-polling', 'websocket', 'sse']);
     expect(options.pollIntervalMs).toBe(2000);
     expect(options.holdMs).toBe(20_000);
     expect(options.baselines).toBe(true);
