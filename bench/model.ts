@@ -12,10 +12,12 @@
  *   publishes (one POST each). Each delivery costs one event on the wire — its `id:`, `event:`
  *   and `data:` lines around the message JSON, in one HTTP chunk — so bytes per delivered
  *   message follow from the framing (publishes are counted under `http`, not the transport).
+ *   Like a WebSocket it pushes down an open connection, so its p50 should be close to
+ *   WebSocket's on the same workload: `sseVersusWebSocket` compares the two across runs.
  * When the prediction is 0, `ratio` is (measured + 1) / (predicted + 1), so 0 vs 0 reads 1.
  */
 import type { Transport } from '../protocol/types.ts';
-import type { BenchOptions, ModelCheck } from './results.ts';
+import type { BenchOptions, ModelCheck, RunResult } from './results.ts';
 
 export interface Measured {
   latencyMeanMs: number;
@@ -81,4 +83,33 @@ export function sseEventBytes(options: Pick<BenchOptions, 'rate' | 'rooms' | 'si
   const json = '{"room":"","seq":,"id":"","from":"","text":"","ts":,"sentAt":}'.length + room + seqDigits + 26 + 'send0'.length + options.size + 13 + 18;
   const event = 'id: :\n'.length + room + seqDigits + 'event: message\n'.length + 'data: \n\n'.length + json;
   return event + event.toString(16).length + 4;
+}
+
+/** SSE's p50 may exceed WebSocket's by this factor plus this many ms before it is a finding. */
+export const SSE_P50_VS_WS = { factor: 1.5, slackMs: 1 };
+
+/**
+ * Findings where SSE's median p50 is not close to WebSocket's in the same bench (per sweep
+ * value and topology): both push each message down a connection that is already open.
+ */
+export function sseVersusWebSocket(runs: readonly RunResult[]): string[] {
+  const groups = new Map<string, { sse: number[]; websocket: number[] }>();
+  for (const r of runs) {
+    if (r.error !== undefined || (r.target !== 'sse' && r.target !== 'websocket') || r.latencyMs.count === 0) continue;
+    const key = `${r.topology ?? ''}|${String(r.sweepValue ?? '')}`;
+    const g = groups.get(key) ?? { sse: [], websocket: [] };
+    g[r.target].push(r.latencyMs.p50);
+    groups.set(key, g);
+  }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? 0;
+  const findings: string[] = [];
+  for (const [key, g] of groups) {
+    if (g.sse.length === 0 || g.websocket.length === 0) continue;
+    const sse = median(g.sse);
+    const ws = median(g.websocket);
+    if (sse <= ws * SSE_P50_VS_WS.factor + SSE_P50_VS_WS.slackMs) continue;
+    const where = key === '|' ? '' : ` [${key}]`;
+    findings.push(`sse${where}: p50 ${sse} ms vs WebSocket ${ws} ms (×${(sse / Math.max(ws, 0.001)).toFixed(2)}) — the model expects them close (both push down an open connection; tolerance ×${SSE_P50_VS_WS.factor} + ${SSE_P50_VS_WS.slackMs} ms)`);
+  }
+  return findings;
 }
