@@ -138,6 +138,11 @@ export class SseStream implements Member {
     const res = this.#res;
     if (this.#closed || res.destroyed) return false;
     res.write(text);
+    // node:http corks the socket on a write and uncorks it on the next tick; an event is
+    // complete as written, so send it now: that deferral cost ~0.4 ms of p50 per delivery
+    // (measured on loopback against a WebSocket on the same server, which sends at once).
+    const socket = res.socket;
+    if (socket !== null && socket.writableCorked > 0) socket.uncork();
     if (res.writableLength > this.#server.options.maxBufferedBytes) {
       this.end();
       // A peer that reads nothing won't read the end either.
