@@ -87,11 +87,11 @@ describe('pushlab bench end to end', () => {
   });
 
   it('counts every expected delivery: no loss, no duplicates, nothing out of order', () => {
-    for (const t of ['short-polling', 'long-polling', 'websocket']) {
+    for (const t of ['short-polling', 'long-polling', 'websocket', 'sse']) {
       const r = run(t, 10);
       expect(r.messages.sent).toBeGreaterThanOrEqual(25); // 10 msg/s × 3 s, all sends answered
       expect(r.messages.expected).toBe(r.messages.sent * 3); // 6 subscribers in 2 rooms
-      expect(r.messages).toMatchObject({ lost: 0, duplicates: 0, outOfOrder: 0, delivered: r.messages.expected });
+      expect(r.messages, t).toMatchObject({ lost: 0, duplicates: 0, outOfOrder: 0, delivered: r.messages.expected });
       expect(r.latencyMs.count).toBe(r.messages.delivered);
       expect(r.clients.connected).toBe(6);
     }
