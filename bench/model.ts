@@ -90,12 +90,14 @@ export const SSE_P50_VS_WS = { factor: 1.5, slackMs: 1 };
 
 /**
  * Findings where SSE's median p50 is not close to WebSocket's in the same bench (per sweep
- * value and topology): both push each message down a connection that is already open.
+ * value and topology): both push each message down a connection that is already open. Runs
+ * with faults are left out: their latency includes recovery, which SSE paces by its
+ * `retry: 1000` and a WebSocket by its own backoff.
  */
 export function sseVersusWebSocket(runs: readonly RunResult[]): string[] {
   const groups = new Map<string, { sse: number[]; websocket: number[] }>();
   for (const r of runs) {
-    if (r.error !== undefined || (r.target !== 'sse' && r.target !== 'websocket') || r.latencyMs.count === 0) continue;
+    if (r.error !== undefined || r.faults !== undefined || (r.target !== 'sse' && r.target !== 'websocket') || r.latencyMs.count === 0) continue;
     const key = `${r.topology ?? ''}|${String(r.sweepValue ?? '')}`;
     const g = groups.get(key) ?? { sse: [], websocket: [] };
     g[r.target].push(r.latencyMs.p50);

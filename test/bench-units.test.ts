@@ -5,7 +5,7 @@ import { SubscriberLedger, decodeMessageText, encodeMessageText, subscribersPerR
 import { createHistogram, decodeHistogram, encodeHistogram, mergeEncoded, recordMs, summarize } from '../bench/histogram.ts';
 import { readFileSync } from 'node:fs';
 import { modelChecks, sseEventBytes, sseVersusWebSocket } from '../bench/model.ts';
-import type { BenchResults } from '../bench/results.ts';
+import type { BenchResults, RunResult } from '../bench/results.ts';
 import { createPushlabServer } from '../servers/server.ts';
 import { openStream } from './helpers/sse.ts';
 import { applySweep, parseSweep, resolveBenchOptions } from '../bench/options.ts';
@@ -249,6 +249,9 @@ describe('model', () => {
     const findings = sseVersusWebSocket(slow);
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatch(/^sse: p50 .* vs WebSocket .* the model expects them close/);
+    // With faults, latency includes each transport's own recovery pace: not compared.
+    const faults = { cuts: 1, reconnects: 1, recovered: 1, unrecovered: 0, recoveryMs: (results.runs[0] as RunResult).latencyMs, recoveryHistogram: '', serverRestarts: 0 };
+    expect(sseVersusWebSocket(slow.map((r) => ({ ...r, faults })))).toEqual([]);
   });
 });
 
