@@ -20,6 +20,7 @@ async function post(url: string, body: unknown): Promise<Record<string, unknown>
 }
 
 export async function measureCapacity(options: BenchOptions, serverCpus: string | undefined, onStep: (what: string) => void): Promise<CapacityResult[]> {
+  // SSE counts: its clients publish with the same POST (an open stream is no request to hammer).
   const http: Transport[] = options.transports.filter((t) => t !== 'websocket');
   if (http.length === 0) return [];
   // --rate-limit 0: autocannon's connections all come from loopback, one client to the limiter.
@@ -33,7 +34,7 @@ export async function measureCapacity(options: BenchOptions, serverCpus: string 
   }
   endpoints.push({
     endpoint: 'publish',
-    transport: http.includes('short-polling') ? 'short-polling' : 'long-polling',
+    transport: http.includes('short-polling') ? 'short-polling' : http.includes('long-polling') ? 'long-polling' : 'sse',
     request: async () => ({ url: `${server.url}/rooms/cap-publish/messages`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: 'cap', text }) }),
   });
   if (http.includes('long-polling')) {

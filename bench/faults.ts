@@ -5,13 +5,15 @@
  * What a cut is, per transport — the connection the client is *waiting on* dies:
  * - WebSocket: its socket is terminated (no close handshake); the client reconnects and joins
  *   with `after` = the last seq it saw.
+ * - Server-Sent Events: its stream's socket is destroyed; EventSource reconnects after the
+ *   server's `retry:` (1 s) with Last-Event-ID and the stream resumes past it.
  * - Long polling: its held poll's socket is destroyed; the client polls again with its cursor
  *   (the session survives on the server, so nothing is re-sent that was acknowledged).
  * - Short polling: it waits on no connection between polls, so the cut lands on its next poll
  *   (or the one out at the moment): that request's socket is destroyed under it — the way a
  *   keep-alive socket whose state a NAT or proxy dropped fails the next request sent on it.
  *   The client retries at its next tick from the same `after`.
- * In all three the client counts one reconnect when it is through again, and recovery is the
+ * In all four the client counts one reconnect when it is through again, and recovery is the
  * time from the cut to the first message delivered to that client after it: what a user sees.
  */
 import type { HttpRequest, HttpRequester, HttpResult } from '../clients/platform.ts';

@@ -8,15 +8,23 @@
  *   With traffic each message can answer every held poll, so requests/s ≤ clients × per-room
  *   rate + publishes (an upper bound: batching only lowers it).
  * - WebSocket: no HTTP requests once connected (sends and deliveries are frames).
+ * - Server-Sent Events: the stream is one request, so none while idle; with traffic only the
+ *   publishes (one POST each). Each delivery costs one event on the wire — its `id:`, `event:`
+ *   and `data:` lines around the message JSON, in one HTTP chunk — so bytes per delivered
+ *   message follow from the framing (publishes are counted under `http`, not the transport).
+ *   Like a WebSocket it pushes down an open connection, so its p50 should be close to
+ *   WebSocket's on the same workload: `sseVersusWebSocket` compares the two across runs.
  * When the prediction is 0, `ratio` is (measured + 1) / (predicted + 1), so 0 vs 0 reads 1.
  */
 import type { Transport } from '../protocol/types.ts';
-import type { BenchOptions, ModelCheck } from './results.ts';
+import type { BenchOptions, ModelCheck, RunResult } from './results.ts';
 
 export interface Measured {
   latencyMeanMs: number;
   latencyCount: number;
   requestsPerSecond: number;
+  /** Server bytes of the transport (in + out) per delivered message. */
+  bytesPerDelivered?: number;
 }
 
 function check(metric: string, predicted: number, measured: number, unit: string, tolerance: number, note: string, upperBoundOnly = false): ModelCheck {
@@ -52,6 +60,58 @@ export function modelChecks(transport: Transport, options: BenchOptions, measure
     case 'websocket':
       if (requestModels) checks.push(check('requests per second', 0, measured.requestsPerSecond, 'req/s', 0.05, 'after the upgrade everything is frames: no HTTP requests'));
       break;
+    case 'sse':
+      if (requestModels) checks.push(check('requests per second', publishes, measured.requestsPerSecond, 'req/s', 0.05, 'the stream is one request: none while idle, one POST per message'));
+      if (options.rate > 0 && measured.bytesPerDelivered !== undefined && measured.bytesPerDelivered > 0) {
+        checks.push(check('bytes per delivered message', sseEventBytes(options), measured.bytesPerDelivered, 'B', 0.1, 'one event per delivery: id, event and data lines around the message JSON, in one HTTP chunk'));
+      }
+      break;
   }
   return checks;
+}
+
+/**
+ * Wire bytes of one SSE message event in the bench, from the framing (servers/sse/stream.ts):
+ * `id: room:seq\nevent: message\ndata: <json>\n\n` in an HTTP/1.1 chunk (`<hex>\r\n…\r\n`).
+ * The JSON's variable fields take typical bench widths: room `bench-xxxxxx-0`, a 26-character
+ * id, sender `send0`, 13-digit ts and an 18-character fractional sentAt.
+ */
+export function sseEventBytes(options: Pick<BenchOptions, 'rate' | 'rooms' | 'size' | 'durationMs' | 'warmupMs'>): number {
+  const room = 'bench-xxxxxx-0'.length + String(options.rooms - 1).length - 1;
+  // The seq at the middle of the window, per room.
+  const seqDigits = String(Math.max(1, Math.round(((options.rate / options.rooms) * (options.warmupMs / 2 + options.durationMs / 2)) / 1000))).length;
+  const json = '{"room":"","seq":,"id":"","from":"","text":"","ts":,"sentAt":}'.length + room + seqDigits + 26 + 'send0'.length + options.size + 13 + 18;
+  const event = 'id: :\n'.length + room + seqDigits + 'event: message\n'.length + 'data: \n\n'.length + json;
+  return event + event.toString(16).length + 4;
+}
+
+/** SSE's p50 may exceed WebSocket's by this factor plus this many ms before it is a finding. */
+export const SSE_P50_VS_WS = { factor: 1.5, slackMs: 1 };
+
+/**
+ * Findings where SSE's median p50 is not close to WebSocket's in the same bench (per sweep
+ * value and topology): both push each message down a connection that is already open. Runs
+ * with faults are left out: their latency includes recovery, which SSE paces by its
+ * `retry: 1000` and a WebSocket by its own backoff.
+ */
+export function sseVersusWebSocket(runs: readonly RunResult[]): string[] {
+  const groups = new Map<string, { sse: number[]; websocket: number[] }>();
+  for (const r of runs) {
+    if (r.error !== undefined || r.faults !== undefined || (r.target !== 'sse' && r.target !== 'websocket') || r.latencyMs.count === 0) continue;
+    const key = `${r.topology ?? ''}|${String(r.sweepValue ?? '')}`;
+    const g = groups.get(key) ?? { sse: [], websocket: [] };
+    g[r.target].push(r.latencyMs.p50);
+    groups.set(key, g);
+  }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? 0;
+  const findings: string[] = [];
+  for (const [key, g] of groups) {
+    if (g.sse.length === 0 || g.websocket.length === 0) continue;
+    const sse = median(g.sse);
+    const ws = median(g.websocket);
+    if (sse <= ws * SSE_P50_VS_WS.factor + SSE_P50_VS_WS.slackMs) continue;
+    const where = key === '|' ? '' : ` [${key}]`;
+    findings.push(`sse${where}: p50 ${sse} ms vs WebSocket ${ws} ms (×${(sse / Math.max(ws, 0.001)).toFixed(2)}) — the model expects them close (both push down an open connection; tolerance ×${SSE_P50_VS_WS.factor} + ${SSE_P50_VS_WS.slackMs} ms)`);
+  }
+  return findings;
 }

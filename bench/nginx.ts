@@ -7,6 +7,8 @@
  * - WebSocket: HTTP/1.1 upstream with the Upgrade/Connection headers passed through.
  * - Long polling: `proxy_read_timeout` well above the hold, and buffering off both ways so a
  *   released poll reaches the client at once.
+ * - Server-Sent Events: the servers' `x-accel-buffering: no` turns buffering off per stream (it is
+ *   off here anyway), and the read timeout (hold + 30 s) outlasts the 25 s `: ping`.
  * - Round robin over the instances, keep-alive connections to them, and on a refused
  *   connection the next instance is tried (an instance killed with SIGKILL costs clients a
  *   reconnect, not an error page). No sticky routing: long-poll sessions are routable

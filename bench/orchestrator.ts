@@ -375,7 +375,7 @@ function buildResult(spec: RunSpec, server: TargetHandle, results: WorkerResult[
     clients: { connected, reconnects: results.reduce((s, r) => s + r.reconnects, 0) },
     ...(faults === undefined ? {} : { faults }),
     workers,
-    model: modelChecks(transport, options, { latencyMeanMs: latencySummary.mean, latencyCount: latencySummary.count, requestsPerSecond }),
+    model: modelChecks(transport, options, { latencyMeanMs: latencySummary.mean, latencyCount: latencySummary.count, requestsPerSecond, bytesPerDelivered: perDelivered(bytesIn + bytesOut) }),
     timeline,
   };
   if (errors.length > 0) run.error = errors.join('; ');

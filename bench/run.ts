@@ -9,6 +9,7 @@ import os from 'node:os';
 import type { Transport } from '../protocol/types.ts';
 import { measureCapacity } from './capacity.ts';
 import { measureFloors } from './floor.ts';
+import { sseVersusWebSocket } from './model.ts';
 import { SCHEDULE_LAG_LIMIT_MS, runOne } from './orchestrator.ts';
 import { applySweep } from './options.ts';
 import { SCHEMA_VERSION, type BenchOptions, type BenchResults, type CapacityResult, type Environment, type FloorResult, type RunResult, type RunTarget } from './results.ts';
@@ -84,6 +85,7 @@ export function warningsFor(runs: readonly RunResult[], capacity: readonly Capac
     if (scrapeGap) warnings.push(`${name}: clients counted ${r.requests.total} requests, the server ${r.requests.serverCounted} (window edges are sampled a few ms apart)`);
   }
   for (const c of capacity) if (c.errors > 0 || c.non2xx > 0) warnings.push(`capacity ${c.endpoint}: ${c.errors} errors, ${c.non2xx} non-2xx answers`);
+  warnings.push(...sseVersusWebSocket(runs));
   return warnings;
 }
 

@@ -44,7 +44,8 @@ export function summarizeRuns(runs: readonly RunResult[], floors: readonly Floor
     const head = list[0] as RunResult;
     const ok = list.filter((r) => r.error === undefined);
     const use = ok.length > 0 ? ok : list;
-    const floorName = head.transport === 'websocket' ? 'ws-echo' : 'http-request';
+    // An SSE delivery is a write down an open TCP connection: its physics is the TCP echo.
+    const floorName = head.transport === 'websocket' ? 'ws-echo' : head.transport === 'sse' ? 'tcp-echo' : 'http-request';
     const floor = floors.find((f) => f.name === floorName);
     const latencyMs = summarize(mergeEncoded(use.map((r) => r.histogram)));
     summaries.push({

@@ -15,6 +15,7 @@ import type { ChatMessage } from '../protocol/types.ts';
 import { SubscriberLedger, decodeMessageText, encodeMessageText } from './accounting.ts';
 import { clockMs } from './clock.ts';
 import { CuttableHttp, FAULT_TAIL_MS, RecoveryTracker } from './faults.ts';
+import { cutLiveEventSources, trackedEventSource } from './tracked-event-source.ts';
 import { createHistogram, encodeHistogram, recordMs } from './histogram.ts';
 import { runSchedule, seededRandom, type Scheduled } from './schedule.ts';
 import type { FromWorker, ToWorker, WorkerPlan, WorkerResult, WorkerTimelinePoint } from './worker-protocol.ts';
@@ -209,6 +210,7 @@ class LoadWorker {
         // Idle keep-alive sockets die too: the next request opens a new connection.
         for (const list of Object.values(sharedAgent.freeSockets)) for (const socket of list ?? []) socket.destroy();
         for (const ws of liveSockets) (ws as unknown as WebSocket).terminate();
+        cutLiveEventSources();
         next();
       }, delay));
     };
@@ -227,8 +229,8 @@ class LoadWorker {
     const { plan } = this;
     const room = plan.rooms[index % plan.rooms.length] as string;
     // Faults: each HTTP subscriber gets its own cuttable requester (same shared keep-alive agent).
-    if (plan.faultEveryMs > 0 && plan.transport !== 'websocket') entry.http = new CuttableHttp(new NodeHttp());
-    const client = createClient(plan.transport, { baseUrl, nick: `sub${index}`, pollIntervalMs: plan.pollIntervalMs, webSocket: trackedWebSocket, ...(entry.http === undefined ? {} : { http: entry.http }) });
+    if (plan.faultEveryMs > 0 && plan.transport !== 'websocket' && plan.transport !== 'sse') entry.http = new CuttableHttp(new NodeHttp());
+    const client = createClient(plan.transport, { baseUrl, nick: `sub${index}`, pollIntervalMs: plan.pollIntervalMs, webSocket: trackedWebSocket, eventSource: trackedEventSource, ...(entry.http === undefined ? {} : { http: entry.http }) });
     entry.client = client;
     const slot = this.subscribers.indexOf(entry);
     client.on('message', (m) => this.receive(entry.ledger, m, slot));

@@ -42,3 +42,23 @@ export interface WebSocketFactory {
 }
 
 export const WS_OPEN = 1;
+
+/** The part of the EventSource API both the `eventsource` package and browsers provide. */
+export interface EventSourceLike {
+  /** 0 connecting (also while it waits to reconnect), 1 open, 2 closed: it gave up (a non-200 answer) or was closed. */
+  readonly readyState: number;
+  addEventListener(type: string, listener: (event: { data?: unknown }) => void): void;
+  close(): void;
+  onopen: ((event: unknown) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+
+export interface EventSourceFactory {
+  open(url: string, headers: Record<string, string>): EventSourceLike;
+  /** HTTP requests and wire bytes of a source so far (its reconnects included), where the platform can see them. */
+  stats?(source: EventSourceLike): { requests: number; sent: number; received: number } | undefined;
+  /** The answer that made a source give up (status and body), where the platform can see it. */
+  refusal?(source: EventSourceLike): { status: number; text: string } | undefined;
+}
+
+export const ES_CLOSED = 2;

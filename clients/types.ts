@@ -3,12 +3,12 @@
  * browser demo all drive clients through it, so they compare transports, not client code.
  */
 import type { ChatMessage, Transport } from '../protocol/types.ts';
-import type { HttpRequester, WebSocketFactory } from './platform.ts';
+import type { EventSourceFactory, HttpRequester, WebSocketFactory } from './platform.ts';
 
 export type ClientState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 export interface ClientStats {
-  /** HTTP requests made (a WebSocket counts its upgrade). */
+  /** HTTP requests made (a WebSocket counts its upgrade, an event stream each GET of it). */
   requests: number;
   /** Bytes sent and received; on the socket in Node (headers and frames included), payload only in browsers. */
   bytesSent: number;
@@ -70,4 +70,5 @@ export interface ClientOptions {
   /** Platform pieces; the Node ones are used when absent (clients/node/). */
   http?: HttpRequester;
   webSocket?: WebSocketFactory;
+  eventSource?: EventSourceFactory;
 }

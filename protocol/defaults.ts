@@ -15,9 +15,9 @@ export const DEFAULTS = {
   maxMessageBytes: 65_536,
   /** Largest long-poll queue per session, bytes of serialized messages. 1 MiB. */
   maxQueueBytes: 1_048_576,
-  /** Server WebSocket ping interval, ms; a peer silent for a whole interval is dropped. */
+  /** Server WebSocket ping interval, ms; a peer silent for a whole interval is dropped. Also the SSE `: ping` interval. */
   pingIntervalMs: 25_000,
-  /** Unsent WebSocket data past this closes the peer with 1013, bytes. 1 MiB. */
+  /** Unsent WebSocket or SSE data past this closes the peer (1013 / end of stream), bytes. 1 MiB. */
   maxBufferedBytes: 1_048_576,
   /** Default and maximum `limit` of a history page. */
   pageLimit: 1000,

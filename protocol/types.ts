@@ -1,6 +1,6 @@
 /** Wire types of protocol v1 (docs/protocol.md). Shared by servers, clients and the bench. */
 
-export const TRANSPORTS = ['short-polling', 'long-polling', 'websocket'] as const;
+export const TRANSPORTS = ['short-polling', 'long-polling', 'websocket', 'sse'] as const;
 export type Transport = (typeof TRANSPORTS)[number];
 
 /** A chat message as every transport delivers it. */
@@ -79,6 +79,12 @@ export interface AckFrame { type: 'ack'; ref?: string; room: string; seq: number
 export interface JoinedFrame { type: 'joined'; room: string; last: number; gap?: number; ref?: string }
 export interface ErrorFrame { type: 'error'; code: string; message: string; ref?: string }
 export type ServerFrame = MessageFrame | AckFrame | JoinedFrame | ErrorFrame;
+
+// Server-Sent Events: the `data:` of the stream's named events (docs/protocol.md).
+/** `event: joined`. */
+export interface SseJoined { room: string; last: number }
+/** `event: gap`: `first` is the first seq of the room the stream cannot replay (history dropped it). */
+export interface SseGap { room: string; first: number }
 
 /** WebSocket close codes the server uses (RFC 6455 §7.4.1). */
 export const CLOSE = {

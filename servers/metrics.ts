@@ -56,6 +56,7 @@ export class ServerMetrics {
       'short-polling': this.delivered.labels('short-polling'),
       'long-polling': this.delivered.labels('long-polling'),
       websocket: this.delivered.labels('websocket'),
+      sse: this.delivered.labels('sse'),
     };
     collectDefaultMetrics({ register: this.registry });
   }
@@ -112,7 +113,7 @@ export class ServerMetrics {
   }
 
   #countConnections(): void {
-    const counts: Record<RouteTransport, number> = { 'short-polling': 0, 'long-polling': 0, websocket: 0, http: 0 };
+    const counts: Record<RouteTransport, number> = { 'short-polling': 0, 'long-polling': 0, websocket: 0, sse: 0, http: 0 };
     for (const metered of this.#sockets.values()) counts[metered.transport]++;
     for (const [transport, n] of Object.entries(counts)) this.openConnections.labels(transport).set(n);
   }

@@ -1,5 +1,5 @@
 /**
- * One HTTP server carrying all three transports on one chat core. The API routes go through
+ * One HTTP server carrying all four transports on one chat core. The API routes go through
  * the lean router (servers/http/router.ts); everything else (the demo) through express.
  *
  *   const server = await createPushlabServer({ port: 0 });
@@ -33,6 +33,7 @@ import { longPollingRoutes } from './long-polling/routes.ts';
 import { ServerMetrics } from './metrics.ts';
 import { resolveServerOptions, type ServerOptions } from './options.ts';
 import { historyRoute, publishRoute } from './short-polling/routes.ts';
+import { SseAdapter } from './sse/adapter.ts';
 import { WebSocketAdapter } from './websocket/upgrade.ts';
 import type { ServerContext } from './context.ts';
 import type { Backplane } from './core/backplane.ts';
@@ -41,9 +42,10 @@ export interface PushlabServer extends ServerContext {
   readonly http: Server;
   readonly held: HeldPolls;
   readonly websocket: WebSocketAdapter | undefined;
+  readonly sse: SseAdapter | undefined;
   /** Resolves with the real address once listening. */
   listen(): Promise<{ host: string; port: number; url: string }>;
-  /** Graceful: stop accepting, answer held polls, close WebSockets 1001, finish in-flight work. */
+  /** Graceful: stop accepting, answer held polls, close WebSockets 1001, end event streams, finish in-flight work. */
   shutdown(): Promise<void>;
 }
 
@@ -81,10 +83,13 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
   const has = (t: Transport): boolean => options.transports.includes(t);
   const router = new Router();
   for (const route of opsRoutes(context)) router.add(route);
-  if (has('short-polling') || has('long-polling')) router.add(publishRoute(context));
+  // SSE is one-way: its clients publish with the same POST.
+  if (has('short-polling') || has('long-polling') || has('sse')) router.add(publishRoute(context));
   // History is the short-polling read; long-polling clients also use it to refetch after a gap.
   if (has('short-polling') || has('long-polling')) router.add(historyRoute(context));
   if (has('long-polling')) for (const route of longPollingRoutes(context, held)) router.add(route);
+  const sse = has('sse') ? new SseAdapter(context) : undefined;
+  if (sse !== undefined) router.add(sse.route());
 
   const app = express();
   app.disable('x-powered-by');
@@ -210,6 +215,7 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
     http,
     held,
     websocket,
+    sse,
     listen() {
       return new Promise((resolve, reject) => {
         http.once('error', reject);
@@ -232,6 +238,8 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
         forwarder?.releaseAll();
         websocket?.closeAll();
         websocket?.stop();
+        sse?.endAll();
+        sse?.stop();
         http.closeIdleConnections();
         // Keep-alive connections become idle as their last answers (released polls, in-flight
         // publishes) go out; close each as soon as it does rather than at the timeout.

@@ -1,8 +1,9 @@
 /**
  * The bad-input battery: everything a broken or hostile client can send, over every
- * transport, while observers on all three transports follow a steady stream of messages in
+ * transport, while observers on every transport follow a steady stream of messages in
  * another room. Every bad input gets the protocol's error (an HTTP status + JSON body in the
- * catalog, an `error` frame, or the close code), never a 5xx or a stack trace; and at the
+ * catalog, an `error` frame, or the close code; an event stream refused before it starts), never
+ * a 5xx or a stack trace; and at the
  * end the observers have every message of the stream, in order, once: nobody else lost
  * anything.
  */
@@ -12,6 +13,7 @@ import { isErrorCode } from '../protocol/errors.ts';
 import { TRANSPORTS } from '../protocol/types.ts';
 import { connectClient, openSocket, startServer, until, type RawSocket, type Recorded, type TestServer } from './helpers/server.ts';
 import { expectCatalogError, rawHttp, rawWebSocket, request, type RawAnswer } from './battery-raw.ts';
+import { openStream } from './helpers/sse.ts';
 
 const MAX_MESSAGE_BYTES = 1000;
 const HEADERS_TIMEOUT_MS = 1000;
@@ -198,6 +200,8 @@ describe('HTTP: routes and methods', () => {
     ['POST', '/metrics', 'GET'],
     ['GET', '/lp/sessions', 'POST'],
     ['PATCH', '/lp/sessions/x/poll', 'GET'],
+    ['POST', '/sse?nick=a&rooms=lobby', 'GET'],
+    ['DELETE', '/sse', 'GET'],
   ])('%s %s → 405 method_not_allowed with Allow: %s', async (method, path, allow) => {
     const answer = await expectHttp([request(method, path, t.port)], 'method_not_allowed');
     expect((answer.headers.allow ?? '').split(', ').sort()).toEqual(allow.split(', ').sort());
@@ -366,6 +370,38 @@ describe('WebSocket: upgrades refused with a JSON answer', () => {
   it('an upgrade on another path → 404 not_found', async () => {
     const answer = await rawHttp(t.port, [Buffer.from(`GET /other HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`)]);
     expectCatalogError(answer.status, answer.body, 'not_found');
+  });
+});
+
+describe('Server-Sent Events: streams refused with a JSON answer before they start', () => {
+  it.each([
+    ['no nick', 'rooms=lobby', {}, 'invalid_nick'],
+    ['a control character in the nick', 'nick=a%07b&rooms=lobby', {}, 'invalid_nick'],
+    ['a 33-character nick', `nick=${'n'.repeat(33)}&rooms=lobby`, {}, 'invalid_nick'],
+    ['no rooms', 'nick=a', {}, 'invalid_room'],
+    ['a room breaking the rule', 'nick=a&rooms=lobby,bad%20room', {}, 'invalid_room'],
+    ['a path trick as a room', 'nick=a&rooms=..%2Fetc', {}, 'invalid_room'],
+    ['an empty room in the list', 'nick=a&rooms=lobby,,dev', {}, 'invalid_room'],
+    ['after without a seq', 'nick=a&rooms=lobby&after=lobby', {}, 'invalid_cursor'],
+    ['after with a negative seq', 'nick=a&rooms=lobby&after=lobby:-1', {}, 'invalid_cursor'],
+    ['after with a fraction', 'nick=a&rooms=lobby&after=lobby:1.5', {}, 'invalid_cursor'],
+    ['after past safe integers', 'nick=a&rooms=lobby&after=lobby:9007199254740993', {}, 'invalid_cursor'],
+    ['after naming a bad room', 'nick=a&rooms=lobby&after=..%2Fetc:1', {}, 'invalid_cursor'],
+    ['a Last-Event-ID that is not a cursor', 'nick=a&rooms=lobby', { 'last-event-id': 'lobby:7;drop table' }, 'invalid_cursor'],
+    ['a Last-Event-ID with a hex seq', 'nick=a&rooms=lobby', { 'last-event-id': 'lobby:0x10' }, 'invalid_cursor'],
+    ['a foreign Origin', 'nick=a&rooms=lobby', { origin: 'https://evil.example' }, 'forbidden_origin'],
+    ['an Origin of "null"', 'nick=a&rooms=lobby', { origin: 'null' }, 'forbidden_origin'],
+  ])('%s → %s', async (_name, query, headers: Record<string, string>, code) => {
+    await expectHttp([request('GET', `/sse?${query}`, t.port, undefined, headers)], code);
+  });
+
+  it('a hundred streams opened and dropped at once cost nobody anything', async () => {
+    const before = t.server.core.members('steady');
+    const streams = await Promise.all(Array.from({ length: 100 }, (_, i) => openStream(t.url, `nick=drop${i}&rooms=steady`)));
+    for (const s of streams) expect(s.status).toBe(200);
+    await until(() => streams.every((s) => s.text().includes('event: joined')), 'every stream to start');
+    for (const s of streams) s.close();
+    await until(() => t.server.core.members('steady') === before, 'the dropped streams to leave the room');
   });
 });
 

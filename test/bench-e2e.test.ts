@@ -2,7 +2,7 @@
  * End to end through the real CLI: `node bin/pushlab.js bench …` with a tiny workload, short
  * windows, a short poll interval and hold, `--out` a temp dir. Checks the results file against
  * its schema, the accounting, and the physics that hold whatever the machine's speed:
- * short-polling latency near interval/2, WebSocket making no HTTP requests while idle, the
+ * short-polling latency near interval/2, WebSocket and SSE making no HTTP requests while idle, the
  * client and server request counts agreeing. (Speed itself is for the bench, not a test.)
  */
 import { spawn } from 'node:child_process';
@@ -66,7 +66,7 @@ describe('pushlab bench end to end', () => {
     expect(checkShape(results)).toEqual([]);
     expect(results.schemaVersion).toBe(1);
     expect(results.options).toMatchObject({ pollIntervalMs: POLL_MS, holdMs: 1500, clients: 6, sweep: { option: 'rate', values: [10, 0] } });
-    expect(results.runs).toHaveLength(6);
+    expect(results.runs).toHaveLength(8);
     expect(results.floors.map((f) => f.name).sort()).toEqual(['http-request', 'tcp-echo', 'ws-echo']);
     expect(results.capacity.map((c) => c.endpoint).sort()).toEqual(['long-poll-ready', 'publish', 'short-poll-empty']);
     expect(cli.stdout).toMatch(/short-polling/);
@@ -87,11 +87,11 @@ describe('pushlab bench end to end', () => {
   });
 
   it('counts every expected delivery: no loss, no duplicates, nothing out of order', () => {
-    for (const t of ['short-polling', 'long-polling', 'websocket']) {
+    for (const t of ['short-polling', 'long-polling', 'websocket', 'sse']) {
       const r = run(t, 10);
       expect(r.messages.sent).toBeGreaterThanOrEqual(25); // 10 msg/s × 3 s, all sends answered
       expect(r.messages.expected).toBe(r.messages.sent * 3); // 6 subscribers in 2 rooms
-      expect(r.messages).toMatchObject({ lost: 0, duplicates: 0, outOfOrder: 0, delivered: r.messages.expected });
+      expect(r.messages, t).toMatchObject({ lost: 0, duplicates: 0, outOfOrder: 0, delivered: r.messages.expected });
       expect(r.latencyMs.count).toBe(r.messages.delivered);
       expect(r.clients.connected).toBe(6);
     }
@@ -104,11 +104,15 @@ describe('pushlab bench end to end', () => {
     expect(r.latencyMs.p50).toBeLessThan(POLL_MS + 100);
   });
 
-  it('idle: WebSocket makes no HTTP requests; short polling makes clients/interval; nothing is sent', () => {
+  it('idle: WebSocket and SSE make no HTTP requests; short polling makes clients/interval; nothing is sent', () => {
     const ws = run('websocket', 0);
     expect(ws.messages.sent).toBe(0);
     expect(ws.requests.total).toBe(0);
     expect(ws.requests.serverCounted).toBe(0);
+    // The event stream is one request, opened before the window.
+    const sse = run('sse', 0);
+    expect(sse.requests.total).toBe(0);
+    expect(sse.requests.serverCounted).toBe(0);
     const sp = run('short-polling', 0);
     const predicted = (6 * 1000) / POLL_MS;
     expect(sp.requests.perSecond).toBeGreaterThan(predicted * 0.7);
@@ -127,11 +131,16 @@ describe('pushlab bench end to end', () => {
     expect(sp.bytes.perDelivered).toBeGreaterThan(64);
     const ws = run('websocket', 10);
     expect(ws.bytes.out).toBeGreaterThan(ws.messages.delivered * 64);
+    // One event per delivery, framed: more than the text, and the model's size within its tolerance.
+    const sse = run('sse', 10);
+    expect(sse.bytes.perDelivered).toBeGreaterThan(64);
+    expect(sse.model.find((m) => m.metric === 'bytes per delivered message')?.flagged).toBe(false);
   });
 
   it('summarizes per target and sweep value, with floor multiples and a model beside each run', () => {
-    expect(results.summary).toHaveLength(6);
-    for (const s of results.summary) expect(s.floorMultiple.floor).toBe(s.transport === 'websocket' ? 'ws-echo' : 'http-request');
+    expect(results.summary).toHaveLength(8);
+    const floorOf = { websocket: 'ws-echo', sse: 'tcp-echo', 'short-polling': 'http-request', 'long-polling': 'http-request' } as const;
+    for (const s of results.summary) expect(s.floorMultiple.floor).toBe(floorOf[s.transport]);
     expect(run('short-polling', 10).model.map((m) => m.metric)).toContain('latency mean');
     expect(run('websocket', 0).model[0]).toMatchObject({ predicted: 0 });
     expect(run('short-polling', 10).timeline.length).toBeGreaterThanOrEqual(3);
@@ -165,7 +174,7 @@ describe('pushlab bench --scenario faults end to end', () => {
   it('cuts every transport, which reconnects and recovers without losing a message', async () => {
     const results = await bench([]);
     expect(checkShape(results)).toEqual([]);
-    expect(results.runs.map((r) => r.target).sort()).toEqual(['long-polling', 'short-polling', 'websocket']);
+    expect(results.runs.map((r) => r.target).sort()).toEqual(['long-polling', 'short-polling', 'sse', 'websocket']);
     for (const r of results.runs) {
       const f = r.faults;
       if (f === undefined) throw new Error(`${r.target}: no faults block`);

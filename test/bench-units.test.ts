@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../cli/args.ts';
 import { SubscriberLedger, decodeMessageText, encodeMessageText, subscribersPerRoom, tally } from '../bench/accounting.ts';
 import { createHistogram, decodeHistogram, encodeHistogram, mergeEncoded, recordMs, summarize } from '../bench/histogram.ts';
-import { modelChecks } from '../bench/model.ts';
+import { readFileSync } from 'node:fs';
+import { modelChecks, sseEventBytes, sseVersusWebSocket } from '../bench/model.ts';
+import type { BenchResults, RunResult } from '../bench/results.ts';
+import { createPushlabServer } from '../servers/server.ts';
+import { openStream } from './helpers/sse.ts';
 import { applySweep, parseSweep, resolveBenchOptions } from '../bench/options.ts';
 import { parsePrometheus, snapshotFrom } from '../bench/sampler.ts';
 import { connectTimes, countInWindow, runSchedule, scheduleLength, scheduledAt, seededRandom, type Scheduled } from '../bench/schedule.ts';
@@ -143,7 +147,7 @@ describe('options', () => {
   it('the default scenario: all transports, real 2 s interval and 20 s hold, baselines on', () => {
     const { options, output } = resolveBenchOptions({});
     expect(options.scenario).toBe('default');
-    expect(options.transports).toEqual(['short-polling', 'long-polling', 'websocket']);
+    expect(options.transports).toEqual(['short-polling', 'long-polling', 'websocket', 'sse']);
     expect(options.pollIntervalMs).toBe(2000);
     expect(options.holdMs).toBe(20_000);
     expect(options.baselines).toBe(true);
@@ -202,6 +206,52 @@ describe('model', () => {
     expect(modelChecks('long-polling', idle, { latencyMeanMs: 0, latencyCount: 0, requestsPerSecond: 50.5 })[0]).toMatchObject({ predicted: 50, flagged: false });
     expect(modelChecks('websocket', idle, { latencyMeanMs: 0, latencyCount: 0, requestsPerSecond: 0 })[0]).toMatchObject({ predicted: 0, ratio: 1, flagged: false });
     expect(modelChecks('websocket', idle, { latencyMeanMs: 0, latencyCount: 0, requestsPerSecond: 3 })[0]?.flagged).toBe(true);
+  });
+
+  it('SSE: no requests while idle, one per publish with traffic; a stream that polls is flagged', () => {
+    const idle = { ...base, rate: 0, clients: 1000 };
+    expect(modelChecks('sse', idle, { latencyMeanMs: 0, latencyCount: 0, requestsPerSecond: 0 })[0]).toMatchObject({ metric: 'requests per second', predicted: 0, flagged: false });
+    expect(modelChecks('sse', idle, { latencyMeanMs: 0, latencyCount: 0, requestsPerSecond: 20 })[0]?.flagged).toBe(true);
+    expect(modelChecks('sse', base, { latencyMeanMs: 1, latencyCount: 10, requestsPerSecond: 100 })[0]).toMatchObject({ predicted: 100, flagged: false });
+  });
+
+  it('SSE bytes per delivery: the model is the size of a real event on the wire', async () => {
+    // A real event as the server writes it, for a bench-like message: id, event and data lines in one chunk.
+    const server = await createPushlabServer({ port: 0 });
+    const { url } = await server.listen();
+    try {
+      const options = { ...base, rooms: 1, size: 100 };
+      const stream = await openStream(url, 'nick=m&rooms=bench-abc123-0');
+      const sentAt = 1795797755421.1235;
+      await server.core.publish('bench-abc123-0', { from: 'send0', text: 'x'.repeat(options.size), sentAt });
+      const deadline = Date.now() + 5000;
+      while (!stream.text().includes('event: message') || !stream.text().endsWith('\n\n')) {
+        if (Date.now() > deadline) throw new Error('no message event');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const event = stream.text().slice(stream.text().lastIndexOf('id: '));
+      // Chunk framing: hex length, CRLF, the event, CRLF.
+      const wire = event.length + event.length.toString(16).length + 4;
+      stream.close();
+      // The model takes the seq in the middle of the window (here 5 digits where the real one has 1).
+      const seqDigits = String(Math.round((options.rate * (options.warmupMs / 2 + options.durationMs / 2)) / 1000)).length;
+      expect(sseEventBytes(options)).toBe(wire + 2 * (seqDigits - 1));
+      expect(modelChecks('sse', options, { latencyMeanMs: 1, latencyCount: 10, requestsPerSecond: options.rate, bytesPerDelivered: wire * 1.3 }).find((c) => c.metric === 'bytes per delivered message')?.flagged).toBe(true);
+    } finally {
+      await server.shutdown();
+    }
+  });
+
+  it('SSE p50 is compared with WebSocket p50 across runs: close is quiet, far is a finding', () => {
+    const results = JSON.parse(readFileSync(new URL('./fixtures/results-basic.json', import.meta.url), 'utf8')) as BenchResults;
+    expect(sseVersusWebSocket(results.runs)).toEqual([]);
+    const slow = results.runs.map((r) => (r.target === 'sse' ? { ...r, latencyMs: { ...r.latencyMs, p50: r.latencyMs.p50 * 3 + 2 } } : r));
+    const findings = sseVersusWebSocket(slow);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatch(/^sse: p50 .* vs WebSocket .* the model expects them close/);
+    // With faults, latency includes each transport's own recovery pace: not compared.
+    const faults = { cuts: 1, reconnects: 1, recovered: 1, unrecovered: 0, recoveryMs: (results.runs[0] as RunResult).latencyMs, recoveryHistogram: '', serverRestarts: 0 };
+    expect(sseVersusWebSocket(slow.map((r) => ({ ...r, faults })))).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
- * One contract, three transports: every test here runs against short polling, long polling
- * and WebSocket alike (describe.each), through the Node clients the benchmark uses.
+ * One contract, four transports: every test here runs against short polling, long polling,
+ * WebSocket and Server-Sent Events alike (describe.each), through the Node clients the benchmark uses.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRANSPORTS, type Transport } from '../protocol/types.ts';
@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 describe.each(TRANSPORTS)('contract over %s', (transport: Transport) => {
-  it('a message sent over it reaches clients of all three transports once each, in order', async () => {
+  it('a message sent over it reaches clients of every transport once each, in order', async () => {
     const room = `c-${transport}`;
     const listeners: Recorded[] = [];
     for (const other of TRANSPORTS) listeners.push(await connectClient(other, t.url, `l-${other}`, [room]));

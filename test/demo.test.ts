@@ -1,6 +1,7 @@
 /**
  * The browser demo in real Chromium (playwright-core driving /usr/bin/chromium) against a real
- * in-process server: three panes, one room, messages in all three, text never run as HTML,
+ * in-process server: four panes (the SSE one on the browser's own EventSource), one room, messages
+ * in all four, text never run as HTML,
  * request counters that follow each transport's model, and a server restart survived.
  * Short intervals (poll 500 ms, hold 3 s) keep the file quick; the tests run in order on one page.
  */
@@ -47,6 +48,8 @@ afterAll(async () => {
 });
 
 const pane = (transport: Transport): string => `#pane-${transport}`;
+/** How each pane's send box is labelled ("Message over …"). */
+const SPOKEN: Record<Transport, string> = { 'short-polling': 'short polling', 'long-polling': 'long polling', websocket: 'websocket', sse: 'server-sent events' };
 
 async function post(room: string, from: string, text: string): Promise<void> {
   const res = await fetch(`${url}/rooms/${room}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from, text, sentAt: Date.now() }) });
@@ -82,7 +85,7 @@ async function allInState(state: string, timeout = 15_000): Promise<void> {
 }
 
 describe('browser demo', () => {
-  it('loads with no console errors, three labelled panes connected, strict headers', async () => {
+  it('loads with no console errors, four labelled panes connected, strict headers', async () => {
     const response = await page.goto(`${url}/`);
     expect(response?.status()).toBe(200);
     const headers = response?.headers() ?? {};
@@ -106,19 +109,19 @@ describe('browser demo', () => {
     expect(await script.text()).not.toMatch(/from ["']node:|require\(["'](node:|fs|http|ws)["']\)/);
 
     await allInState('open');
-    expect(await page.locator('.pane h2').allTextContents()).toEqual(['Short polling', 'Long polling', 'WebSocket']);
+    expect(await page.locator('.pane h2').allTextContents()).toEqual(['Short polling', 'Long polling', 'WebSocket', 'Server-Sent Events']);
     // Every input has a label a screen reader announces.
     await expect(page.getByLabel('Nick').inputValue()).resolves.toMatch(/\S/);
     await expect(page.getByLabel('Room').inputValue()).resolves.toBe('lobby');
-    for (const t of TRANSPORTS) expect(await page.getByLabel(`Message over ${t === 'websocket' ? 'websocket' : t.replace('-', ' ')}`).count()).toBe(1);
-    expect(await page.locator('.messages[aria-live="polite"]').count()).toBe(3);
+    for (const t of TRANSPORTS) expect(await page.getByLabel(`Message over ${SPOKEN[t]}`).count()).toBe(1);
+    expect(await page.locator('.messages[aria-live="polite"]').count()).toBe(4);
     // Side by side on a desktop.
     const boxes = await Promise.all(TRANSPORTS.map((t) => page.locator(pane(t)).boundingBox()));
     expect(new Set(boxes.map((b) => Math.round(b?.y ?? -1))).size).toBe(1);
     expect(problems).toEqual([]);
   });
 
-  it('shows a message typed in each pane in all three', async () => {
+  it('shows a message typed in each pane in all four', async () => {
     for (const t of TRANSPORTS) {
       const text = `typed in ${t} ${Date.now()}`;
       await page.locator(`${pane(t)} .send-text`).fill(text);
@@ -131,10 +134,11 @@ describe('browser demo', () => {
     expect(problems).toEqual([]);
   });
 
-  it('shows a message posted over HTTP in all three', async () => {
+  it('shows a message posted over HTTP in all four', async () => {
     await post('lobby', 'curl', 'posted over plain HTTP');
     await shownInAllPanes('posted over plain HTTP');
     expect(await page.locator(`${pane('websocket')} .message .from`).last().textContent()).toBe('curl');
+    expect(await page.locator(`${pane('sse')} .message .from`).last().textContent()).toBe('curl');
   });
 
   it('renders message text as text and runs none of it', async () => {
@@ -151,25 +155,27 @@ describe('browser demo', () => {
     expect(problems).toEqual([]);
   });
 
-  it('counts requests while idle as each transport does: short polling every interval, long polling once per hold, WebSocket none', async () => {
+  it('counts requests while idle as each transport does: short polling every interval, long polling once per hold, WebSocket and SSE none', async () => {
     const windowMs = 3000;
     const before = await Promise.all(TRANSPORTS.map(requests));
     await page.waitForTimeout(windowMs);
     const after = await Promise.all(TRANSPORTS.map(requests));
-    const [sp, lp, ws] = after.map((n, i) => n - (before[i] ?? 0)) as [number, number, number];
+    const [sp, lp, ws, sse] = after.map((n, i) => n - (before[i] ?? 0)) as [number, number, number, number];
     const expected = windowMs / POLL_MS;
     expect(sp).toBeGreaterThanOrEqual(expected / 2);
     expect(sp).toBeLessThanOrEqual(expected * 1.5 + 1);
     expect(lp).toBeGreaterThanOrEqual(0);
     expect(lp).toBeLessThanOrEqual(Math.ceil(windowMs / HOLD_MS) + 1);
     expect(ws).toBe(0);
+    // The event stream is one request, open the whole time.
+    expect(sse).toBe(0);
     // The sparkline has drawn the short-polling requests and nothing for the idle socket.
     const label = await page.getAttribute(`${pane('short-polling')} svg.sparkline`, 'aria-label');
     expect(Number(label?.split(' ')[0])).toBeGreaterThan(0);
     expect(problems).toEqual([]);
   });
 
-  it('moves all three panes to another room when the room field changes', async () => {
+  it('moves every pane to another room when the room field changes', async () => {
     await page.getByLabel('Room').fill('dev-room');
     await page.getByLabel('Room').press('Enter');
     await page.waitForURL(/room=dev-room/);
@@ -183,7 +189,7 @@ describe('browser demo', () => {
     expect(problems).toEqual([]);
   });
 
-  it('changes the nick in all three panes without losing or repeating a message', async () => {
+  it('changes the nick in every pane without losing or repeating a message', async () => {
     const seen = await Promise.all(TRANSPORTS.map((t) => page.locator(`${pane(t)} .message`).count()));
     await page.getByLabel('Nick').fill('carol');
     await page.getByLabel('Nick').press('Enter');
@@ -195,13 +201,13 @@ describe('browser demo', () => {
       await shownInAllPanes(text);
     }
     for (const [i, t] of TRANSPORTS.entries()) {
-      expect(await page.locator(`${pane(t)} .message`).count()).toBe((seen[i] ?? 0) + 3);
+      expect(await page.locator(`${pane(t)} .message`).count()).toBe((seen[i] ?? 0) + TRANSPORTS.length);
       expect(await page.locator(`${pane(t)} .message .from`).last().textContent()).toBe('carol');
     }
     expect(problems).toEqual([]);
   });
 
-  it('survives a server restart on the same port and resumes in all three panes', async () => {
+  it('survives a server restart on the same port and resumes in every pane', async () => {
     await post('dev-room', 'dev', 'before the restart');
     await shownInAllPanes('before the restart');
     watching = false; // refused connections are logged by Chromium while the server is down
@@ -233,7 +239,7 @@ describe('browser demo', () => {
       const other = await browser.newPage();
       await other.goto(`${(await only.listen()).url}/`);
       await other.waitForSelector(`${pane('websocket')} .state[data-state="open"]`);
-      for (const t of ['short-polling', 'long-polling'] as const) {
+      for (const t of ['short-polling', 'long-polling', 'sse'] as const) {
         expect(await other.getAttribute(`${pane(t)} .state`, 'data-state')).toBe('unavailable');
         expect(await other.textContent(`${pane(t)} .state`)).toContain('Not served');
         expect(await other.isDisabled(`${pane(t)} .send-text`)).toBe(true);
@@ -270,10 +276,11 @@ describe('browser demo', () => {
   it('stacks the panes on a phone-wide screen', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     const boxes = await Promise.all(TRANSPORTS.map((t) => page.locator(pane(t)).boundingBox()));
-    const [a, b, c] = boxes.map((box) => box ?? { x: 0, y: 0, width: 0, height: 0 });
-    if (a === undefined || b === undefined || c === undefined) throw new Error('three panes expected');
+    const [a, b, c, d] = boxes.map((box) => box ?? { x: 0, y: 0, width: 0, height: 0 });
+    if (a === undefined || b === undefined || c === undefined || d === undefined) throw new Error('four panes expected');
     expect(b.y).toBeGreaterThanOrEqual(a.y + a.height);
     expect(c.y).toBeGreaterThanOrEqual(b.y + b.height);
+    expect(d.y).toBeGreaterThanOrEqual(c.y + c.height);
     expect(a.width).toBeLessThanOrEqual(390);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   });

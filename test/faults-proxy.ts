@@ -1,8 +1,8 @@
 /**
  * A TCP proxy on loopback that breaks things on demand, between real clients and a real
  * server: cut every connection, refuse connections for a while, lose the answer to a
- * request (the server sends it, the client never gets it), or swallow a stretch of a stream
- * before cutting it.
+ * request (the server sends it, the client never gets it), swallow a stretch of a stream
+ * before cutting it, or cut a connection in the middle of what the server is sending.
  *
  *   const proxy = await faultProxy(server.port);
  *   createClient('websocket', { baseUrl: proxy.url, … });
@@ -17,13 +17,15 @@ interface Pair {
   loseNext: boolean;
   /** Server data is dropped (and the pair cut when the stretch ends). */
   swallowing: boolean;
+  /** At the next server data, pass on only its first half, then cut: a message torn in two. */
+  tearNext: boolean;
 }
 
 export interface FaultProxy {
   readonly port: number;
   readonly url: string;
   /** Connections cut so far, answers lost so far. */
-  readonly stats: { cuts: number; lost: number; accepted: number };
+  readonly stats: { cuts: number; lost: number; accepted: number; torn: number };
   /** Destroy every open connection, both sides, now. */
   cut(): void;
   /** While on, open connections are cut and new ones closed at once. */
@@ -32,12 +34,14 @@ export interface FaultProxy {
   loseResponses(pattern: RegExp, count: number): void;
   /** Drop everything the server sends on open connections for `ms`, then cut them. */
   swallowThenCut(ms: number): void;
+  /** Cut each open connection in the middle of the next data the server sends on it. */
+  tearNext(): void;
   close(): Promise<void>;
 }
 
 export async function faultProxy(targetPort: number): Promise<FaultProxy> {
   const pairs = new Set<Pair>();
-  const stats = { cuts: 0, lost: 0, accepted: 0 };
+  const stats = { cuts: 0, lost: 0, accepted: 0, torn: 0 };
   let blocked = false;
   let lose: { pattern: RegExp; count: number } | undefined;
 
@@ -56,7 +60,7 @@ export async function faultProxy(targetPort: number): Promise<FaultProxy> {
     stats.accepted++;
     const upstream = net.connect(targetPort, '127.0.0.1');
     upstream.on('error', () => {});
-    const pair: Pair = { client, server: upstream, loseNext: false, swallowing: false };
+    const pair: Pair = { client, server: upstream, loseNext: false, swallowing: false, tearNext: false };
     pairs.add(pair);
     client.on('data', (chunk: Buffer) => {
       if (lose !== undefined && lose.count > 0) {
@@ -73,6 +77,12 @@ export async function faultProxy(targetPort: number): Promise<FaultProxy> {
         // The server has answered; the client will never see it.
         stats.lost++;
         destroy(pair);
+        return;
+      }
+      if (pair.tearNext && chunk.length > 1) {
+        stats.torn++;
+        stats.cuts++;
+        client.write(chunk.subarray(0, chunk.length >> 1), () => destroy(pair));
         return;
       }
       if (!pair.swallowing) client.write(chunk);
@@ -112,6 +122,9 @@ export async function faultProxy(targetPort: number): Promise<FaultProxy> {
           destroy(pair);
         }
       }, ms);
+    },
+    tearNext() {
+      for (const pair of pairs) pair.tearNext = true;
     },
     async close() {
       cut();

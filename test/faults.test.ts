@@ -1,5 +1,6 @@
 /**
- * Faults, per transport, with the real Node clients: connections dropped mid-stream, answers
+ * Faults, per transport, with the real Node clients: connections dropped mid-stream or in the
+ * middle of a message, answers
  * lost on the way, frames swallowed, a server restart. Each time the client resumes from
  * the last seq it saw: no duplicates shown, nothing lost while history covers the gap —
  * and past it, the client reports the gap (the first seq it will never get).
@@ -46,6 +47,14 @@ async function watch(transport: Transport, baseUrl: string, room: string): Promi
   return { client, messages, gaps };
 }
 
+/** A server, a fault proxy in front of it, and a client of `transport` joined to `room` through the proxy. */
+async function throughProxy(transport: Transport, room: string, options: Partial<ServerOptions> = {}): Promise<{ server: PushlabServer; proxy: FaultProxy; w: Watched }> {
+  const { server, port } = await serve(options);
+  const proxy = await faultProxy(port);
+  cleanups.push(() => proxy.close());
+  return { server, proxy, w: await watch(transport, proxy.url, room) };
+}
+
 const seqs = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -65,11 +74,8 @@ function expectExactly(w: Watched, expected: number[]): void {
 
 describe.each(TRANSPORTS)('%s', (transport) => {
   it('survives connections dropped mid-stream: resumes from its last seq, nothing lost, nothing shown twice', async () => {
-    const { server, port } = await serve();
-    const proxy = await faultProxy(port);
-    cleanups.push(() => proxy.close());
     const room = 'cuts';
-    const w = await watch(transport, proxy.url, room);
+    const { server, proxy, w } = await throughProxy(transport, room);
     const count = 200;
     await stream(server, room, count, 4, (i) => {
       if (i % 40 === 0) proxy.cut();
@@ -80,14 +86,27 @@ describe.each(TRANSPORTS)('%s', (transport) => {
     expect(proxy.stats.cuts).toBeGreaterThan(0);
   });
 
+  it('survives a connection cut in the middle of a message: the torn message and the rest arrive, once each', async () => {
+    const room = 'torn';
+    const { server, proxy, w } = await throughProxy(transport, room);
+    const count = 120;
+    // Long texts, so a message spans more than one TCP chunk's worth of tearing.
+    for (let i = 1; i <= count; i++) {
+      await server.core.publish(room, { from: 'pub', text: `m${i}-${'x'.repeat(2000)}` });
+      if (i % 30 === 0) proxy.tearNext();
+      await sleep(4);
+    }
+    await until(() => w.messages.length >= count, `${transport} to get all ${count} messages (has ${w.messages.length})`, 15_000);
+    await sleep(200);
+    expectExactly(w, seqs(1, count));
+    expect(proxy.stats.torn).toBeGreaterThan(0);
+  });
+
   it('survives answers lost on the way: what was lost is sent again', async () => {
-    const { server, port } = await serve();
-    const proxy = await faultProxy(port);
-    cleanups.push(() => proxy.close());
     const room = 'lost';
-    const w = await watch(transport, proxy.url, room);
-    if (transport === 'websocket') {
-      // A stream's frames vanish for a while, then the connection dies.
+    const { server, proxy, w } = await throughProxy(transport, room);
+    if (transport === 'websocket' || transport === 'sse') {
+      // A stream's frames (events) vanish for a while, then the connection dies.
       await stream(server, room, 150, 4, (i) => {
         if (i % 50 === 10) proxy.swallowThenCut(60);
       });
@@ -99,7 +118,7 @@ describe.each(TRANSPORTS)('%s', (transport) => {
     await until(() => w.messages.length >= 150, `${transport} to get all 150 messages (has ${w.messages.length})`, 15_000);
     await sleep(200);
     expectExactly(w, seqs(1, 150));
-    if (transport === 'websocket') expect(proxy.stats.cuts).toBeGreaterThan(0);
+    if (transport === 'websocket' || transport === 'sse') expect(proxy.stats.cuts).toBeGreaterThan(0);
     else expect(proxy.stats.lost).toBeGreaterThan(0);
   });
 
@@ -141,11 +160,8 @@ describe.each(TRANSPORTS)('%s', (transport) => {
 
   it('past what history holds, it reports the gap and goes on from the oldest message kept', async () => {
     const history = 20;
-    const { server, port } = await serve({ historySize: history, sessionTtlMs: 300 });
-    const proxy = await faultProxy(port);
-    cleanups.push(() => proxy.close());
     const room = 'gap';
-    const w = await watch(transport, proxy.url, room);
+    const { server, proxy, w } = await throughProxy(transport, room, { historySize: history, sessionTtlMs: 300 });
     await stream(server, room, 10, 2);
     await until(() => w.messages.length >= 10, 'the first 10');
     proxy.block(true);

@@ -58,4 +58,22 @@ describe('pushlab CLI', () => {
     // the publish route stays (long polling publishes over HTTP too).
     expect(await server.stop()).toBe(0);
   });
+
+  it('serve --transports sse serves event streams and the POST they publish with, and nothing else', async () => {
+    const server = await spawnServer({ args: ['--transports', 'sse'] });
+    const config = (await (await fetch(`${server.url}/config`)).json()) as { transports: string[] };
+    expect(config.transports).toEqual(['sse']);
+    const controller = new AbortController();
+    const stream = await fetch(`${server.url}/sse?nick=cli&rooms=lobby`, { signal: controller.signal });
+    expect([stream.status, stream.headers.get('content-type')]).toEqual([200, 'text/event-stream']);
+    const published = await fetch(`${server.url}/rooms/lobby/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: 'cli', text: 'hi' }) });
+    expect(published.status).toBe(201);
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    while (!text.includes('event: message')) text += new TextDecoder().decode((await reader.read()).value);
+    expect(text).toContain('id: lobby:1');
+    controller.abort();
+    expect((await fetch(`${server.url}/lp/sessions`, { method: 'POST', body: '{}' })).status).toBe(404);
+    expect(await server.stop()).toBe(0);
+  });
 });

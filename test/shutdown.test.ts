@@ -1,12 +1,14 @@
 /**
  * Graceful shutdown of a real `pushlab serve` process: on SIGTERM (and SIGINT) it stops
- * accepting, answers a held long poll 200 empty, closes a WebSocket with 1001, finishes a
+ * accepting, answers a held long poll 200 empty, closes a WebSocket with 1001, ends an event
+ * stream, finishes a
  * publish whose body is still arriving, and exits 0 within the configured bound.
  */
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { spawnServer, type SpawnedServer } from '../bench/spawn-server.ts';
+import { openStream } from './helpers/sse.ts';
 
 let child: SpawnedServer | undefined;
 afterEach(() => {
@@ -63,12 +65,14 @@ function exitOf(server: SpawnedServer): Promise<number | string> {
 }
 
 describe.each(['SIGTERM', 'SIGINT'] as const)('pushlab serve on %s', (signal) => {
-  it('answers the held poll 200 empty, closes the WebSocket 1001, finishes the in-flight publish, and exits 0 in bound', async () => {
+  it('answers the held poll 200 empty, closes the WebSocket 1001, ends the event stream, finishes the in-flight publish, and exits 0 in bound', async () => {
     const shutdownTimeoutMs = 3000;
     child = await spawnServer({ args: ['--hold-ms', '20000', '--shutdown-timeout-ms', String(shutdownTimeoutMs)] });
     const { url } = child;
     const poll = await heldPoll(url);
     const socket = await openWebSocket(url);
+    const stream = await openStream(url, 'nick=sse&rooms=lobby');
+    expect(stream.status).toBe(200);
     // A publish whose body is half sent when the signal arrives.
     const body = JSON.stringify({ from: 'late', text: 'finished after the signal' });
     const publish = openRequest(`${url}/rooms/lobby/messages`, 'POST', Buffer.byteLength(body));
@@ -82,6 +86,8 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('pushlab serve on %s', (signal) =>
     expect(polled.status).toBe(200);
     expect(JSON.parse(polled.body)).toEqual({ messages: [], cursor: 0 });
     expect(await socket.closed).toBe(1001);
+    await stream.ended;
+    expect(stream.text()).toContain('event: joined');
 
     // Stopped accepting: a new connection is refused.
     await expect(fetch(`${url}/health`)).rejects.toThrow();

@@ -1,5 +1,5 @@
 /**
- * The demo page (served at `/`): three panes side by side, one per transport, all in one
+ * The demo page (served at `/`): four panes side by side, one per transport, all in one
  * room. Bundled by esbuild (servers/demo/bundle.ts) into /assets/app.js; nothing here is
  * Node-only and nothing is fetched from anywhere but the page's own server.
  */

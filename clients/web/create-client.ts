@@ -1,13 +1,14 @@
 /**
  * Browser entry to the shared clients: the same classes as in Node (clients/index.ts, which
- * is Node-only), fed the browser's fetch and WebSocket.
+ * is Node-only), fed the browser's fetch, WebSocket and EventSource.
  */
 import type { Transport } from '../../protocol/types.ts';
 import { LongPollingClient } from '../long-polling.ts';
 import { ShortPollingClient } from '../short-polling.ts';
 import type { ChatClient, ClientOptions } from '../types.ts';
 import { WebSocketClient } from '../websocket.ts';
-import { FetchHttp, browserWebSocket } from './platform.ts';
+import { SseClient } from '../sse.ts';
+import { FetchHttp, browserEventSource, browserWebSocket } from './platform.ts';
 
 const http = new FetchHttp();
 
@@ -19,5 +20,7 @@ export function createBrowserClient(transport: Transport, options: ClientOptions
       return new LongPollingClient({ ...options, http: options.http ?? http });
     case 'websocket':
       return new WebSocketClient({ ...options, webSocket: options.webSocket ?? browserWebSocket });
+    case 'sse':
+      return new SseClient({ ...options, http: options.http ?? http, eventSource: options.eventSource ?? browserEventSource });
   }
 }

@@ -28,6 +28,7 @@ const TITLES: Record<Transport, string> = {
   'short-polling': 'Short polling',
   'long-polling': 'Long polling',
   websocket: 'WebSocket',
+  sse: 'Server-Sent Events',
 };
 
 const STATE_LABELS: Record<PaneState, string> = {
@@ -47,6 +48,8 @@ function model(transport: Transport, config: DemoConfig): string {
       return `One request held up to ${formatSeconds(config.holdMs)}; answered as soon as a message arrives.`;
     case 'websocket':
       return 'One upgrade request, then the server pushes frames: no requests while idle.';
+    case 'sse':
+      return 'One request held open; the server pushes events down it (EventSource): no requests while idle.';
   }
 }
 
@@ -254,7 +257,8 @@ export class Pane {
 
   async #replaceClient(nick: string, token: string | undefined): Promise<void> {
     await this.#discardClient();
-    const http = this.transport === 'websocket' ? undefined : new FetchHttp();
+    // Polling panes count every fetch themselves; WebSocket and SSE clients count their own streams (and SSE its POSTs).
+    const http = this.transport === 'websocket' || this.transport === 'sse' ? undefined : new FetchHttp();
     const client = createBrowserClient(this.transport, { baseUrl: location.origin, nick, token, pollIntervalMs: this.#config.pollIntervalMs, http });
     this.#client = client;
     this.#clientToken = token;

@@ -1,8 +1,9 @@
 /**
- * The browser's platform pieces for the shared clients: `fetch` and the built-in `WebSocket`.
+ * The browser's platform pieces for the shared clients: `fetch` and the built-in `WebSocket`
+ * and `EventSource`.
  * A page cannot see the wire, so bytes are payload bytes (UTF-8 of the bodies), never headers.
  */
-import type { HttpRequest, HttpRequester, HttpResult, WebSocketFactory, WebSocketLike } from '../platform.ts';
+import type { EventSourceFactory, EventSourceLike, HttpRequest, HttpRequester, HttpResult, WebSocketFactory, WebSocketLike } from '../platform.ts';
 
 const utf8 = new TextEncoder();
 
@@ -46,5 +47,12 @@ export class FetchHttp implements HttpRequester {
 export const browserWebSocket: WebSocketFactory = {
   open(url: string): WebSocketLike {
     return new WebSocket(url) as unknown as WebSocketLike;
+  },
+};
+
+/** The browser's own EventSource: it reconnects with Last-Event-ID by itself; it shows neither wire bytes nor why a stream was refused. */
+export const browserEventSource: EventSourceFactory = {
+  open(url: string): EventSourceLike {
+    return new EventSource(url) as unknown as EventSourceLike;
   },
 };

@@ -9,6 +9,7 @@ export const TARGET_COLOURS: Record<RunTarget, string> = {
   'short-polling': '#E69F00', // orange
   'long-polling': '#0072B2', // blue
   websocket: '#009E73', // bluish green
+  sse: '#CC79A7', // reddish purple
   'baseline-ws': '#555555', // dark grey, dashed in charts
   'baseline-long-polling': '#999999', // light grey, dashed in charts
 };
@@ -17,9 +18,9 @@ export const TARGET_COLOURS: Record<RunTarget, string> = {
 export const FLOOR_COLOUR = '#000000';
 
 /** Extra Okabe–Ito colours, for series that are not a target (e.g. capacity endpoints). */
-export const EXTRA_COLOURS = ['#56B4E9', '#D55E00', '#CC79A7', '#F0E442'] as const;
+export const EXTRA_COLOURS = ['#56B4E9', '#D55E00', '#F0E442'] as const;
 
-const ORDER: readonly RunTarget[] = ['short-polling', 'long-polling', 'websocket', 'baseline-long-polling', 'baseline-ws'];
+const ORDER: readonly RunTarget[] = ['short-polling', 'long-polling', 'websocket', 'sse', 'baseline-long-polling', 'baseline-ws'];
 
 export function isBaseline(target: RunTarget): boolean {
   return target === 'baseline-ws' || target === 'baseline-long-polling';
@@ -29,7 +30,7 @@ export function targetColour(target: RunTarget): string {
   return TARGET_COLOURS[target] ?? '#333333';
 }
 
-/** Stable order: the three transports first (cheapest-looking to most capable), then baselines. */
+/** Stable order: the four transports first (cheapest-looking to most capable), then baselines. */
 export function compareTargets(a: RunTarget, b: RunTarget): number {
   return ORDER.indexOf(a) - ORDER.indexOf(b);
 }

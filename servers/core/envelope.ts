@@ -11,6 +11,8 @@ export class Envelope {
   /** UTF-8 size of `json`, bytes (what a queue bound counts). */
   readonly bytes: number;
   #frame: string | undefined;
+  #sse: string | undefined;
+  #sseSingle: string | undefined;
 
   constructor(message: ChatMessage, json?: string) {
     this.message = message;
@@ -30,6 +32,18 @@ export class Envelope {
   get frame(): string {
     this.#frame ??= `{"type":"message","message":${this.json}}`;
     return this.#frame;
+  }
+
+  /** The SSE `message` event without its `id:` line (a stream's id names all of its rooms). */
+  get sseEvent(): string {
+    this.#sse ??= `event: message\ndata: ${this.json}\n\n`;
+    return this.#sse;
+  }
+
+  /** The whole SSE event for a one-room stream, whose id is just `room:seq`: shared by all of them. */
+  get sseSingle(): string {
+    this.#sseSingle ??= `id: ${this.message.room}:${this.message.seq}\n${this.sseEvent}`;
+    return this.#sseSingle;
   }
 }
 

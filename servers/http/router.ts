@@ -6,9 +6,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ProtocolError } from '../../protocol/errors.ts';
+import type { Transport } from '../../protocol/types.ts';
 
 /** Transport label of a route for metrics; `http` for routes every transport shares. */
-export type RouteTransport = 'short-polling' | 'long-polling' | 'websocket' | 'http';
+export type RouteTransport = Transport | 'http';
 
 export interface RequestContext {
   req: IncomingMessage;
