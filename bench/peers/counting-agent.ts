@@ -11,7 +11,8 @@ import type { Socket } from 'node:net';
 type AddRequest = (req: http.ClientRequest, options: object) => void;
 
 export class CountingAgent extends http.Agent {
-  requests = 0;
+  /** HTTP requests made through this agent (not `requests`: http.Agent uses that name for its queue). */
+  requestCount = 0;
   readonly #live = new Set<Socket>();
   #closed = { sent: 0, received: 0 };
 
@@ -22,7 +23,7 @@ export class CountingAgent extends http.Agent {
     const self = this as unknown as { addRequest: AddRequest };
     const add = self.addRequest.bind(this);
     self.addRequest = (req, options) => {
-      this.requests++;
+      this.requestCount++;
       add(req, options);
     };
   }

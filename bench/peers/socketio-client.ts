@@ -65,7 +65,7 @@ export class SocketIoClient extends BaseClient {
   override get stats(): ClientStats {
     const s = this.counters;
     const bytes = this.agent.bytes();
-    s.requests = this.agent.requests;
+    s.requests = this.agent.requestCount;
     s.bytesSent = bytes.sent;
     s.bytesReceived = bytes.received;
     return s;
