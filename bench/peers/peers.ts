@@ -14,6 +14,9 @@ export type PeerName = (typeof PEERS)[number];
 export const PEER_TARGETS = ['peer-socketio', 'peer-socketio-polling'] as const;
 export type PeerTarget = (typeof PEER_TARGETS)[number];
 
+/** engine.io's ping interval: its default, set explicitly by the peer server so the model can rely on it, ms. */
+export const SOCKETIO_PING_INTERVAL_MS = 25_000;
+
 /** `--peers` values that turn every peer off. */
 const NONE = new Set(['none', 'off', '']);
 

@@ -20,6 +20,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Server } from 'socket.io';
 import { BaselineMetrics, argInt, exitOnSignal } from '../baselines/metrics.ts';
+import { SOCKETIO_PING_INTERVAL_MS } from './peers.ts';
 
 const port = argInt(process.argv, '--port', 0);
 const transportArg = process.argv[process.argv.indexOf('--transport') + 1];
@@ -36,7 +37,7 @@ const server = createServer((req, res) => {
 // Labelled as the lab transport this peer stands beside, so the sampler sums its bytes alike.
 const metrics = new BaselineMetrics(server, engineTransport === 'polling' ? 'long-polling' : 'websocket');
 
-const io = new Server(server, { path: PATH, transports: [engineTransport], serveClient: false });
+const io = new Server(server, { path: PATH, transports: [engineTransport], serveClient: false, pingInterval: SOCKETIO_PING_INTERVAL_MS });
 
 // Every engine HTTP request (polling GET and POST, a refused upgrade), counted once answered.
 // Prepended: engine.io replaces the server's request listeners with its own dispatcher.

@@ -1,0 +1,27 @@
+/**
+ * pushlab beside its peer: for the lab's WebSocket (vs Socket.IO) and long polling (vs
+ * Socket.IO polling), pushlab ÷ peer on latency, CPU per 1k delivered and heap per connection,
+ * at the same sweep value. Below 1, pushlab is faster or cheaper.
+ */
+import type { TargetSummary } from '../results.ts';
+import { REFERENCE_TOPOLOGY } from '../topology.ts';
+import { peerTargetFor } from './peers.ts';
+
+const ratio = (a: number, b: number): number => (b > 0 ? Math.round((a / b) * 100) / 100 : 0);
+
+export function peerMultipleOf(s: TargetSummary, summaries: readonly TargetSummary[]): TargetSummary['peerMultiple'] {
+  // A lab transport's own row (a single process, on a scale-out ladder its reference rung).
+  if (s.target !== s.transport || (s.topology !== undefined && s.topology !== REFERENCE_TOPOLOGY)) return undefined;
+  const peerTarget = peerTargetFor(s.transport);
+  const p = summaries.find((x) => x.target === peerTarget && x.sweepValue === s.sweepValue);
+  if (peerTarget === undefined || p === undefined) return undefined;
+  const heapMine = s.heapPerConnectionBytes?.median;
+  const heapPeer = p.heapPerConnectionBytes?.median;
+  return {
+    p50: ratio(s.latencyMs.p50, p.latencyMs.p50),
+    p99: ratio(s.latencyMs.p99, p.latencyMs.p99),
+    cpuPer1k: ratio(s.cpuSecondsPer1kDelivered.median, p.cpuSecondsPer1kDelivered.median),
+    ...(heapMine === undefined || heapPeer === undefined || heapPeer <= 0 ? {} : { heapPerConnection: ratio(heapMine, heapPeer) }),
+    peer: peerTarget,
+  };
+}
