@@ -36,14 +36,13 @@ export class SocketIoClient extends BaseClient {
   }
 
   connect(): Promise<void> {
-    this.#connecting ??= this.#open();
-    return this.#connecting;
+    return (this.#connecting ??= this.#open());
   }
 
-  async join(room: string, after?: number): Promise<number> {
-    this.rooms.add(room);
-    if (after !== undefined) this.seen(room, after);
+  /** `after` is ignored: the peer keeps no history to replay (nor does a default Socket.IO app). */
+  async join(room: string, _after?: number): Promise<number> {
     await this.connect();
+    this.rooms.add(room);
     const answer = await this.#ask('join', room);
     const last = typeof answer.last === 'number' ? answer.last : 0;
     this.seen(room, last);
