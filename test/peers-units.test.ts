@@ -14,6 +14,7 @@ import type { BenchOptions, RunResult } from '../bench/results.ts';
 import { targetsOf } from '../bench/run.ts';
 import type { Sample } from '../bench/sampler.ts';
 import { summarizeRuns } from '../bench/summary.ts';
+import { renderTable } from '../bench/table.ts';
 import { loadFixture } from './fixtures/report-helpers.ts';
 
 const resolve = (argv: string[]): BenchOptions => resolveBenchOptions(parseFlags(argv, BENCH_FLAG_SPECS).values).options;
@@ -121,5 +122,15 @@ describe('peer multiples in the summary', () => {
     expect(noPeer.find((s) => s.target === 'websocket')?.peerMultiple).toBeUndefined();
     const noHeap = fixture.runs.map((r): RunResult => ({ ...r, server: { ...r.server, heapPerConnectionBytes: undefined } }));
     expect(summarizeRuns(noHeap, fixture.floors).find((s) => s.target === 'websocket')?.peerMultiple).not.toHaveProperty('heapPerConnection');
+  });
+
+  it('the terminal table has heap per connection and one line of pushlab ÷ Socket.IO', () => {
+    const table = renderTable(loadFixture('peers'));
+    expect(table).toMatch(/heap\/conn KB/);
+    expect(table).toMatch(/^peer-socketio\s.*\s21\.0\s/m);
+    const ws = loadFixture('peers').summary.find((s) => s.target === 'websocket')?.peerMultiple;
+    expect(table).toContain(`pushlab ÷ Socket.IO (below 1× pushlab is faster or cheaper): long-polling vs peer-socketio-polling: p50 `);
+    expect(table).toContain(`websocket vs peer-socketio: p50 ${ws?.p50.toFixed(2)}× p99 ${ws?.p99.toFixed(2)}× CPU/msg ${ws?.cpuPer1k.toFixed(2)}× heap/conn ${ws?.heapPerConnection?.toFixed(2)}×`);
+    expect(renderTable(loadFixture('basic'))).not.toContain('Socket.IO');
   });
 });

@@ -48,6 +48,14 @@ describe('report with Socket.IO peers', () => {
     expectCellsMatch(results, cells);
   });
 
+  it('shows heap per connection in KiB for every row, as the JSON has it', () => {
+    expect(html).toContain('heap per connection (KiB)</th>');
+    const cells = metricCells(html).filter((c) => c.metric.endsWith(':heapPerConnectionBytes.median'));
+    expect(cells).toHaveLength(results.summary.length);
+    expect(cells.find((c) => c.metric === 'peer-socketio:heapPerConnectionBytes.median')?.text).toBe('21');
+    expectCellsMatch(results, cells);
+  });
+
   it('says the ratios in words in the verdict', () => {
     const verdict = text(html.slice(html.indexOf('<section class="verdict"'), html.indexOf('</section>')));
     const ws = results.summary.find((s) => s.target === 'websocket')?.peerMultiple;
@@ -87,6 +95,7 @@ describe('report with Socket.IO peers', () => {
   it('a bench without peers has no × Socket.IO column and no peer paragraph', () => {
     const basic = renderReport(loadFixture('basic'));
     expect(basic).not.toContain('× Socket.IO</th>');
+    expect(basic).not.toContain('heap per connection (KiB)</th>');
     expect(basic).not.toContain('class="peers"');
   });
 });

@@ -25,3 +25,15 @@ export function peerMultipleOf(s: TargetSummary, summaries: readonly TargetSumma
     peer: peerTarget,
   };
 }
+
+/** The terminal's one line: every lab transport against its peer, e.g. "websocket p50 0.75× …". */
+export function peerLine(summaries: readonly TargetSummary[]): string | undefined {
+  const x = (n: number): string => `${n.toFixed(2)}×`;
+  const items = summaries.flatMap((s) => {
+    const m = s.peerMultiple;
+    if (m === undefined) return [];
+    const heap = m.heapPerConnection === undefined ? '' : ` heap/conn ${x(m.heapPerConnection)}`;
+    return [`${s.target}${s.sweepValue === undefined ? '' : ` (${String(s.sweepValue)})`} vs ${m.peer}: p50 ${x(m.p50)} p99 ${x(m.p99)} CPU/msg ${x(m.cpuPer1k)}${heap}`];
+  });
+  return items.length === 0 ? undefined : `pushlab ÷ Socket.IO (below 1× pushlab is faster or cheaper): ${items.join(' · ')}`;
+}

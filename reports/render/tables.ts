@@ -60,6 +60,7 @@ const ratioFormat: CellFormat = { format: fmtRatio };
 const intFormat: CellFormat = { format: (v) => (Number.isInteger(v) ? fmtInt(v) : fmtNum(v, 7)) };
 const cpuMsFormat: CellFormat = { scale: 1000 };
 const mibFormat: CellFormat = { scale: 1 / BYTES_PER_MIB };
+const kibFormat: CellFormat = { scale: 1 / 1024 };
 
 /** The summary table: one row per target (and sweep value). */
 export function summaryTable(results: BenchResults, caption = 'Summary per target'): string {
@@ -68,6 +69,8 @@ export function summaryTable(results: BenchResults, caption = 'Summary per targe
   if (rows.length === 0) return '<p class="alert bad">No summary rows: no run produced results.</p>';
   const anyBaselineMultiple = rows.some((r) => r.baselineMultiple !== undefined);
   const anyPeerMultiple = rows.some((r) => r.peerMultiple !== undefined);
+  // Heap per connection: results written before it existed keep their table as it was.
+  const anyHeap = rows.some((r) => r.heapPerConnectionBytes !== undefined);
   const body = rows
     .map((s) => {
       const key = rowKey(s);
@@ -100,6 +103,7 @@ export function summaryTable(results: BenchResults, caption = 'Summary per targe
         statCell(s, 'bytesPerDelivered.median', 'bytesPerDelivered'),
         statCell(s, 'cpuSecondsPer1kDelivered.median', 'cpuSecondsPer1kDelivered', cpuMsFormat),
         statCell(s, 'rssPeakBytes.median', 'rssPeakBytes', mibFormat),
+        ...(anyHeap ? [statCell(s, 'heapPerConnectionBytes.median', 'heapPerConnectionBytes', kibFormat)] : []),
         statCell(s, 'delivered.median', 'delivered', intFormat),
         // Losses show the worst repetition, not the median: a median of [0, 3] would hide a loss.
         statCell(s, 'lost.max', 'lost', intFormat, s.lost.max > 0 ? 'loss' : ''),
@@ -115,8 +119,8 @@ export function summaryTable(results: BenchResults, caption = 'Summary per targe
   return `<div class="table-wrap"><table class="summary">
 <caption>${escapeHtml(caption)}<span class="caption-note">Latency percentiles come from the histograms merged across repetitions; other cells show the median over repetitions, with the min–max spread across repetitions below. Multiples: 1× = as fast or as cheap as the reference.${escapeHtml(baselineNote)}${escapeHtml(anyPeerMultiple ? peerColumnNote(rows) : '')} Lost and duplicates: worst repetition.</span></caption>
 <thead>
-<tr class="group"><th scope="col" rowspan="2" class="left">Target</th><th scope="colgroup" colspan="3">Latency (ms)</th><th scope="col" rowspan="2" class="num">× floor</th>${baselineHead}${peerHead}<th scope="colgroup" colspan="2">HTTP requests</th><th scope="col" rowspan="2" class="num">Bytes per delivered msg (B)</th><th scope="colgroup" colspan="2">Server</th><th scope="colgroup" colspan="3">Messages per run</th></tr>
-<tr><th scope="col" class="num">p50</th><th scope="col" class="num">p99</th><th scope="col" class="num">max</th><th scope="col" class="num">per second (req/s)</th><th scope="col" class="num">per delivered msg</th><th scope="col" class="num">CPU per 1k msgs (ms)</th><th scope="col" class="num">peak RSS (MiB)</th><th scope="col" class="num">delivered</th><th scope="col" class="num">lost (worst)</th><th scope="col" class="num">dup. (worst)</th></tr>
+<tr class="group"><th scope="col" rowspan="2" class="left">Target</th><th scope="colgroup" colspan="3">Latency (ms)</th><th scope="col" rowspan="2" class="num">× floor</th>${baselineHead}${peerHead}<th scope="colgroup" colspan="2">HTTP requests</th><th scope="col" rowspan="2" class="num">Bytes per delivered msg (B)</th><th scope="colgroup" colspan="${anyHeap ? 3 : 2}">Server</th><th scope="colgroup" colspan="3">Messages per run</th></tr>
+<tr><th scope="col" class="num">p50</th><th scope="col" class="num">p99</th><th scope="col" class="num">max</th><th scope="col" class="num">per second (req/s)</th><th scope="col" class="num">per delivered msg</th><th scope="col" class="num">CPU per 1k msgs (ms)</th><th scope="col" class="num">peak RSS (MiB)</th>${anyHeap ? '<th scope="col" class="num">heap per connection (KiB)</th>' : ''}<th scope="col" class="num">delivered</th><th scope="col" class="num">lost (worst)</th><th scope="col" class="num">dup. (worst)</th></tr>
 </thead>
 <tbody>
 ${body}
