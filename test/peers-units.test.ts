@@ -8,7 +8,7 @@ import { UsageError, parseFlags } from '../cli/args.ts';
 import { benchHelp } from '../bench/cli.ts';
 import { heapPerConnection } from '../bench/connection-memory.ts';
 import { BENCH_FLAG_SPECS, resolveBenchOptions } from '../bench/options.ts';
-import { peerModelChecks } from '../bench/peers/model.ts';
+import { expectedPings, peerModelChecks } from '../bench/peers/model.ts';
 import { parsePeers, peerTargets } from '../bench/peers/peers.ts';
 import type { BenchOptions, RunResult } from '../bench/results.ts';
 import { targetsOf } from '../bench/run.ts';
@@ -66,17 +66,24 @@ describe('peer model checks', () => {
     expect(peerModelChecks('peer-socketio', options, { latencyMeanMs: 1, latencyCount: 10, requestsPerSecond: 5 })[0]?.flagged).toBe(true);
   });
 
-  it('idle Socket.IO polling: 2 requests per connection per 25 s ping', () => {
-    const idle = { ...options, rate: 0, clients: 1000 };
-    const [check] = peerModelChecks('peer-socketio-polling', idle, { latencyMeanMs: 0, latencyCount: 0, requestsPerSecond: 80 });
-    expect(check).toMatchObject({ predicted: 80, flagged: false });
-    expect(peerModelChecks('peer-socketio-polling', idle, { latencyMeanMs: 0, latencyCount: 0, requestsPerSecond: 50 })[0]?.flagged).toBe(true);
+  it('idle Socket.IO polling: 2 requests per 25 s ping, counted from the connect times', () => {
+    // The idle scenario: 1,000 clients connect over the first 4 s of a 5 s warm-up; in a 40 s
+    // window each is pinged once (at 20–24 s) → 2,000 requests in 40 s.
+    const idle = resolve(['--scenario', 'idle', '--peers', 'socketio-polling']);
+    expect(expectedPings(idle)).toBe(1000);
+    const [check] = peerModelChecks('peer-socketio-polling', idle, { latencyMeanMs: 0, latencyCount: 0, requestsPerSecond: 50 });
+    expect(check).toMatchObject({ predicted: 50, flagged: false });
+    expect(peerModelChecks('peer-socketio-polling', idle, { latencyMeanMs: 0, latencyCount: 0, requestsPerSecond: 80 })[0]?.flagged).toBe(true);
+    // A 20 s window ends before the first ping; a 47 s one also sees the second ping (at 45–49 s) of
+    // the half that connected in the first 2 s.
+    expect(expectedPings({ ...idle, durationMs: 20_000 })).toBe(0);
+    expect(expectedPings({ ...idle, durationMs: 47_000 })).toBe(1500);
   });
 
   it('Socket.IO polling with traffic: an upper bound (deliveries + 2 per send + pings)', () => {
-    // smoke: 20 clients in 2 rooms, 2 senders, 20 msg/s → 20 × 10 + 2 × 20 + 22 × 2 / 25.
+    // smoke: 20 clients in 2 rooms, 2 senders, 20 msg/s, 5 s window (no ping yet) → 20 × 10 + 2 × 20.
     const [check] = peerModelChecks('peer-socketio-polling', options, { latencyMeanMs: 5, latencyCount: 100, requestsPerSecond: 200 });
-    expect(check?.predicted).toBeCloseTo(241.76, 2);
+    expect(check?.predicted).toBe(240);
     expect(check?.flagged).toBe(false);
     expect(peerModelChecks('peer-socketio-polling', options, { latencyMeanMs: 5, latencyCount: 100, requestsPerSecond: 300 })[0]?.flagged).toBe(true);
   });
