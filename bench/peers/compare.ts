@@ -28,7 +28,8 @@ export function peerMultipleOf(s: TargetSummary, summaries: readonly TargetSumma
 
 /** The terminal's one line: every lab transport against its peer, e.g. "websocket p50 0.75× …". */
 export function peerLine(summaries: readonly TargetSummary[]): string | undefined {
-  const x = (n: number): string => `${n.toFixed(2)}×`;
+  // 0 is "nothing to divide" (no deliveries, e.g. the idle scenario): shown as –.
+  const x = (n: number): string => (n > 0 ? `${n.toFixed(2)}×` : '–');
   const items = summaries.flatMap((s) => {
     const m = s.peerMultiple;
     if (m === undefined) return [];
