@@ -127,8 +127,9 @@ class LoadWorker {
       this.acked.set(s, plan.rooms.map(() => -1));
       const client = benchClient(plan.transport, plan.peer, { baseUrl: url(s), nick: `send${s}`, pollIntervalMs: plan.pollIntervalMs, webSocket: trackedWebSocket });
       this.senders.set(s, client);
-      // Only a sender that holds a connection connects (WebSocket, a peer): an HTTP sender just POSTs; connecting a long-poll
-      // client would open a session whose polls would pollute the request count.
+      // Only a sender that holds a connection connects (WebSocket, a peer): an HTTP sender just
+      // POSTs; connecting a long-poll client would open a session whose polls would pollute the
+      // request count.
       if (senderHoldsConnection(plan.transport, plan.peer)) this.at(plan.sendersConnectAtMs, () => client.connect().catch((e: unknown) => this.problem(`sender ${s} connect: ${(e as Error).message}`)));
     }
     if (plan.senders.length > 0) {

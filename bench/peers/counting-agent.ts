@@ -49,9 +49,4 @@ export class CountingAgent extends http.Agent {
     }
     return { sent, received };
   }
-
-  /** Cut every connection now (no close handshake), like a network failure. */
-  cut(): void {
-    for (const s of this.#live) s.destroy();
-  }
 }
