@@ -73,6 +73,14 @@ describe('report with Socket.IO peers', () => {
     ws.peerMultiple = { p50: 1.02, p99: 1.5, cpuPer1k: 2, peer: 'peer-socketio' };
     const verdict = text(renderReport(worse));
     expect(verdict).toContain('pushlab WebSocket vs Socket.IO: p50 1.02× (about the same), p99 1.5× (pushlab slower), CPU per message 2× (pushlab costlier), memory per connection not measured.');
+    // Idle (nothing delivered): no latency or CPU ratio, no latency or CPU of the peer — heap only.
+    const idle = clone(results);
+    const idleWs = idle.summary.find((s) => s.target === 'websocket');
+    const idlePeer = idle.summary.find((s) => s.target === 'peer-socketio');
+    if (idleWs === undefined || idlePeer === undefined) throw new Error('fixture rows missing');
+    idleWs.peerMultiple = { p50: 0, p99: 0, cpuPer1k: 0, heapPerConnection: 0.84, peer: 'peer-socketio' };
+    idlePeer.latencyMs = { ...idlePeer.latencyMs, count: 0 };
+    expect(text(renderReport(idle))).toContain('pushlab WebSocket vs Socket.IO: p50 —, p99 —, CPU per message —, memory per connection 0.84× (pushlab leaner). Socket.IO itself: 21 KiB heap per connection.');
   });
 
   it('draws each peer in its own colour and dash', () => {

@@ -40,8 +40,10 @@ export function peerSentence(lab: TargetSummary, peer: TargetSummary | undefined
   const name = LAB_NAMES[lab.target] ?? `pushlab ${lab.target}`;
   let text = `${name} vs ${peerLabel(m.peer)}: ${parts.join(', ')}.`;
   if (peer !== undefined) {
-    const heap = peer.heapPerConnectionBytes === undefined ? '' : `, ${fmtBytes(peer.heapPerConnectionBytes.median)} heap per connection`;
-    text += ` ${peerLabel(m.peer)} itself: p50 ${fmtNum(peer.latencyMs.p50)} ms, p99 ${fmtNum(peer.latencyMs.p99)} ms, ${fmtNum(peer.cpuSecondsPer1kDelivered.median * 1000)} ms CPU per 1k${heap}.`;
+    // Nothing delivered (the idle scenario): no latency or CPU per message to state.
+    const figures = peer.latencyMs.count === 0 ? [] : [`p50 ${fmtNum(peer.latencyMs.p50)} ms`, `p99 ${fmtNum(peer.latencyMs.p99)} ms`, `${fmtNum(peer.cpuSecondsPer1kDelivered.median * 1000)} ms CPU per 1k`];
+    if (peer.heapPerConnectionBytes !== undefined) figures.push(`${fmtBytes(peer.heapPerConnectionBytes.median)} heap per connection`);
+    if (figures.length > 0) text += ` ${peerLabel(m.peer)} itself: ${figures.join(', ')}.`;
   }
   return text;
 }
