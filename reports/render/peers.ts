@@ -56,7 +56,7 @@ export function peersParagraph(rows: readonly TargetSummary[], sweepOption: stri
     return text === undefined ? [] : [`<li data-peer="${escapeHtml(lab.peerMultiple?.peer ?? '')}">${escapeHtml(lab.sweepValue === undefined ? text : `${rowLabel(lab, sweepOption)}: ${text}`)}</li>`];
   });
   if (lines.length === 0) return '';
-  return `<div class="peers"><p><strong>Beside what teams deploy instead</strong> (Socket.IO 4 on the same workload; pushlab ÷ Socket.IO, below 1× pushlab is faster or cheaper; memory = heap per connection):</p><ul>${lines.join('')}</ul></div>`;
+  return `<div class="peers"><p><strong>Beside what teams deploy instead</strong> (Socket.IO 4 on the same workload; pushlab ÷ Socket.IO, below 1× pushlab is faster or cheaper; memory = heap per connection held, which under traffic includes garbage not yet collected — the idle scenario measures it cleanly):</p><ul>${lines.join('')}</ul></div>`;
 }
 
 /** The summary table's "× Socket.IO" cell: p50, p99, CPU and heap per connection, pushlab ÷ peer. */
