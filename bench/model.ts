@@ -27,7 +27,7 @@ export interface Measured {
   bytesPerDelivered?: number;
 }
 
-function check(metric: string, predicted: number, measured: number, unit: string, tolerance: number, note: string, upperBoundOnly = false): ModelCheck {
+export function check(metric: string, predicted: number, measured: number, unit: string, tolerance: number, note: string, upperBoundOnly = false): ModelCheck {
   const ratio = predicted === 0 ? (measured + 1) / (predicted + 1) : measured / predicted;
   const flagged = upperBoundOnly ? ratio > 1 + tolerance : Math.abs(ratio - 1) > tolerance;
   const r = (n: number): number => Math.round(n * 1000) / 1000;

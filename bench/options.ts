@@ -8,6 +8,7 @@ import { UsageError, toDurationMs, toInt, toList, type FlagSpec } from '../cli/a
 import { TRANSPORTS, type Transport } from '../protocol/types.ts';
 import type { BenchOptions } from './results.ts';
 import { SCENARIOS, SCENARIO_NAMES } from './scenarios.ts';
+import { parsePeers } from './peers/peers.ts';
 import { parseTopologies, topologiesOf } from './topology.ts';
 
 /** Options of the CLI only (where to write, how to print), not of the measurement. */
@@ -40,6 +41,7 @@ export const BENCH_FLAG_SPECS: readonly BenchFlagSpec[] = [
   { key: 'pollIntervalMs', flag: 'poll-interval-ms', kind: 'int', unit: 'ms', default: 2000, min: 1, sweepable: true, help: 'short-polling interval, start to start, ms' },
   { key: 'holdMs', flag: 'hold-ms', kind: 'int', unit: 'ms', default: 20_000, min: 1, sweepable: true, help: 'long-poll hold with nothing to send, ms' },
   { key: 'baselines', flag: 'baselines', kind: 'bool', unit: '', default: false, help: 'also run the bare ws and long-poll baseline servers (on in the default scenario)' },
+  { key: 'peers', flag: 'peers', kind: 'string', unit: 'list', default: 'none', help: 'peers run beside their counterpart: socketio (Socket.IO, WebSocket only, beside websocket), socketio-polling (its long polling only, beside long-polling); none or \'\' for none (both on in the default and fanout scenarios)' },
   { key: 'capacity', flag: 'capacity', kind: 'bool', unit: '', default: true, help: 'measure HTTP endpoint capacity with autocannon (--no-capacity to skip)' },
   { key: 'capacityDurationMs', flag: 'capacity-duration', kind: 'duration', unit: 'time', default: '3s', help: 'autocannon time per endpoint' },
   { key: 'sweep', flag: 'sweep', kind: 'string', unit: 'option=v1,v2', default: undefined, help: 'repeat the bench for each value of one option, e.g. clients=10,100,1000' },
@@ -66,6 +68,7 @@ const BASE: Omit<BenchOptions, 'scenario'> = {
   pollIntervalMs: 2000,
   holdMs: 20_000,
   baselines: false,
+  peers: [],
   capacity: true,
   capacityDurationMs: 3000,
   seed: 1,
@@ -151,6 +154,7 @@ export function resolveBenchOptions(values: Record<string, string | boolean>): {
     else if (spec.key === 'json') output.json = raw === true;
     else if (spec.key === 'sweep') merged.sweep = parseSweep(String(raw));
     else if (spec.key === 'topologies') merged.topologies = parseTopologies(String(raw));
+    else if (spec.key === 'peers') merged.peers = parsePeers(String(raw));
     else merged[spec.key] = convert(spec, raw);
   }
   const options = validate(merged as unknown as BenchOptions);
@@ -168,5 +172,7 @@ export function validate(options: BenchOptions): BenchOptions {
   if (options.backplane !== undefined && !/^rediss?:\/\//.test(options.backplane)) throw new UsageError('--backplane must be a redis:// URL');
   // The bench restarts one process on its port; a cluster's failover is bench/cluster.ts's business.
   if (options.restartServer === true && (options.instances > 1 || options.backplane !== undefined)) throw new UsageError('--restart-server works on a single server with the memory backplane (not with --instances or --backplane)');
+  // The peers' clients cannot be cut and Socket.IO keeps no history to resume from.
+  if ((options.peers ?? []).length > 0 && (options.faults === true || options.restartServer === true)) throw new UsageError('--peers cannot be combined with --faults or --restart-server (Socket.IO keeps no history to resume from): add --peers none');
   return options;
 }

@@ -16,7 +16,11 @@ import type { Transport } from '../protocol/types.ts';
 import { subscribersPerRoom, tally } from './accounting.ts';
 import { clockMs, sleepMs } from './clock.ts';
 import { encodeHistogram, mergeEncoded, summarize } from './histogram.ts';
+import { heapPerConnection } from './connection-memory.ts';
 import { modelChecks } from './model.ts';
+import { senderHoldsConnection } from './peers/clients.ts';
+import { peerModelChecks } from './peers/model.ts';
+import { isPeerTarget, peerOf } from './peers/peers.ts';
 import type { BenchOptions, ProcessPartCost, RunResult, RunTarget, TimelinePoint, WorkerHealth } from './results.ts';
 import { Sampler, type Sample } from './sampler.ts';
 import { connectTimes } from './schedule.ts';
@@ -169,6 +173,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
         id,
         runId,
         transport,
+        ...(isPeerTarget(target) ? { peer: peerOf(target) } : {}),
         // Several instances without a proxy: the clients are spread over them by index.
         baseUrls: server.proxied || server.instanceUrls.length <= 1 ? [server.url] : server.instanceUrls,
         pollIntervalMs: options.pollIntervalMs,
@@ -329,6 +334,9 @@ function buildResult(spec: RunSpec, server: TargetHandle, results: WorkerResult[
   const problems = results.flatMap((r) => r.problems).slice(0, 5);
   const subscribers = results.reduce((s, r) => s + r.subscribers, 0);
   const connected = results.reduce((s, r) => s + r.connected, 0);
+  const peer = isPeerTarget(spec.target) ? peerOf(spec.target) : undefined;
+  const connections = connected + (options.rate > 0 && senderHoldsConnection(transport, peer) ? options.senders : 0);
+  const heapPerConnectionBytes = heapPerConnection(samples, connections, -options.warmupMs / 1000, durationSeconds);
   if (results.length > 0 && connected < subscribers) errors.push(`${subscribers - connected} of ${subscribers} subscribers could not join: ${problems.join('; ')}`);
 
   // Per part (clusters): the same window edges as the totals.
@@ -344,6 +352,7 @@ function buildResult(spec: RunSpec, server: TargetHandle, results: WorkerResult[
     };
   });
 
+  const measured = { latencyMeanMs: latencySummary.mean, latencyCount: latencySummary.count, requestsPerSecond, bytesPerDelivered: perDelivered(bytesIn + bytesOut) };
   const run: RunResult = {
     target: spec.target,
     transport,
@@ -370,12 +379,14 @@ function buildResult(spec: RunSpec, server: TargetHandle, results: WorkerResult[
       rssPeakBytes: Math.max(0, ...inWindow.map((s) => s.rssBytes)),
       heapPeakBytes: Math.max(0, ...inWindow.map((s) => s.heapUsedBytes)),
       eventLoopDelayP99Ms: Math.round(Math.max(0, ...inWindow.filter((s) => s.t > 0).map((s) => s.eventLoopDelayP99Ms)) * 1000) / 1000,
+      ...(heapPerConnectionBytes === undefined ? {} : { heapPerConnectionBytes }),
     },
     ...(parts === undefined ? {} : { parts }),
     clients: { connected, reconnects: results.reduce((s, r) => s + r.reconnects, 0) },
     ...(faults === undefined ? {} : { faults }),
     workers,
-    model: modelChecks(transport, options, { latencyMeanMs: latencySummary.mean, latencyCount: latencySummary.count, requestsPerSecond, bytesPerDelivered: perDelivered(bytesIn + bytesOut) }),
+    // A peer is held to its own model (bench/peers/model.ts), not to pushlab's.
+    model: isPeerTarget(spec.target) ? peerModelChecks(spec.target, options, measured) : modelChecks(transport, options, measured),
     timeline,
   };
   if (errors.length > 0) run.error = errors.join('; ');

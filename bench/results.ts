@@ -4,11 +4,12 @@
  * Units are in the names: Ms = milliseconds, Bytes, Seconds, PerSecond.
  */
 import type { Transport } from '../protocol/types.ts';
+import type { PeerName, PeerTarget } from './peers/peers.ts';
 
 export const SCHEMA_VERSION = 1;
 
-/** A target of a run: one of the lab's transports, or a bare baseline server. */
-export type RunTarget = Transport | 'baseline-ws' | 'baseline-long-polling';
+/** A target of a run: one of the lab's transports, a bare baseline server, or a peer (Socket.IO, bench/peers/). */
+export type RunTarget = Transport | 'baseline-ws' | 'baseline-long-polling' | PeerTarget;
 
 /** What a run sent and what arrived, counted by the ids the bench writes into each text. */
 export interface MessageTally {
@@ -78,7 +79,7 @@ export interface ModelCheck {
 
 export interface RunResult {
   target: RunTarget;
-  /** Same as target for the lab's transports; for baselines, the transport kind it stands for. */
+  /** Same as target for the lab's transports; for baselines and peers, the transport kind it stands for. */
   transport: Transport;
   repetition: number;
   /** The value of the swept option for this run, when the bench is a sweep. */
@@ -107,7 +108,20 @@ export interface RunResult {
   };
   requests: { total: number; perSecond: number; perDelivered: number; serverCounted: number };
   bytes: { in: number; out: number; perDelivered: number };
-  server: { cpuSeconds: number; cpuSecondsPer1kDelivered: number; rssPeakBytes: number; heapPeakBytes: number; eventLoopDelayP99Ms: number };
+  server: {
+    cpuSeconds: number;
+    cpuSecondsPer1kDelivered: number;
+    rssPeakBytes: number;
+    heapPeakBytes: number;
+    eventLoopDelayP99Ms: number;
+    /**
+     * Heap per client connection, bytes: (the lowest heap sampled in the window − the heap
+     * sampled before the first client connected) ÷ connections held (subscribers, plus senders
+     * where they keep a connection). Approximate: heap samples include garbage not yet
+     * collected; cleanest in the idle scenario. Absent without a pre-connect sample (no warm-up).
+     */
+    heapPerConnectionBytes?: number;
+  };
   /**
    * The server side split by part (scale-out runs; absent for a bare single process): the
    * `server` CPU and RSS above are the sums of these. Every part includes its child processes
@@ -157,6 +171,8 @@ export interface TargetSummary {
   bytesPerDelivered: SummaryStat;
   cpuSecondsPer1kDelivered: SummaryStat;
   rssPeakBytes: SummaryStat;
+  /** Median over repetitions of RunResult.server.heapPerConnectionBytes, when the runs have it. */
+  heapPerConnectionBytes?: SummaryStat;
   delivered: SummaryStat;
   lost: SummaryStat;
   duplicates: SummaryStat;
@@ -171,6 +187,12 @@ export interface TargetSummary {
    * `memory · 1 · direct` rung (and sweep value), when it ran.
    */
   topologyMultiple?: { p50: number; p99: number; cpuPer1k: number; reference: string };
+  /**
+   * For pushlab's WebSocket and long polling, when their peer ran (Socket.IO, Socket.IO
+   * polling): pushlab ÷ peer for latency, CPU per 1k delivered and heap per connection —
+   * below 1 pushlab is faster or cheaper.
+   */
+  peerMultiple?: { p50: number; p99: number; cpuPer1k: number; heapPerConnection?: number; peer: RunTarget };
 }
 
 export interface FloorResult {
@@ -209,6 +231,8 @@ export interface BenchOptions {
   pollIntervalMs: number;
   holdMs: number;
   baselines: boolean;
+  /** Peers measured beside their counterpart transport (`--peers`; absent in older results = none). */
+  peers?: PeerName[];
   capacity: boolean;
   /** autocannon time per endpoint, ms (default 3000). */
   capacityDurationMs?: number;

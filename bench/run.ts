@@ -12,6 +12,7 @@ import { measureFloors } from './floor.ts';
 import { sseVersusWebSocket } from './model.ts';
 import { SCHEDULE_LAG_LIMIT_MS, runOne } from './orchestrator.ts';
 import { applySweep } from './options.ts';
+import { peerTargets } from './peers/peers.ts';
 import { SCHEMA_VERSION, type BenchOptions, type BenchResults, type CapacityResult, type Environment, type FloorResult, type RunResult, type RunTarget } from './results.ts';
 import { hasTaskset } from './spawn-server.ts';
 import { summarizeRuns } from './summary.ts';
@@ -65,6 +66,7 @@ export function targetsOf(options: BenchOptions): { target: RunTarget; transport
     if (options.transports.includes('websocket')) list.push({ target: 'baseline-ws', transport: 'websocket' });
     if (options.transports.includes('long-polling')) list.push({ target: 'baseline-long-polling', transport: 'long-polling' });
   }
+  list.push(...peerTargets(options.peers, options.transports));
   return list;
 }
 

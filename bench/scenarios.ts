@@ -9,10 +9,11 @@ export type Preset = Partial<Omit<BenchOptions, 'scenario'>>;
 export const SCENARIOS: Record<string, { summary: string; preset: Preset }> = {
   default: {
     // The headline comparison: the real 2 s poll interval and 20 s hold, 100 subscribers of one
-    // room at 100 msg/s (10,000 deliveries/s), plus both bare baselines and the capacity probe.
-    // 20 s windows keep the whole run near 3 minutes on 2 cores (5 runs × ~30 s + floors + capacity).
-    summary: 'all transports + baselines, real 2 s poll / 20 s hold, 100 clients × 100 msg/s (~3 min)',
-    preset: { clients: 100, rooms: 1, senders: 4, rate: 100, size: 100, durationMs: 20_000, warmupMs: 5000, pollIntervalMs: 2000, holdMs: 20_000, baselines: true, capacity: true, capacityDurationMs: 3000 },
+    // room at 100 msg/s (10,000 deliveries/s), plus both bare baselines, both Socket.IO peers
+    // (what teams deploy instead) and the capacity probe. 20 s windows keep the whole run near
+    // 4 minutes on 2 cores (7 runs × ~30 s + floors + capacity).
+    summary: 'all transports + baselines + Socket.IO peers, real 2 s poll / 20 s hold, 100 clients × 100 msg/s (~4 min)',
+    preset: { clients: 100, rooms: 1, senders: 4, rate: 100, size: 100, durationMs: 20_000, warmupMs: 5000, pollIntervalMs: 2000, holdMs: 20_000, baselines: true, peers: ['socketio', 'socketio-polling'], capacity: true, capacityDurationMs: 3000 },
   },
   smoke: {
     // A quick check that everything works end to end: short interval and hold so drains are
@@ -32,9 +33,10 @@ export const SCENARIOS: Record<string, { summary: string; preset: Preset }> = {
     preset: { clients: 1000, rooms: 50, senders: 10, rate: 20, size: 200, durationMs: 30_000, warmupMs: 5000, pollIntervalMs: 2000, holdMs: 20_000, baselines: false, capacity: false },
   },
   fanout: {
-    // One room, 1,000 subscribers, 10 msg/s: every message fans out to everyone (10,000 deliveries/s).
-    summary: '1,000 subscribers of one room at 10 msg/s, with baselines',
-    preset: { clients: 1000, rooms: 1, senders: 1, rate: 10, size: 100, durationMs: 30_000, warmupMs: 5000, pollIntervalMs: 2000, holdMs: 20_000, baselines: true, capacity: false },
+    // One room, 1,000 subscribers, 10 msg/s: every message fans out to everyone (10,000 deliveries/s);
+    // Socket.IO's rooms beside pushlab's on the broadcast they are built for.
+    summary: '1,000 subscribers of one room at 10 msg/s, with baselines and Socket.IO peers',
+    preset: { clients: 1000, rooms: 1, senders: 1, rate: 10, size: 100, durationMs: 30_000, warmupMs: 5000, pollIntervalMs: 2000, holdMs: 20_000, baselines: true, peers: ['socketio', 'socketio-polling'], capacity: false },
   },
   burst: {
     // High rate to few subscribers: batching helps polling, per-message frames cost WebSocket.

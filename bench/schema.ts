@@ -15,7 +15,7 @@ export const RESULTS_SHAPE: Shape = {
   environment: { node: 'string', os: 'string', cpuModel: 'string', cores: 'number', memoryBytes: 'number', commit: 'string', hostname: 'string', startedAt: 'string', finishedAt: 'string', taskset: 'boolean' },
   options: {
     scenario: 'string', transports: ['string'], clients: 'number', rooms: 'number', senders: 'number', rate: 'number', size: 'number',
-    durationMs: 'number', warmupMs: 'number', repeat: 'number', pollIntervalMs: 'number', holdMs: 'number', baselines: 'boolean', capacity: 'boolean',
+    durationMs: 'number', warmupMs: 'number', repeat: 'number', pollIntervalMs: 'number', holdMs: 'number', baselines: 'boolean', 'peers?': ['string'], capacity: 'boolean',
     'capacityDurationMs?': 'number', seed: 'number', instances: 'number', 'backplane?': 'string', 'topologies?': ['string'], 'sweep?': { option: 'string', values: ['string|number'] }, 'faults?': 'boolean', 'restartServer?': 'boolean',
   },
   floors: [{ name: 'string', latencyMs: LATENCY, histogram: 'string', samples: 'number' }],
@@ -25,7 +25,7 @@ export const RESULTS_SHAPE: Shape = {
     messages: { sent: 'number', expected: 'number', delivered: 'number', lost: 'number', duplicates: 'number', outOfOrder: 'number', 'sendErrors?': 'number', 'wireDuplicates?': 'number' },
     requests: { total: 'number', perSecond: 'number', perDelivered: 'number', serverCounted: 'number' },
     bytes: { in: 'number', out: 'number', perDelivered: 'number' },
-    server: { cpuSeconds: 'number', cpuSecondsPer1kDelivered: 'number', rssPeakBytes: 'number', heapPeakBytes: 'number', eventLoopDelayP99Ms: 'number' },
+    server: { cpuSeconds: 'number', cpuSecondsPer1kDelivered: 'number', rssPeakBytes: 'number', heapPeakBytes: 'number', eventLoopDelayP99Ms: 'number', 'heapPerConnectionBytes?': 'number' },
     'parts?': [{ part: 'string', processes: 'number', cpuSeconds: 'number', cpuSecondsPer1kDelivered: 'number', rssPeakBytes: 'number' }],
     clients: { connected: 'number', reconnects: 'number' },
     'faults?': { cuts: 'number', reconnects: 'number', recovered: 'number', unrecovered: 'number', recoveryMs: LATENCY, recoveryHistogram: 'string', serverRestarts: 'number', 'serverDownMs?': 'number', 'restartRecoveryMs?': LATENCY, 'restartUnrecovered?': 'number' },
@@ -36,12 +36,13 @@ export const RESULTS_SHAPE: Shape = {
   }],
   summary: [{
     target: 'string', transport: 'string', 'sweepValue?': 'string|number', 'topology?': 'string', repetitions: 'number', latencyMs: LATENCY,
-    p50Ms: STAT, p99Ms: STAT, requestsPerSecond: STAT, requestsPerDelivered: STAT, bytesPerDelivered: STAT, cpuSecondsPer1kDelivered: STAT, rssPeakBytes: STAT,
+    p50Ms: STAT, p99Ms: STAT, requestsPerSecond: STAT, requestsPerDelivered: STAT, bytesPerDelivered: STAT, cpuSecondsPer1kDelivered: STAT, rssPeakBytes: STAT, 'heapPerConnectionBytes?': STAT,
     delivered: STAT, lost: STAT, duplicates: STAT,
     floorMultiple: { p50: 'number', p99: 'number', floor: 'string' },
     'baselineMultiple?': { p50: 'number', p99: 'number', cpuPer1k: 'number', baseline: 'string' },
     'parts?': [{ part: 'string', cpuSecondsPer1kDelivered: STAT, rssPeakBytes: STAT }],
     'topologyMultiple?': { p50: 'number', p99: 'number', cpuPer1k: 'number', reference: 'string' },
+    'peerMultiple?': { p50: 'number', p99: 'number', cpuPer1k: 'number', 'heapPerConnection?': 'number', peer: 'string' },
   }],
   capacity: [{
     endpoint: 'string', transport: 'string', connections: 'number', durationSeconds: 'number',

@@ -4,6 +4,7 @@
  * its floor (the matching raw echo) and, when one ran, its bare baseline.
  */
 import { mergeEncoded, summarize } from './histogram.ts';
+import { peerMultipleOf } from './peers/compare.ts';
 import type { FloorResult, RunResult, RunTarget, SummaryStat, TargetSummary } from './results.ts';
 import { REFERENCE_TOPOLOGY } from './topology.ts';
 
@@ -27,6 +28,12 @@ function partsOf(runs: readonly RunResult[]): Pick<TargetSummary, 'parts'> {
       return { part, cpuSecondsPer1kDelivered: stat(costs.map((c) => c.cpuSecondsPer1kDelivered)), rssPeakBytes: stat(costs.map((c) => c.rssPeakBytes)) };
     }),
   };
+}
+
+/** Heap per connection over repetitions, from the runs that measured it. */
+function heapPerConnectionOf(runs: readonly RunResult[]): Pick<TargetSummary, 'heapPerConnectionBytes'> {
+  const values = runs.flatMap((r) => (r.server.heapPerConnectionBytes === undefined ? [] : [r.server.heapPerConnectionBytes]));
+  return values.length === 0 ? {} : { heapPerConnectionBytes: stat(values) };
 }
 
 const BASELINE_OF: Partial<Record<RunTarget, RunTarget>> = { websocket: 'baseline-ws', 'long-polling': 'baseline-long-polling' };
@@ -62,6 +69,7 @@ export function summarizeRuns(runs: readonly RunResult[], floors: readonly Floor
       bytesPerDelivered: stat(use.map((r) => r.bytes.perDelivered)),
       cpuSecondsPer1kDelivered: stat(use.map((r) => r.server.cpuSecondsPer1kDelivered)),
       rssPeakBytes: stat(use.map((r) => r.server.rssPeakBytes)),
+      ...heapPerConnectionOf(use),
       delivered: stat(use.map((r) => r.messages.delivered)),
       lost: stat(use.map((r) => r.messages.lost)),
       duplicates: stat(use.map((r) => r.messages.duplicates)),
@@ -69,8 +77,10 @@ export function summarizeRuns(runs: readonly RunResult[], floors: readonly Floor
       ...partsOf(use),
     });
   }
-  // Baseline multiples, once every summary exists.
+  // Baseline and peer multiples, once every summary exists.
   for (const s of summaries) {
+    const peer = peerMultipleOf(s, summaries);
+    if (peer !== undefined) s.peerMultiple = peer;
     if (s.topology !== undefined && s.topology !== REFERENCE_TOPOLOGY) {
       const ref = summaries.find((x) => x.target === s.target && x.topology === REFERENCE_TOPOLOGY && x.sweepValue === s.sweepValue);
       if (ref !== undefined) {

@@ -7,6 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Transport } from '../protocol/types.ts';
 import { startCluster } from './cluster.ts';
+import { isPeerTarget } from './peers/peers.ts';
+import { startPeerServer } from './peers/start.ts';
 import type { BenchOptions, ProcessPartCost, RunTarget } from './results.ts';
 import { withDescendants } from './sampler.ts';
 import { hasTaskset, spawnServer } from './spawn-server.ts';
@@ -59,6 +61,7 @@ export async function startTarget(target: RunTarget, transport: Transport, optio
     const server = await spawnServer({ script: BASELINE_SCRIPTS[target], args: ['--hold-ms', String(options.holdMs)], cpus });
     return fromSpawned(server, 'memory');
   }
+  if (isPeerTarget(target)) return fromSpawned(await startPeerServer(target, cpus), 'memory');
   if (topology !== undefined && topology.backplane === 'redis') {
     const cluster = await startCluster({
       instances: topology.instances,

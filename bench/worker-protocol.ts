@@ -1,5 +1,6 @@
 /** IPC between the orchestrator and its load workers (child_process.fork, JSON messages). */
 import type { Transport } from '../protocol/types.ts';
+import type { PeerName } from './peers/peers.ts';
 import type { WorkerFaults } from './faults.ts';
 import type { ScheduleSpec } from './schedule.ts';
 
@@ -8,6 +9,8 @@ export interface WorkerPlan {
   /** Written into every message text so stray messages are recognised. */
   runId: string;
   transport: Transport;
+  /** A peer run (bench/peers/): its clients are that peer's, not the lab's. */
+  peer?: PeerName;
   /** Subscriber i and sender s use baseUrls[i mod n]: one URL, or each instance's. */
   baseUrls: string[];
   pollIntervalMs: number;

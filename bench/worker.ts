@@ -6,13 +6,14 @@
  * (CPU, lag behind the send schedule) so the harness can tell when it, not the server, is
  * the bottleneck.
  */
-import { createClient, type ChatClient } from '../clients/index.ts';
+import type { ChatClient } from '../clients/index.ts';
 import { NodeHttp, sharedAgent } from '../clients/node/http.ts';
 import { nodeWebSocket } from '../clients/node/websocket.ts';
 import type { WebSocketFactory, WebSocketLike } from '../clients/platform.ts';
 import type WebSocket from 'ws';
 import type { ChatMessage } from '../protocol/types.ts';
 import { SubscriberLedger, decodeMessageText, encodeMessageText } from './accounting.ts';
+import { benchClient, senderHoldsConnection } from './peers/clients.ts';
 import { clockMs } from './clock.ts';
 import { CuttableHttp, FAULT_TAIL_MS, RecoveryTracker } from './faults.ts';
 import { cutLiveEventSources, trackedEventSource } from './tracked-event-source.ts';
@@ -125,11 +126,12 @@ class LoadWorker {
     }
     for (const s of plan.senders) {
       this.acked.set(s, plan.rooms.map(() => -1));
-      const client = createClient(plan.transport, { baseUrl: url(s), nick: `send${s}`, pollIntervalMs: plan.pollIntervalMs, webSocket: trackedWebSocket });
+      const client = benchClient(plan.transport, plan.peer, { baseUrl: url(s), nick: `send${s}`, pollIntervalMs: plan.pollIntervalMs, webSocket: trackedWebSocket });
       this.senders.set(s, client);
-      // Only a WebSocket sender connects: an HTTP sender just POSTs; connecting a long-poll
-      // client would open a session whose polls would pollute the request count.
-      if (plan.transport === 'websocket') this.at(plan.sendersConnectAtMs, () => client.connect().catch((e: unknown) => this.problem(`sender ${s} connect: ${(e as Error).message}`)));
+      // Only a sender that holds a connection connects (WebSocket, a peer): an HTTP sender just
+      // POSTs; connecting a long-poll client would open a session whose polls would pollute the
+      // request count.
+      if (senderHoldsConnection(plan.transport, plan.peer)) this.at(plan.sendersConnectAtMs, () => client.connect().catch((e: unknown) => this.problem(`sender ${s} connect: ${(e as Error).message}`)));
     }
     if (plan.senders.length > 0) {
       this.#stopSchedule = runSchedule(plan.schedule, (s) => this.senders.has(s.sender), (s, now) => this.fire(s, now), clockMs, () => {
@@ -230,7 +232,7 @@ class LoadWorker {
     const room = plan.rooms[index % plan.rooms.length] as string;
     // Faults: each HTTP subscriber gets its own cuttable requester (same shared keep-alive agent).
     if (plan.faultEveryMs > 0 && plan.transport !== 'websocket' && plan.transport !== 'sse') entry.http = new CuttableHttp(new NodeHttp());
-    const client = createClient(plan.transport, { baseUrl, nick: `sub${index}`, pollIntervalMs: plan.pollIntervalMs, webSocket: trackedWebSocket, eventSource: trackedEventSource, ...(entry.http === undefined ? {} : { http: entry.http }) });
+    const client = benchClient(plan.transport, plan.peer, { baseUrl, nick: `sub${index}`, pollIntervalMs: plan.pollIntervalMs, webSocket: trackedWebSocket, eventSource: trackedEventSource, ...(entry.http === undefined ? {} : { http: entry.http }) });
     entry.client = client;
     const slot = this.subscribers.indexOf(entry);
     client.on('message', (m) => this.receive(entry.ledger, m, slot));

@@ -211,3 +211,78 @@ describe('pushlab bench --scenario faults end to end', () => {
     }
   }, 220_000);
 });
+
+/**
+ * The Socket.IO peers through the real CLI: `--peers socketio,socketio-polling` beside pushlab's
+ * WebSocket and long polling, tiny and short. Each peer delivers everything on the same
+ * schedule and ledger, its requests are counted by clients and server alike (none on the
+ * WebSocket transport), and the summary and report carry pushlab ÷ Socket.IO.
+ */
+describe('pushlab bench --peers end to end', () => {
+  let dir: string;
+  let results: BenchResults;
+  let html: string;
+  const peerRun = (target: string): RunResult => {
+    const found = results.runs.find((r) => r.target === target);
+    if (found === undefined) throw new Error(`no run for ${target}`);
+    return found;
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pushlab-peers-'));
+    const cli = await runCli([
+      'bench', '--scenario', 'smoke', '--transports', 'long-polling,websocket', '--peers', 'socketio,socketio-polling', '--clients', '6', '--rooms', '2',
+      '--senders', '2', '--rate', '10', '--duration', '3s', '--warmup', '2s', '--hold-ms', '1500', '--no-capacity', '--out', dir,
+    ], 240_000);
+    const [folder] = await readdir(dir);
+    if (folder === undefined) throw new Error(`no results folder written\n${cli.stderr}\n${cli.stdout}`);
+    results = JSON.parse(await readFile(join(dir, folder, 'results.json'), 'utf8')) as BenchResults;
+    html = await readFile(join(dir, folder, 'index.html'), 'utf8');
+  }, 250_000);
+
+  afterAll(async () => {
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs both peers beside their counterparts and delivers everything, once, in order', () => {
+    expect(checkShape(results)).toEqual([]);
+    expect(results.options.peers).toEqual(['socketio', 'socketio-polling']);
+    expect(results.runs.map((r) => r.target)).toEqual(['long-polling', 'websocket', 'peer-socketio', 'peer-socketio-polling']);
+    for (const [target, transport] of [['peer-socketio', 'websocket'], ['peer-socketio-polling', 'long-polling']] as const) {
+      const r = peerRun(target);
+      expect(r.error, `${target}: ${r.error}`).toBeUndefined();
+      expect(r.transport).toBe(transport);
+      expect(r.messages.sent, target).toBeGreaterThanOrEqual(25);
+      expect(r.messages.expected).toBe(r.messages.sent * 3);
+      expect(r.messages, target).toMatchObject({ lost: 0, duplicates: 0, outOfOrder: 0, delivered: r.messages.expected });
+      expect(r.latencyMs.count).toBe(r.messages.delivered);
+      expect(r.clients.connected).toBe(6);
+      expect(r.server.cpuSeconds, target).toBeGreaterThan(0);
+      expect(r.server.heapPeakBytes, target).toBeGreaterThan(0);
+      expect(r.server.heapPerConnectionBytes, target).toBeGreaterThanOrEqual(0);
+      expect(r.bytes.out, target).toBeGreaterThan(r.messages.delivered * 64);
+    }
+  });
+
+  it('counts requests: none on Socket.IO WebSocket, every polling exchange on both sides, each held to its model', () => {
+    const ws = peerRun('peer-socketio');
+    expect(ws.requests).toMatchObject({ total: 0, serverCounted: 0 });
+    expect(ws.model[0]).toMatchObject({ metric: 'requests per second', predicted: 0, flagged: false });
+    const polling = peerRun('peer-socketio-polling');
+    // Every delivery answers a held GET (batching only lowers it), every send is a POST.
+    expect(polling.requests.total).toBeGreaterThan(polling.messages.sent);
+    expect(Math.abs(polling.requests.serverCounted - polling.requests.total)).toBeLessThanOrEqual(Math.max(3, polling.requests.total * 0.1));
+    expect(polling.model[0]?.metric).toBe('requests per second (upper bound)');
+  });
+
+  it('summarizes pushlab ÷ Socket.IO and says it in the report', () => {
+    const ws = results.summary.find((s) => s.target === 'websocket');
+    const lp = results.summary.find((s) => s.target === 'long-polling');
+    expect(ws?.peerMultiple).toMatchObject({ peer: 'peer-socketio' });
+    expect(lp?.peerMultiple).toMatchObject({ peer: 'peer-socketio-polling' });
+    expect(ws?.peerMultiple?.p99).toBeGreaterThan(0);
+    expect(html).toContain('pushlab WebSocket vs Socket.IO: p50 ');
+    expect(html).toContain('pushlab long polling vs Socket.IO polling: p50 ');
+    expect(html).toContain('data-row="peer-socketio-polling"');
+  });
+});

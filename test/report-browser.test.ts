@@ -56,6 +56,7 @@ beforeAll(async () => {
     basic: renderReport(loadFixture('basic'), { chartJs }),
     sweep: renderReport(loadFixture('sweep'), { chartJs }),
     faults: renderReport(loadFixture('faults'), { chartJs }),
+    peers: renderReport(loadFixture('peers'), { chartJs }),
     evil: renderReport(evil(), { chartJs }),
     compare: renderComparison(loadFixture('basic'), perturbed(), { chartJs }),
   };
@@ -134,6 +135,8 @@ describe('report in Chromium (file://, network blocked)', () => {
     ['basic', 9],
     ['sweep', 11],
     ['faults', 9],
+    // No capacity probe in the peers fixture: its chart is a sentence.
+    ['peers', 8],
     ['compare', 9],
   ] as const) {
     it(`${name}: loads without errors or requests and draws every chart`, async () => {
@@ -159,7 +162,7 @@ describe('report in Chromium (file://, network blocked)', () => {
     });
   }
 
-  for (const name of ['basic', 'sweep'] as const) {
+  for (const name of ['basic', 'sweep', 'peers'] as const) {
     it(`${name}: the summary table's numbers are the JSON's`, async () => {
       const results = loadFixture(name);
       const { page, problems } = await open(name);

@@ -13,6 +13,7 @@ import {
   EXTRA_COLOURS,
   FLOOR_COLOUR,
   isBaseline,
+  isPeer,
   rowKey,
   rowLabel,
   sortSummaries,
@@ -115,6 +116,9 @@ const FLOOR_DASHES: Record<BenchResults['floors'][number]['name'], number[]> = {
   'http-request': [8, 3, 1, 3],
 };
 
+/** Each peer its own dash (and colour): Socket.IO long dashes, Socket.IO polling short ones. */
+const PEER_DASHES: Partial<Record<RunTarget, number[]>> = { 'peer-socketio': [12, 3], 'peer-socketio-polling': [4, 2] };
+
 function lineStyle(target: RunTarget | 'floor', role: RunSet['role'], variant: number): Omit<DatasetSpec, 'label' | 'data'> {
   const base = target === 'floor' ? FLOOR_COLOUR : targetColour(target);
   const faded = role === 'before';
@@ -123,6 +127,7 @@ function lineStyle(target: RunTarget | 'floor', role: RunSet['role'], variant: n
   if (target === 'floor') borderDash = [2, 3];
   else if (faded) borderDash = [7, 4];
   else if (isBaseline(target)) borderDash = [10, 3, 2, 3];
+  else if (isPeer(target)) borderDash = PEER_DASHES[target] ?? [6, 2];
   return {
     borderColor: colour,
     backgroundColor: colour,

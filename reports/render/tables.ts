@@ -6,7 +6,8 @@
  */
 import type { BenchResults, CapacityResult, FloorResult, RunResult, TargetSummary } from '../../bench/results.ts';
 import { BYTES_PER_MIB, escapeHtml, fmtInt, fmtNum, fmtRatio, numberAt } from './format.ts';
-import { isBaseline, rowKey, rowLabel, sortSummaries, targetColour } from './targets.ts';
+import { isBaseline, isPeer, isReference, rowKey, rowLabel, sortSummaries, targetColour } from './targets.ts';
+import { peerCell, peerColumnNote } from './peers.ts';
 
 /** How a JSON number is shown: unit factor and formatter. */
 export interface CellFormat {
@@ -44,13 +45,13 @@ function statCell(summary: TargetSummary, mainPath: string, statPath: string | u
 }
 
 export function swatch(target: RunTarget): string {
-  return `<span class="swatch${isBaseline(target) ? ' dashed' : ''}" style="background-color:${targetColour(target)}" aria-hidden="true"></span>`;
+  return `<span class="swatch${isReference(target) ? ' dashed' : ''}" style="background-color:${targetColour(target)}" aria-hidden="true"></span>`;
 }
 
 type RunTarget = TargetSummary['target'];
 
 export function targetHeader(item: Pick<TargetSummary, 'target' | 'sweepValue'>, sweepOption: string | undefined, extra = ''): string {
-  const ref = isBaseline(item.target) ? '<span class="tag">reference</span>' : '';
+  const ref = isBaseline(item.target) ? '<span class="tag">reference</span>' : isPeer(item.target) ? '<span class="tag">peer</span>' : '';
   return `<th scope="row">${swatch(item.target)}${escapeHtml(rowLabel(item, sweepOption))}${extra}${ref}</th>`;
 }
 
@@ -59,6 +60,7 @@ const ratioFormat: CellFormat = { format: fmtRatio };
 const intFormat: CellFormat = { format: (v) => (Number.isInteger(v) ? fmtInt(v) : fmtNum(v, 7)) };
 const cpuMsFormat: CellFormat = { scale: 1000 };
 const mibFormat: CellFormat = { scale: 1 / BYTES_PER_MIB };
+const kibFormat: CellFormat = { scale: 1 / 1024 };
 
 /** The summary table: one row per target (and sweep value). */
 export function summaryTable(results: BenchResults, caption = 'Summary per target'): string {
@@ -66,6 +68,9 @@ export function summaryTable(results: BenchResults, caption = 'Summary per targe
   const rows = sortSummaries(results.summary, results.options.sweep?.values);
   if (rows.length === 0) return '<p class="alert bad">No summary rows: no run produced results.</p>';
   const anyBaselineMultiple = rows.some((r) => r.baselineMultiple !== undefined);
+  const anyPeerMultiple = rows.some((r) => r.peerMultiple !== undefined);
+  // Heap per connection: results written before it existed keep their table as it was.
+  const anyHeap = rows.some((r) => r.heapPerConnectionBytes !== undefined);
   const body = rows
     .map((s) => {
       const key = rowKey(s);
@@ -91,28 +96,31 @@ export function summaryTable(results: BenchResults, caption = 'Summary per targe
             : '<td class="num">—</td>',
         );
       }
+      if (anyPeerMultiple) cells.push(peerCell(s, line));
       cells.push(
         statCell(s, 'requestsPerSecond.median', 'requestsPerSecond'),
         statCell(s, 'requestsPerDelivered.median', 'requestsPerDelivered'),
         statCell(s, 'bytesPerDelivered.median', 'bytesPerDelivered'),
         statCell(s, 'cpuSecondsPer1kDelivered.median', 'cpuSecondsPer1kDelivered', cpuMsFormat),
         statCell(s, 'rssPeakBytes.median', 'rssPeakBytes', mibFormat),
+        ...(anyHeap ? [statCell(s, 'heapPerConnectionBytes.median', 'heapPerConnectionBytes', kibFormat)] : []),
         statCell(s, 'delivered.median', 'delivered', intFormat),
         // Losses show the worst repetition, not the median: a median of [0, 3] would hide a loss.
         statCell(s, 'lost.max', 'lost', intFormat, s.lost.max > 0 ? 'loss' : ''),
         statCell(s, 'duplicates.max', 'duplicates', intFormat, s.duplicates.max > 0 ? 'loss' : ''),
       );
-      return `<tr class="${isBaseline(s.target) ? 'baseline' : 'transport'}" data-row="${escapeHtml(key)}">${cells.join('')}</tr>`;
+      return `<tr class="${isBaseline(s.target) ? 'baseline' : isPeer(s.target) ? 'peer' : 'transport'}" data-row="${escapeHtml(key)}">${cells.join('')}</tr>`;
     })
     .join('\n');
   const pairs = [...new Set(rows.flatMap((r) => (r.baselineMultiple ? [`${r.target} vs ${r.baselineMultiple.baseline}`] : [])))];
   const baselineNote = pairs.length > 0 ? ` × bare baseline: ${pairs.join(', ')}.` : '';
   const baselineHead = anyBaselineMultiple ? '<th scope="col" rowspan="2" class="num">× bare baseline</th>' : '';
+  const peerHead = anyPeerMultiple ? '<th scope="col" rowspan="2" class="num">× Socket.IO</th>' : '';
   return `<div class="table-wrap"><table class="summary">
-<caption>${escapeHtml(caption)}<span class="caption-note">Latency percentiles come from the histograms merged across repetitions; other cells show the median over repetitions, with the min–max spread across repetitions below. Multiples: 1× = as fast or as cheap as the reference.${escapeHtml(baselineNote)} Lost and duplicates: worst repetition.</span></caption>
+<caption>${escapeHtml(caption)}<span class="caption-note">Latency percentiles come from the histograms merged across repetitions; other cells show the median over repetitions, with the min–max spread across repetitions below. Multiples: 1× = as fast or as cheap as the reference.${escapeHtml(baselineNote)}${escapeHtml(anyPeerMultiple ? peerColumnNote(rows) : '')} Lost and duplicates: worst repetition.</span></caption>
 <thead>
-<tr class="group"><th scope="col" rowspan="2" class="left">Target</th><th scope="colgroup" colspan="3">Latency (ms)</th><th scope="col" rowspan="2" class="num">× floor</th>${baselineHead}<th scope="colgroup" colspan="2">HTTP requests</th><th scope="col" rowspan="2" class="num">Bytes per delivered msg (B)</th><th scope="colgroup" colspan="2">Server</th><th scope="colgroup" colspan="3">Messages per run</th></tr>
-<tr><th scope="col" class="num">p50</th><th scope="col" class="num">p99</th><th scope="col" class="num">max</th><th scope="col" class="num">per second (req/s)</th><th scope="col" class="num">per delivered msg</th><th scope="col" class="num">CPU per 1k msgs (ms)</th><th scope="col" class="num">peak RSS (MiB)</th><th scope="col" class="num">delivered</th><th scope="col" class="num">lost (worst)</th><th scope="col" class="num">dup. (worst)</th></tr>
+<tr class="group"><th scope="col" rowspan="2" class="left">Target</th><th scope="colgroup" colspan="3">Latency (ms)</th><th scope="col" rowspan="2" class="num">× floor</th>${baselineHead}${peerHead}<th scope="colgroup" colspan="2">HTTP requests</th><th scope="col" rowspan="2" class="num">Bytes per delivered msg (B)</th><th scope="colgroup" colspan="${anyHeap ? 3 : 2}">Server</th><th scope="colgroup" colspan="3">Messages per run</th></tr>
+<tr><th scope="col" class="num">p50</th><th scope="col" class="num">p99</th><th scope="col" class="num">max</th><th scope="col" class="num">per second (req/s)</th><th scope="col" class="num">per delivered msg</th><th scope="col" class="num">CPU per 1k msgs (ms)</th><th scope="col" class="num">peak RSS (MiB)</th>${anyHeap ? '<th scope="col" class="num">heap per connection (KiB)</th>' : ''}<th scope="col" class="num">delivered</th><th scope="col" class="num">lost (worst)</th><th scope="col" class="num">dup. (worst)</th></tr>
 </thead>
 <tbody>
 ${body}

@@ -3,6 +3,7 @@
  * chart and table so that a transport is always the same colour (Okabe–Ito, colour-blind safe).
  */
 import type { RunTarget, TargetSummary, RunResult } from '../../bench/results.ts';
+import { isPeerTarget } from '../../bench/peers/peers.ts';
 import { compareTopologies } from '../../bench/topology.ts';
 
 export const TARGET_COLOURS: Record<RunTarget, string> = {
@@ -12,6 +13,8 @@ export const TARGET_COLOURS: Record<RunTarget, string> = {
   sse: '#CC79A7', // reddish purple
   'baseline-ws': '#555555', // dark grey, dashed in charts
   'baseline-long-polling': '#999999', // light grey, dashed in charts
+  'peer-socketio': '#D55E00', // vermillion, its own dash in charts (beside websocket's green)
+  'peer-socketio-polling': '#56B4E9', // sky blue, its own dash in charts (beside long polling's blue)
 };
 
 /** The floors (raw loopback echoes) are drawn in black, dotted: they are the physics, not a contender. */
@@ -20,17 +23,27 @@ export const FLOOR_COLOUR = '#000000';
 /** Extra Okabe–Ito colours, for series that are not a target (e.g. capacity endpoints). */
 export const EXTRA_COLOURS = ['#56B4E9', '#D55E00', '#F0E442'] as const;
 
-const ORDER: readonly RunTarget[] = ['short-polling', 'long-polling', 'websocket', 'sse', 'baseline-long-polling', 'baseline-ws'];
+const ORDER: readonly RunTarget[] = ['short-polling', 'long-polling', 'websocket', 'sse', 'baseline-long-polling', 'baseline-ws', 'peer-socketio-polling', 'peer-socketio'];
 
 export function isBaseline(target: RunTarget): boolean {
   return target === 'baseline-ws' || target === 'baseline-long-polling';
+}
+
+/** A peer (Socket.IO): what teams deploy instead — a reference beside the lab, not a contender. */
+export function isPeer(target: RunTarget): boolean {
+  return isPeerTarget(target);
+}
+
+/** Baselines and peers: shown beside the lab's transports, never named winners. */
+export function isReference(target: RunTarget): boolean {
+  return isBaseline(target) || isPeer(target);
 }
 
 export function targetColour(target: RunTarget): string {
   return TARGET_COLOURS[target] ?? '#333333';
 }
 
-/** Stable order: the four transports first (cheapest-looking to most capable), then baselines. */
+/** Stable order: the transports first (cheapest-looking to most capable), then baselines, then peers. */
 export function compareTargets(a: RunTarget, b: RunTarget): number {
   return ORDER.indexOf(a) - ORDER.indexOf(b);
 }

@@ -1,13 +1,15 @@
 /**
  * The ten-second read: the workload in words, who wins on each headline metric and by what
  * ratio, and every problem (failed runs, lost messages, load-bound runs, warnings) in plain view.
- * Baselines are bare servers: shown as references, never as winners.
+ * Baselines (bare servers) and peers (Socket.IO) are shown as references, never as winners;
+ * the peers get a paragraph of their own: pushlab ÷ Socket.IO, in words.
  */
 import type { BenchOptions, BenchResults, TargetSummary } from '../../bench/results.ts';
 import { escapeHtml, fmtDurationMs, fmtInt, fmtNum, fmtRatio, plural } from './format.ts';
 import { REFERENCE_TOPOLOGY } from '../../bench/topology.ts';
 import { swatch } from './tables.ts';
-import { isBaseline, rowLabel, sortSummaries } from './targets.ts';
+import { peersParagraph } from './peers.ts';
+import { isBaseline, isReference, rowLabel, sortSummaries } from './targets.ts';
 
 /** The workload, as a sentence an architect can repeat. */
 export function workloadSentence(options: BenchOptions): string {
@@ -84,10 +86,10 @@ function referencesLine(refs: readonly TargetSummary[], sweepOption: string | un
 }
 
 function winsFor(rows: readonly TargetSummary[], sweepOption: string | undefined): string {
-  const contenders = rows.filter((r) => !isBaseline(r.target));
+  const contenders = rows.filter((r) => !isReference(r.target));
   const refs = rows.filter((r) => isBaseline(r.target));
   if (contenders.length === 0) return '<p>No transport produced a summary, so there is no winner to name.</p>' + referencesLine(refs, sweepOption);
-  return `<ul class="wins">${HEADLINES.map((m) => winnerLine(m, contenders, sweepOption)).join('\n')}</ul>${referencesLine(refs, sweepOption)}`;
+  return `<ul class="wins">${HEADLINES.map((m) => winnerLine(m, contenders, sweepOption)).join('\n')}</ul>${referencesLine(refs, sweepOption)}${peersParagraph(rows, sweepOption)}`;
 }
 
 /** The verdict box: workload, winners per metric (per sweep value for sweeps), alerts. */

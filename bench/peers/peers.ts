@@ -1,0 +1,66 @@
+/**
+ * Peers: what teams deploy instead of writing their own push server — measured beside the
+ * lab's transports on the same workload, as references (like the bare baselines), not as
+ * pushlab transports. Today: Socket.IO 4 on its WebSocket transport only, and on its HTTP
+ * long-polling transport only (each forced, no upgrade), against pushlab's WebSocket and
+ * long polling.
+ */
+import { UsageError, toList } from '../../cli/args.ts';
+import type { Transport } from '../../protocol/types.ts';
+
+export const PEERS = ['socketio', 'socketio-polling'] as const;
+export type PeerName = (typeof PEERS)[number];
+
+export const PEER_TARGETS = ['peer-socketio', 'peer-socketio-polling'] as const;
+export type PeerTarget = (typeof PEER_TARGETS)[number];
+
+/** engine.io's ping interval: its default, set explicitly by the peer server so the model can rely on it, ms. */
+export const SOCKETIO_PING_INTERVAL_MS = 25_000;
+
+/** `--peers` values that turn every peer off. */
+const NONE = new Set(['none', 'off', '']);
+
+/**
+ * Each peer: its run target, the lab transport it stands beside (and is compared with), and the
+ * one Socket.IO transport its clients and server are restricted to.
+ */
+export const PEER_INFO: Record<PeerName, { target: PeerTarget; counterpart: Transport; engineTransport: 'websocket' | 'polling'; label: string }> = {
+  socketio: { target: 'peer-socketio', counterpart: 'websocket', engineTransport: 'websocket', label: 'Socket.IO' },
+  'socketio-polling': { target: 'peer-socketio-polling', counterpart: 'long-polling', engineTransport: 'polling', label: 'Socket.IO polling' },
+};
+
+export function isPeerTarget(target: string): target is PeerTarget {
+  return (PEER_TARGETS as readonly string[]).includes(target);
+}
+
+export function peerOf(target: PeerTarget): PeerName {
+  return target === 'peer-socketio' ? 'socketio' : 'socketio-polling';
+}
+
+/** The peer a lab transport is compared with, if any. */
+export function peerTargetFor(transport: Transport): PeerTarget | undefined {
+  for (const info of Object.values(PEER_INFO)) if (info.counterpart === transport) return info.target;
+  return undefined;
+}
+
+/** `--peers socketio,socketio-polling` → names; `none` (or an empty value) → []. Throws UsageError. */
+export function parsePeers(raw: string): PeerName[] {
+  const trimmed = raw.trim();
+  if (NONE.has(trimmed.toLowerCase())) return [];
+  const list = toList(trimmed);
+  for (const name of list) {
+    if (!(PEERS as readonly string[]).includes(name)) throw new UsageError(`--peers: unknown peer "${name}" (known: ${PEERS.join(', ')}, or none)`);
+  }
+  return [...new Set(list)] as PeerName[];
+}
+
+/**
+ * The peer runs of a bench: a peer runs beside its counterpart, as a baseline does — Socket.IO
+ * when pushlab's WebSocket is measured, Socket.IO polling when long polling is.
+ */
+export function peerTargets(peers: readonly PeerName[] | undefined, transports: readonly Transport[]): { target: PeerTarget; transport: Transport }[] {
+  return (peers ?? []).flatMap((name) => {
+    const info = PEER_INFO[name];
+    return transports.includes(info.counterpart) ? [{ target: info.target, transport: info.counterpart }] : [];
+  });
+}
