@@ -20,12 +20,19 @@ function usage(): string {
     'Commands:',
     ...lines,
     '',
-    'Run `pushlab <command> --help` for a command\'s options.',
+    'Run `pushlab <command> --help` (or `pushlab help <command>`) for a command\'s options.',
   ].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === 'help' && rest[0] !== undefined) {
+    // `pushlab help bench` is `pushlab bench --help`.
+    const command = COMMANDS[rest[0]];
+    if (command !== undefined) return command.run(['--help']);
+    console.error(`pushlab help: unknown command "${rest[0]}"\n\n${usage()}`);
+    return 2;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
     return 0;
