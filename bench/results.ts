@@ -107,7 +107,18 @@ export interface RunResult {
   };
   requests: { total: number; perSecond: number; perDelivered: number; serverCounted: number };
   bytes: { in: number; out: number; perDelivered: number };
-  server: { cpuSeconds: number; cpuSecondsPer1kDelivered: number; rssPeakBytes: number; heapPeakBytes: number; eventLoopDelayP99Ms: number };
+  server: {
+    cpuSeconds: number;
+    cpuSecondsPer1kDelivered: number;
+    rssPeakBytes: number;
+    heapPeakBytes: number;
+    eventLoopDelayP99Ms: number;
+    /**
+     * `--target` runs only, when the server's cost could not be read: why (its /metrics did
+     * not answer). The cost figures above are then 0 and mean "not measured".
+     */
+    notMeasured?: string;
+  };
   /**
    * The server side split by part (scale-out runs; absent for a bare single process): the
    * `server` CPU and RSS above are the sums of these. Every part includes its child processes
@@ -120,7 +131,10 @@ export interface RunResult {
   workers: WorkerHealth;
   model: ModelCheck[];
   timeline: TimelinePoint[];
-  /** Set when the run failed (server crash, worker death); the numbers are then partial. */
+  /**
+   * Set when the run failed (server crash, worker death), or its target could not start
+   * (`could not start: <cause>`, one line, and no numbers); the numbers are then partial.
+   */
   error?: string;
 }
 
@@ -221,6 +235,51 @@ export interface BenchOptions {
   faults?: boolean;
   /** Stop the server (SIGTERM) half-way through the window and start a fresh one on the same port. */
   restartServer?: boolean;
+  /** `--target URL`: an external pushlab-protocol server the bench did not start (docs/results.md). */
+  target?: string;
+  /** `--phases` / a config file's phases: steps run in order, each measured on its own (like a sweep). */
+  phases?: Phase[];
+  /** `--threshold` expressions, as given (bench/thresholds.ts). */
+  thresholds?: string[];
+  /** False with `--no-default-thresholds`: the loss and load-bound gates are off. Default true. */
+  defaultThresholds?: boolean;
+}
+
+/** One step of a workload's phases: its window, its rate and its subscriber count. */
+export interface Phase {
+  durationMs: number;
+  /** Messages per second, total. */
+  rate: number;
+  clients: number;
+}
+
+/** One threshold checked against one target (and sweep value / topology), after the bench. */
+export interface ThresholdResult {
+  /** The expression as given, e.g. `websocket:latencyMs.p99<50ms`. */
+  expression: string;
+  /** `default` for the built-in gates (loss, load-bound), `user` for `--threshold`. */
+  source: 'default' | 'user';
+  /** The target row it was checked on, e.g. `websocket` or `websocket · clients=10`. */
+  target: string;
+  metric: string;
+  op: '<' | '<=' | '>' | '>=' | '==' | '!=';
+  /** The bound, in the metric's own unit (ms for …Ms, seconds for …Seconds…, bytes for …Bytes). */
+  limit: number | boolean;
+  /** The value met (null: nothing measured, see note). */
+  actual: number | boolean | null;
+  ok: boolean;
+  /** How repetitions were merged: merged histogram, sum of counts, or the worst repetition. */
+  merge: 'histogram' | 'sum' | 'worst';
+  note?: string;
+}
+
+/** Set on results written after SIGINT/SIGTERM: what ran before the bench stopped. */
+export interface Interruption {
+  signal: 'SIGINT' | 'SIGTERM';
+  runsCompleted: number;
+  runsPlanned: number;
+  /** The run under way when the signal came (its numbers are dropped), if any. */
+  during?: string;
 }
 
 /**
@@ -275,4 +334,9 @@ export interface BenchResults {
   warnings: string[];
   /** False when a run failed; the CLI exits non-zero. */
   ok: boolean;
+  /** Every threshold (default gates and `--threshold`) per target, with the value met. */
+  thresholds?: ThresholdResult[];
+  /** True when the bench was interrupted: `runs` holds only the runs completed before it. */
+  partial?: boolean;
+  interruption?: Interruption;
 }
