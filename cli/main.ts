@@ -6,7 +6,7 @@ const COMMANDS: Record<string, Command> = {
   bench: { summary: 'measure every transport on the same workload; writes results.json and index.html', run: async (a) => (await import('../bench/cli.ts')).runBenchCli(a) },
   report: { summary: 'render index.html again from a results.json', run: async (a) => (await import('../reports/render/files.ts')).runReportCli(a) },
   token: { summary: 'mint a signed token for a server run with --token-secret', run: async (a) => (await import('./token.ts')).runToken(a) },
-  compare: { summary: 'compare two results.json files in one report', run: async (a) => (await import('../reports/render/files.ts')).runCompareCli(a) },
+  compare: { summary: 'compare two results.json files in one report', run: async (a) => (await import('../reports/render/compare-cli.ts')).runCompareCli(a) },
 };
 
 function usage(): string {
