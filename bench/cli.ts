@@ -4,8 +4,9 @@
  * HTML report written to `<out>/<date>-<scenario>/` — also when interrupted (partial) — then
  * the table, the thresholds and the paths.
  *
- * Exit codes: 0 ok · 1 a run failed (or a needed binary is missing) · 2 usage error ·
- * 99 a threshold failed (as k6) · 130 SIGINT · 143 SIGTERM.
+ * Exit codes: 0 ok · 1 a run failed: crashed or could not start (or a needed binary is
+ * missing) · 2 usage error · 99 a threshold failed, the default gates (loss, load-bound)
+ * included (as k6) · 130 SIGINT · 143 SIGTERM.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -16,7 +17,7 @@ import { BENCH_FLAG_SPECS, resolveBenchOptions, type OutputOptions } from './opt
 import { preflight } from './preflight.ts';
 import { Progress } from './progress.ts';
 import type { BenchOptions, BenchResults } from './results.ts';
-import { runBench, runFailed } from './run.ts';
+import { runBench } from './run.ts';
 import { SCENARIOS } from './scenarios.ts';
 import { renderTable } from './table.ts';
 import { describeThreshold } from './thresholds.ts';
@@ -34,7 +35,8 @@ export function benchHelp(): string {
     '',
     'Thresholds: [target:]metric op value[unit], metric a dotted path into a run of results.json,',
     "op one of < <= > >= == !=, e.g. --threshold 'websocket:latencyMs.p99<50ms' --threshold 'messages.lost==0'.",
-    'Exit codes: 0 ok, 1 a run failed, 2 usage error, 99 a threshold failed, 130/143 interrupted',
+    'Exit codes: 0 ok, 1 a run crashed or could not start, 2 usage error, 99 a threshold failed',
+    '(the default gates messages.lost==0 and workers.loadBound==false included), 130/143 interrupted',
     '(results.json and the report are still written, marked partial).',
   ].join('\n');
 }
@@ -142,14 +144,17 @@ export async function runBenchCli(argv: string[]): Promise<number> {
     await stopDescendants();
     return SIGNAL_EXIT_CODES[signal];
   }
-  if (!results.ok) {
-    const failed = results.runs.filter(runFailed).map((r) => `${r.target} #${r.repetition}: ${r.error ?? r.workers.reasons.join('; ')}`);
-    console.error(`pushlab bench: FAILED — ${failed.join(' · ')}`);
+  // A run that crashed or could not start is a failure of the bench (1). A harness that fell
+  // behind is load-bound: the default gate workers.loadBound==false says so (99), and
+  // --no-default-thresholds accepts it (it stays in the findings).
+  const errored = results.runs.filter((r) => r.error !== undefined);
+  if (errored.length > 0) {
+    console.error(`pushlab bench: FAILED — ${errored.map((r) => `${r.target} #${r.repetition}: ${r.error}`).join(' · ')}`);
     return 1;
   }
   const broken = thresholds.filter((t) => !t.ok);
   if (broken.length > 0) {
-    console.error(`pushlab bench: ${broken.length} threshold(s) failed — ${broken.map((t) => `${t.target}: ${t.expression}`).join(' · ')}`);
+    console.error(`pushlab bench: ${broken.length} threshold(s) failed — ${broken.map((t) => `${t.target}: ${t.expression} (${t.actual === null ? 'not measured' : String(t.actual)})`).join(' · ')}`);
     return THRESHOLD_EXIT_CODE;
   }
   return 0;

@@ -129,7 +129,8 @@ export function evaluateThresholds(results: BenchResults, thresholds: readonly T
   const rows = new Map<string, { label: string; target: string; runs: RunResult[] }>();
   for (const r of results.runs) {
     const key = `${r.target}|${String(r.sweepValue)}|${r.topology ?? ''}`;
-    const label = `${r.target}${r.topology === undefined ? '' : ` [${r.topology}]`}${r.sweepValue === undefined ? '' : ` · ${sweepOption ?? 'step'}=${String(r.sweepValue)}`}`;
+    const step = r.sweepValue === undefined ? '' : sweepOption === undefined ? ` · ${String(r.sweepValue)}` : ` · ${sweepOption}=${String(r.sweepValue)}`;
+    const label = `${r.target}${r.topology === undefined ? '' : ` [${r.topology}]`}${step}`;
     const row = rows.get(key) ?? { label, target: r.target, runs: [] };
     row.runs.push(r);
     rows.set(key, row);
