@@ -33,7 +33,7 @@ export function helpText(title: string, usageLine: string, specs: readonly FlagS
  * `--rate -5` would be parseArgs' "argument is ambiguous": a value that looks like a negative
  * number is joined to its flag (`--rate=-5`) so the option's own check answers in our words.
  */
-function joinNegativeValues(argv: string[], valued: ReadonlySet<string>): string[] {
+export function joinNegativeValues(argv: string[], valued: ReadonlySet<string>): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;

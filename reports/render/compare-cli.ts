@@ -9,6 +9,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { joinNegativeValues } from '../../cli/args.ts';
 import { loadChartJs } from './assets.ts';
 import { REGRESSION_THRESHOLD, compareSummaries, renderComparison, workloadDifferences } from './compare.ts';
 import { fmtRatio } from './format.ts';
@@ -43,7 +44,7 @@ export async function runCompareCli(argv: string[], io: CliIo = defaultIo): Prom
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
-      args: argv,
+      args: joinNegativeValues(argv, new Set(['out', 'fail-on-regression'])),
       options: { out: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' }, force: { type: 'boolean' }, 'fail-on-regression': { type: 'string' } },
       allowPositionals: true,
       strict: true,
