@@ -14,6 +14,7 @@ import { preflight } from '../bench/preflight.ts';
 import { HEARTBEAT_MS, Progress, describeProgress } from '../bench/progress.ts';
 import { planRuns } from '../bench/run.ts';
 import { renderTable } from '../bench/table.ts';
+import { benchEnv } from '../bench/spawn-server.ts';
 import { loadFixture } from './fixtures/report-helpers.ts';
 
 const resolveArgv = (argv: string[]) => resolveBenchOptions(parseFlags(argv, BENCH_FLAG_SPECS).values);
@@ -151,7 +152,48 @@ describe('progress without a terminal', () => {
   });
 });
 
+describe('progress on a terminal', () => {
+  it('one live line rewritten in place, with the ETA, cut to the terminal\'s width', () => {
+    const writes: string[] = [];
+    const progress = new Progress(true, { isTTY: true, columns: 60, write: (t) => writes.push(t) });
+    progress.update({ stage: 'run', run: 1, runs: 4, target: 'short-polling #1', phase: 'warm-up', second: 2, seconds: 5, delivered: 0, etaMs: 61_000 });
+    progress.update({ stage: 'run', run: 1, runs: 4, target: 'short-polling #1', phase: 'window', second: 1, seconds: 20, delivered: 10, etaMs: 59_000 });
+    progress.note('pushlab bench: run 1/4 short-polling #1 done');
+    progress.done();
+    expect(writes[0]).toMatch(/^\r\x1b\[K\[0s\] run 1\/4 short-polling #1 · warm-up 2\/5 s/);
+    expect(writes.every((w) => w.replace(/^\r\x1b\[K/, '').replace(/\n$/, '').length <= 60)).toBe(true);
+    expect(writes.slice(0, 2).every((w) => !w.includes('\n'))).toBe(true);
+    expect(writes).toContain('pushlab bench: run 1/4 short-polling #1 done\n');
+    const long = new Progress(true, { isTTY: true, columns: 200, write: (t) => writes.push(t) });
+    long.update({ stage: 'run', run: 1, runs: 4, target: 'websocket #1', phase: 'window', second: 3, seconds: 20, delivered: 10, etaMs: 125_000 });
+    expect(writes.at(-1)).toMatch(/ETA 2m05s$/);
+  });
+});
+
+describe('the bench\'s own servers', () => {
+  it('do not inherit the user\'s PUSHLAB_* serve settings', () => {
+    process.env.PUSHLAB_TOKEN_SECRET = 'a-secret-for-a-real-server';
+    try {
+      expect(benchEnv().PUSHLAB_TOKEN_SECRET).toBeUndefined();
+      expect(benchEnv().PATH).toBe(process.env.PATH);
+    } finally {
+      delete process.env.PUSHLAB_TOKEN_SECRET;
+    }
+  });
+});
+
 describe('the terminal table', () => {
+  it('wraps by target when even two tables would pass 100 columns', () => {
+    const results = loadFixture('sweep');
+    const long = 'a-very-long-sweep-value-that-names-a-phase-and-its-whole-workload-in-words';
+    for (const s of results.summary) s.sweepValue = long;
+    for (const r of results.runs) r.sweepValue = long;
+    const table = renderTable(results);
+    for (const line of table.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
+    expect(table).toMatch(new RegExp(`^websocket clients=${long}$`, 'm'));
+    expect(table).toMatch(/^ {2}p50 ms [\d.]+ · p99 ms/m);
+  });
+
   it('fits 100 columns for every fixture, in the report\'s units (ms per 1k, MiB)', () => {
     for (const name of ['basic', 'sweep', 'scaleout', 'faults'] as const) {
       const table = renderTable(loadFixture(name));
