@@ -178,7 +178,7 @@ const PARSERS: Partial<Record<Key, (raw: string) => unknown>> = {
   target: parseTargetUrl,
 };
 
-/** `--target`: an http(s)://host:port URL, nothing else (it is the only address contacted). */
+/** `--target`: an http://host:port URL, nothing else (it is the only address contacted). */
 export function parseTargetUrl(raw: string): string {
   let url: URL;
   try {
@@ -186,7 +186,8 @@ export function parseTargetUrl(raw: string): string {
   } catch {
     throw new UsageError(`--target must be a URL like http://127.0.0.1:3000, got "${raw}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--target must be an http:// or https:// URL, got "${raw}"`);
+  // The load clients and the sampler speak plain node:http (TLS in front is a proxy's job).
+  if (url.protocol !== 'http:') throw new UsageError(`--target must be an http:// URL (https is not supported by the load clients), got "${raw}"`);
   if (url.pathname !== '/' || url.search !== '' || url.hash !== '') throw new UsageError(`--target is the server's root URL (http://host:port), got "${raw}"`);
   return url.origin;
 }
