@@ -167,8 +167,9 @@ describe('interrupts keep what was measured', () => {
       },
     });
     expect(cli.code, cli.stderr).toBe(143);
-    const { results } = await onlyResults(out);
+    const { results, folder } = await onlyResults(out);
     expect(results).toMatchObject({ partial: true, runs: [], interruption: { signal: 'SIGTERM', runsCompleted: 0, runsPlanned: 2 } });
+    expect(await readFile(join(folder, 'index.html'), 'utf8')).toContain('Partial results: interrupted by SIGTERM');
     expect(await noneAlive(children)).toEqual([]);
   }, 150_000);
 });
