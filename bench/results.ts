@@ -4,6 +4,12 @@
  * Units are in the names: Ms = milliseconds, Bytes, Seconds, PerSecond.
  */
 import type { Transport } from '../protocol/types.ts';
+import type { Interruption } from './interrupt.ts';
+import type { Phase } from './phases.ts';
+import type { ThresholdResult } from './thresholds.ts';
+
+// Declared beside the modules that make them; part of results.json all the same.
+export type { Interruption, Phase, ThresholdResult };
 
 export const SCHEMA_VERSION = 1;
 
@@ -107,18 +113,8 @@ export interface RunResult {
   };
   requests: { total: number; perSecond: number; perDelivered: number; serverCounted: number };
   bytes: { in: number; out: number; perDelivered: number };
-  server: {
-    cpuSeconds: number;
-    cpuSecondsPer1kDelivered: number;
-    rssPeakBytes: number;
-    heapPeakBytes: number;
-    eventLoopDelayP99Ms: number;
-    /**
-     * `--target` runs only, when the server's cost could not be read: why (its /metrics did
-     * not answer). The cost figures above are then 0 and mean "not measured".
-     */
-    notMeasured?: string;
-  };
+  /** `notMeasured` (`--target` runs only): why the server's cost could not be read (its /metrics never answered); the figures are then 0. */
+  server: { cpuSeconds: number; cpuSecondsPer1kDelivered: number; rssPeakBytes: number; heapPeakBytes: number; eventLoopDelayP99Ms: number; notMeasured?: string };
   /**
    * The server side split by part (scale-out runs; absent for a bare single process): the
    * `server` CPU and RSS above are the sums of these. Every part includes its child processes
@@ -243,43 +239,6 @@ export interface BenchOptions {
   thresholds?: string[];
   /** False with `--no-default-thresholds`: the loss and load-bound gates are off. Default true. */
   defaultThresholds?: boolean;
-}
-
-/** One step of a workload's phases: its window, its rate and its subscriber count. */
-export interface Phase {
-  durationMs: number;
-  /** Messages per second, total. */
-  rate: number;
-  clients: number;
-}
-
-/** One threshold checked against one target (and sweep value / topology), after the bench. */
-export interface ThresholdResult {
-  /** The expression as given, e.g. `websocket:latencyMs.p99<50ms`. */
-  expression: string;
-  /** `default` for the built-in gates (loss, load-bound), `user` for `--threshold`. */
-  source: 'default' | 'user';
-  /** The target row it was checked on, e.g. `websocket` or `websocket · clients=10`. */
-  target: string;
-  metric: string;
-  op: '<' | '<=' | '>' | '>=' | '==' | '!=';
-  /** The bound, in the metric's own unit (ms for …Ms, seconds for …Seconds…, bytes for …Bytes). */
-  limit: number | boolean;
-  /** The value met (null: nothing measured, see note). */
-  actual: number | boolean | null;
-  ok: boolean;
-  /** How repetitions were merged: merged histogram, sum of counts, or the worst repetition. */
-  merge: 'histogram' | 'sum' | 'worst';
-  note?: string;
-}
-
-/** Set on results written after SIGINT/SIGTERM: what ran before the bench stopped. */
-export interface Interruption {
-  signal: 'SIGINT' | 'SIGTERM';
-  runsCompleted: number;
-  runsPlanned: number;
-  /** The run under way when the signal came (its numbers are dropped), if any. */
-  during?: string;
 }
 
 /**

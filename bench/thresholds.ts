@@ -10,8 +10,28 @@
  * `error`) has no numbers: a target with no completed run fails every threshold on it.
  */
 import { UsageError } from '../cli/args.ts';
-import type { BenchResults, RunResult, ThresholdResult } from './results.ts';
+import type { BenchResults, RunResult } from './results.ts';
 import { RUN_SHAPE, type Shape } from './schema.ts';
+
+/** One threshold checked against one target (and sweep value / topology), after the bench. */
+export interface ThresholdResult {
+  /** The expression as given, e.g. `websocket:latencyMs.p99<50ms`. */
+  expression: string;
+  /** `default` for the built-in gates (loss, load-bound), `user` for `--threshold`. */
+  source: 'default' | 'user';
+  /** The target row it was checked on, e.g. `websocket` or `websocket · clients=10`. */
+  target: string;
+  metric: string;
+  op: '<' | '<=' | '>' | '>=' | '==' | '!=';
+  /** The bound, in the metric's own unit (ms for …Ms, seconds for …Seconds…, bytes for …Bytes). */
+  limit: number | boolean;
+  /** The value met (null: nothing measured, see note). */
+  actual: number | boolean | null;
+  ok: boolean;
+  /** How repetitions were merged: merged histogram, sum of counts, or the worst repetition. */
+  merge: 'histogram' | 'sum' | 'worst';
+  note?: string;
+}
 
 /** The gates every bench has unless `--no-default-thresholds`: nothing lost, not load-bound. */
 export const DEFAULT_THRESHOLDS: readonly string[] = ['messages.lost==0', 'workers.loadBound==false'];
