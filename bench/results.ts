@@ -8,8 +8,7 @@ import type { Interruption } from './interrupt.ts';
 import type { Phase } from './phases.ts';
 import type { ThresholdResult } from './thresholds.ts';
 
-// Declared beside the modules that make them; part of results.json all the same.
-export type { Interruption, Phase, ThresholdResult };
+export type { Interruption, Phase, ThresholdResult }; // declared beside the modules that make them
 
 export const SCHEMA_VERSION = 1;
 
