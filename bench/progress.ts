@@ -86,8 +86,12 @@ export class Progress {
     if (!this.#enabled) return;
     this.#last = event;
     if (this.#sink.isTTY) {
-      const columns = this.#sink.columns ?? 100;
-      const line = `[${fmtEta(Date.now() - this.#startedAt)}] ${describeProgress(event)}`;
+      // A pseudo-terminal without a size says 0 columns.
+      const columns = this.#sink.columns !== undefined && this.#sink.columns > 0 ? this.#sink.columns : 100;
+      // Elapsed and ETA first: a narrow terminal cuts the end of the line, not them.
+      const head = `[${fmtEta(Date.now() - this.#startedAt)}${event.etaMs === undefined ? '' : ` · ETA ${fmtEta(event.etaMs)}`}]`;
+      const { etaMs: _eta, ...rest } = event;
+      const line = `${head} ${describeProgress(rest)}`;
       this.#sink.write(`\r\x1b[K${line.length > columns - 1 ? `${line.slice(0, columns - 2)}…` : line}`);
       this.#liveShown = true;
       return;

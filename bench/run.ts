@@ -108,6 +108,16 @@ export function runFailed(run: RunResult): boolean {
   return run.error !== undefined || (run.workers.scheduleLagP99Ms ?? 0) > SCHEDULE_LAG_LIMIT_MS;
 }
 
+/** An external target's long-poll hold, from its /config (undefined when it does not say). */
+async function targetHoldMs(url: string): Promise<number | undefined> {
+  try {
+    const config = (await (await fetch(`${url}/config`, { signal: AbortSignal.timeout(5000) })).json()) as { holdMs?: unknown };
+    return typeof config.holdMs === 'number' ? config.holdMs : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 type PlanStep = { options: BenchOptions; sweepValue?: number | string; repetition: number; target: RunTarget; transport: Transport; topology?: string };
 
 /** Every run of the bench in order: per sweep value (or phase), per repetition, every target (and topology rung). */
@@ -164,6 +174,12 @@ export async function runBench(options: BenchOptions, hooks: RunBenchHooks = {})
     } catch (error) {
       warnings.push(`capacity measurement failed: ${(error as Error).message}`);
     }
+  }
+
+  if (options.target !== undefined) {
+    const hold = await targetHoldMs(options.target);
+    // The model checks and the long-poll drain assume --hold-ms; an external server has its own.
+    if (hold !== undefined && hold !== options.holdMs) warnings.push(`the target holds long polls ${hold} ms, the bench assumed --hold-ms ${options.holdMs}: long-polling's drain and model use the latter (pass --hold-ms ${hold})`);
   }
 
   const runs: RunResult[] = [];

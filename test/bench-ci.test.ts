@@ -128,6 +128,22 @@ describe('thresholds and progress through the CLI', () => {
   }, 150_000);
 });
 
+describe('progress on a terminal', () => {
+  it('a live line rewritten in place, with an ETA (under a real pseudo-terminal: script(1))', async () => {
+    const out = join(root, 'tty');
+    const command = [process.execPath, BIN, 'bench', ...QUICK, '--transports', 'websocket', '--no-default-thresholds', '--out', out].map((a) => `'${a}'`).join(' ');
+    const cli = await new Promise<{ code: number | null; text: string }>((resolve) => {
+      const child = spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      child.stdout.on('data', (c: Buffer) => (text += c.toString()));
+      child.once('exit', (code) => resolve({ code, text }));
+    });
+    expect(cli.code, cli.text).toBe(0);
+    expect(cli.text).toMatch(/\r\x1b\[K\[\d+s · ETA \d+s\] run 1\/1 websocket #1 · window \d\/3 s · \d+ delivered/);
+    expect(cli.text).not.toMatch(/^pushlab bench \[/m);
+  }, 120_000);
+});
+
 describe('interrupts keep what was measured', () => {
   it('SIGINT during the second of three targets: exit 130, results.json partial with the first run, no process left behind', async () => {
     const out = join(root, 'sigint');
@@ -226,6 +242,8 @@ describe('external targets', () => {
       expect(r.server.rssPeakBytes).toBeGreaterThan(10 * 1048576);
       expect(r.requests.serverCounted).toBeGreaterThanOrEqual(r.target === 'websocket' ? 0 : 1);
     }
+    // Its own hold (20 s default) differs from the bench's --hold-ms: said, not silently modelled.
+    expect(results.warnings).toContain('the target holds long polls 20000 ms, the bench assumed --hold-ms 1500: long-polling\'s drain and model use the latter (pass --hold-ms 20000)');
     // The bench did not stop what it did not start.
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
   }, 150_000);

@@ -160,13 +160,16 @@ describe('progress on a terminal', () => {
     progress.update({ stage: 'run', run: 1, runs: 4, target: 'short-polling #1', phase: 'window', second: 1, seconds: 20, delivered: 10, etaMs: 59_000 });
     progress.note('pushlab bench: run 1/4 short-polling #1 done');
     progress.done();
-    expect(writes[0]).toMatch(/^\r\x1b\[K\[0s\] run 1\/4 short-polling #1 · warm-up 2\/5 s/);
+    expect(writes[0]).toMatch(/^\r\x1b\[K\[0s · ETA 1m01s\] run 1\/4 short-polling #1 · warm-up 2\/5 s/);
     expect(writes.every((w) => w.replace(/^\r\x1b\[K/, '').replace(/\n$/, '').length <= 60)).toBe(true);
     expect(writes.slice(0, 2).every((w) => !w.includes('\n'))).toBe(true);
     expect(writes).toContain('pushlab bench: run 1/4 short-polling #1 done\n');
     const long = new Progress(true, { isTTY: true, columns: 200, write: (t) => writes.push(t) });
     long.update({ stage: 'run', run: 1, runs: 4, target: 'websocket #1', phase: 'window', second: 3, seconds: 20, delivered: 10, etaMs: 125_000 });
-    expect(writes.at(-1)).toMatch(/ETA 2m05s$/);
+    expect(writes.at(-1)).toMatch(/\[0s · ETA 2m05s\] run 1\/4 websocket #1 · window 3\/20 s · 10 delivered$/);
+    const narrow: string[] = [];
+    new Progress(true, { isTTY: true, columns: 0, write: (t) => narrow.push(t) }).update({ stage: 'floor', text: 'loopback round trips', etaMs: 9000 });
+    expect(narrow[0]).toBe('\r\x1b[K[0s · ETA 9s] floor · loopback round trips');
   });
 });
 
