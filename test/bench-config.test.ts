@@ -3,12 +3,14 @@
  * published JSON Schema, --from's checks, compound durations, negative values, empty --out,
  * the preflight for binaries, progress without a terminal, and a table that fits 100 columns.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { UsageError, parseFlags, toDurationMs } from '../cli/args.ts';
 import { configJsonSchema } from '../bench/config-schema.ts';
-import { checkFromFlags, configLayers } from '../bench/config.ts';
+import { checkFromFlags, configLayers, readConfigFile } from '../bench/config.ts';
 import { BENCH_FLAG_SPECS, resolveBenchOptions } from '../bench/options.ts';
 import { preflight } from '../bench/preflight.ts';
 import { HEARTBEAT_MS, Progress, describeProgress } from '../bench/progress.ts';
@@ -110,6 +112,20 @@ describe('config files', () => {
   it('docs/bench-config.schema.json is the schema the option table generates', async () => {
     const published = JSON.parse(await readFile(new URL('../docs/bench-config.schema.json', import.meta.url), 'utf8')) as unknown;
     expect(published).toEqual(configJsonSchema());
+  });
+
+  it('reads JSON as well as YAML, and names the file on a syntax error', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pushlab-config-'));
+    try {
+      await writeFile(join(dir, 'b.json'), JSON.stringify({ clients: 30, scenarios: { q: { extends: 'smoke', phases: [{ duration: '2s' }] } } }));
+      const { options } = resolveBenchOptions({}, configLayers(await readConfigFile(join(dir, 'b.json')), 'b.json', undefined));
+      expect(options).toMatchObject({ scenario: 'q', clients: 30, phases: [{ durationMs: 2000, rate: 20, clients: 30 }] });
+      await writeFile(join(dir, 'bad.yaml'), 'clients: [1, 2\n');
+      await expect(readConfigFile(join(dir, 'bad.yaml'))).rejects.toThrow(/--config .*bad\.yaml: not valid YAML or JSON/);
+      await expect(readConfigFile(join(dir, 'none.yaml'))).rejects.toThrow(/--config .*none\.yaml: no such file/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('--from allows only where and how to print', () => {

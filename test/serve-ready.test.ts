@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnServer, type SpawnedServer } from '../bench/spawn-server.ts';
+import { startCluster } from '../bench/cluster.ts';
 import { startRedis, type TestRedis } from './helpers/redis.ts';
 import { errorCode, http, startServer, type TestServer } from './helpers/server.ts';
 
@@ -110,4 +111,32 @@ describe('GET /ready', () => {
     expect(errorCode(answer)).toBe('shutting_down');
     expect((await http(`${server.url}/ready`)).status).toBe(200);
   });
+});
+
+describe('GET /ready through the cluster bench\'s nginx', () => {
+  it('200 while an instance is ready, 503 while Redis is down, 200 again after', async () => {
+    const redis = await startRedis();
+    const cluster = await startCluster({ instances: 2, transports: ['websocket'], serverArgs: ['--no-demo'], backplane: redis.url });
+    try {
+      const readyAt = async (want: number): Promise<number> => {
+        const deadline = Date.now() + 15_000;
+        let status = 0;
+        while (status !== want && Date.now() < deadline) {
+          status = (await http(`${cluster.url}/ready`)).status;
+          if (status !== want) await new Promise((r) => setTimeout(r, 100));
+        }
+        return status;
+      };
+      expect(await readyAt(200)).toBe(200);
+      await redis.stop();
+      expect(await readyAt(503)).toBe(503);
+      // A 503 on /ready never marks an instance down for the API routes (its own upstream block).
+      expect((await http(`${cluster.url}/health`)).status).toBe(200);
+      await redis.restart();
+      expect(await readyAt(200)).toBe(200);
+    } finally {
+      await cluster.stop();
+      await redis.stop();
+    }
+  }, 90_000);
 });
