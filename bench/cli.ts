@@ -1,17 +1,29 @@
 /**
- * `pushlab bench`: parse flags (one option table, bench/options.ts), run the bench with a
- * progress line, write `<out>/<date>-<scenario>/results.json` and the HTML report beside it,
- * print the summary table and the path. Exit codes: 0 ok, 1 a run failed (the reasons are
- * printed), 2 usage error.
+ * `pushlab bench`: options from flags, a config file or a past results file (bench/options.ts,
+ * bench/config.ts); binaries checked before any run; progress on stderr; results.json and the
+ * HTML report written to `<out>/<date>-<scenario>/` — also when interrupted (partial) — then
+ * the table, the thresholds and the paths.
+ *
+ * Exit codes: 0 ok · 1 a run failed: crashed or could not start (or a needed binary is
+ * missing) · 2 usage error · 99 a threshold failed, the default gates (loss, load-bound)
+ * included (as k6) · 130 SIGINT · 143 SIGTERM.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UsageError, helpText, parseFlags } from '../cli/args.ts';
-import { BENCH_FLAG_SPECS, resolveBenchOptions } from './options.ts';
+import { checkFromFlags, configLayers, optionsFromResults, readConfigFile } from './config.ts';
+import { SIGNAL_EXIT_CODES, installInterrupts, stopDescendants } from './interrupt.ts';
+import { BENCH_FLAG_SPECS, resolveBenchOptions, type OutputOptions } from './options.ts';
+import { preflight } from './preflight.ts';
 import { Progress } from './progress.ts';
-import { runBench, runFailed } from './run.ts';
+import type { BenchOptions, BenchResults } from './results.ts';
+import { runBench } from './run.ts';
 import { SCENARIOS } from './scenarios.ts';
 import { renderTable } from './table.ts';
+import { describeThreshold } from './thresholds.ts';
+
+/** Exit code when a threshold fails (k6's). */
+export const THRESHOLD_EXIT_CODE = 99;
 
 export function benchHelp(): string {
   const scenarios = Object.entries(SCENARIOS).map(([name, s]) => `  ${name.padEnd(8)}  ${s.summary}`);
@@ -20,6 +32,12 @@ export function benchHelp(): string {
     '',
     'Scenarios (a preset sets the options above; explicit flags override it):',
     ...scenarios,
+    '',
+    'Thresholds: [target:]metric op value[unit], metric a dotted path into a run of results.json,',
+    "op one of < <= > >= == !=, e.g. --threshold 'websocket:latencyMs.p99<50ms' --threshold 'messages.lost==0'.",
+    'Exit codes: 0 ok, 1 a run crashed or could not start, 2 usage error, 99 a threshold failed',
+    '(the default gates messages.lost==0 and workers.loadBound==false included), 130/143 interrupted',
+    '(results.json and the report are still written, marked partial).',
   ].join('\n');
 }
 
@@ -29,28 +47,27 @@ function stamp(date: Date): string {
   return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}-${p(date.getHours())}${p(date.getMinutes())}${p(date.getSeconds())}`;
 }
 
-export async function runBenchCli(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    const { values, help } = parseFlags(argv, BENCH_FLAG_SPECS);
-    if (help) {
-      console.log(benchHelp());
-      return 0;
-    }
-    parsed = resolveBenchOptions(values);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`pushlab bench: ${error.message}\nRun \`pushlab bench --help\` for the options.`);
-      return 2;
-    }
-    throw error;
+/** Flags, a --config file or a --from results file → the options. Throws UsageError. */
+async function resolveOptions(argv: string[]): Promise<{ options: BenchOptions; output: OutputOptions } | 'help'> {
+  const { values, help } = parseFlags(argv, BENCH_FLAG_SPECS);
+  if (help) return 'help';
+  if (values.from !== undefined && values.config !== undefined) throw new UsageError('--from and --config cannot be combined: --from reruns a recorded bench as it was');
+  if (typeof values.from === 'string') {
+    checkFromFlags(values);
+    const options = await optionsFromResults(values.from);
+    return { options, output: resolveBenchOptions(values).output };
   }
-  const { options, output } = parsed;
-  const progress = new Progress(!output.json);
-  const results = await runBench(options, { onProgress: (text) => progress.update(text) });
-  progress.done();
+  if (values.config !== undefined) {
+    const file = String(values.config);
+    if (file.trim() === '') throw new UsageError('--config needs a file');
+    const layers = configLayers(await readConfigFile(file), file, typeof values.scenario === 'string' ? values.scenario : undefined);
+    return resolveBenchOptions(values, layers);
+  }
+  return resolveBenchOptions(values);
+}
 
-  const dir = resolve(output.out, `${stamp(new Date(results.environment.startedAt))}-${options.scenario}`);
+async function writeResults(results: BenchResults, out: string): Promise<{ resultsPath: string; reportPath: string | undefined }> {
+  const dir = resolve(out, `${stamp(new Date(results.environment.startedAt))}-${results.options.scenario}`);
   await mkdir(dir, { recursive: true });
   const resultsPath = join(dir, 'results.json');
   await writeFile(resultsPath, JSON.stringify(results, null, 2) + '\n', 'utf8');
@@ -61,22 +78,84 @@ export async function runBenchCli(argv: string[]): Promise<number> {
   } catch (error) {
     console.error(`pushlab bench: could not render the HTML report: ${(error as Error).message}`);
   }
+  return { resultsPath, reportPath };
+}
+
+export async function runBenchCli(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = await resolveOptions(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`pushlab bench: ${error.message}\nRun \`pushlab bench --help\` for the options.`);
+      return 2;
+    }
+    throw error;
+  }
+  if (parsed === 'help') {
+    console.log(benchHelp());
+    return 0;
+  }
+  const { options, output } = parsed;
+  const missing = preflight(options);
+  if (missing.length > 0) {
+    for (const line of missing) console.error(`pushlab bench: ${line}`);
+    return 1;
+  }
+
+  const progress = new Progress(!output.json && !output.quiet);
+  const interrupts = installInterrupts((signal) => progress.note(`pushlab bench: ${signal}: stopping the current run, then writing what was measured (again to exit at once)`));
+  let results: BenchResults;
+  try {
+    results = await runBench(options, {
+      onProgress: (event) => progress.update(event),
+      onRun: (run, i, n) => progress.note(`pushlab bench: run ${i}/${n} ${run.target}${run.sweepValue === undefined ? '' : ` (${String(run.sweepValue)})`} #${run.repetition} done: ${run.error === undefined ? `${run.messages.delivered}/${run.messages.expected} delivered, p99 ${run.latencyMs.p99.toFixed(2)} ms` : `FAILED — ${run.error}`}`),
+      signal: interrupts.signal,
+      signalName: () => interrupts.received() ?? 'SIGINT',
+    });
+  } finally {
+    progress.done();
+  }
+  const { resultsPath, reportPath } = await writeResults(results, output.out);
+  interrupts.dispose();
 
   if (output.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
   const say = output.json ? (text: string) => process.stderr.write(text + '\n') : (text: string) => console.log(text);
-  if (!output.json) say(renderTable(results));
+  if (!output.json && results.runs.length > 0) say(renderTable(results));
   if (results.warnings.length > 0) {
     say('');
     say('Findings:');
     for (const w of results.warnings) say(`  - ${w}`);
   }
+  const thresholds = results.thresholds ?? [];
+  if (thresholds.length > 0) {
+    say('');
+    say('Thresholds:');
+    for (const t of thresholds) say(`  ${describeThreshold(t)}`);
+  }
   say('');
   say(`results: ${resultsPath}`);
   if (reportPath !== undefined) say(`report:  ${reportPath}`);
-  if (!results.ok) {
-    const failed = results.runs.filter(runFailed).map((r) => `${r.target} #${r.repetition}: ${r.error ?? r.workers.reasons.join('; ')}`);
-    console.error(`pushlab bench: FAILED — ${failed.join(' · ')}`);
+
+  const signal = interrupts.received();
+  if (signal !== undefined) {
+    console.error(`pushlab bench: interrupted by ${signal} — ${results.runs.length} completed run(s) written, marked partial`);
+    // The orchestrator stopped its run's children; this is the net for anything still alive.
+    await stopDescendants();
+    return SIGNAL_EXIT_CODES[signal];
+  }
+  // A run that crashed or could not start is a failure of the bench (1). A harness that fell
+  // behind is load-bound: the default gate workers.loadBound==false says so (99), and
+  // --no-default-thresholds accepts it (it stays in the findings).
+  const errored = results.runs.filter((r) => r.error !== undefined);
+  if (errored.length > 0) {
+    console.error(`pushlab bench: FAILED — ${errored.map((r) => `${r.target} #${r.repetition}: ${r.error}`).join(' · ')}`);
     return 1;
+  }
+  const broken = thresholds.filter((t) => !t.ok);
+  if (broken.length > 0) {
+    console.error(`pushlab bench: ${broken.length} threshold(s) failed — ${broken.map((t) => `${t.target}: ${t.expression} (${t.actual === null ? 'not measured' : String(t.actual)})`).join(' · ')}`);
+    return THRESHOLD_EXIT_CODE;
   }
   return 0;
 }

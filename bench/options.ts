@@ -6,8 +6,10 @@
  */
 import { UsageError, toDurationMs, toInt, toList, type FlagSpec } from '../cli/args.ts';
 import { TRANSPORTS, type Transport } from '../protocol/types.ts';
-import type { BenchOptions } from './results.ts';
-import { SCENARIOS, SCENARIO_NAMES } from './scenarios.ts';
+import { parsePhases } from './phases.ts';
+import type { BenchOptions, Phase } from './results.ts';
+import { SCENARIOS, SCENARIO_NAMES, type Preset } from './scenarios.ts';
+import { parseThreshold } from './thresholds.ts';
 import { parsePeers } from './peers/peers.ts';
 import { parseTopologies, topologiesOf } from './topology.ts';
 
@@ -15,9 +17,20 @@ import { parseTopologies, topologiesOf } from './topology.ts';
 export interface OutputOptions {
   out: string;
   json: boolean;
+  /** No progress lines (the table and the paths still print). */
+  quiet: boolean;
 }
 
-type Key = keyof BenchOptions | keyof OutputOptions;
+/** Where the options come from, not options themselves (bench/config.ts reads them). */
+export interface SourceOptions {
+  config?: string;
+  from?: string;
+}
+
+type Key = keyof BenchOptions | keyof OutputOptions | keyof SourceOptions;
+
+/** Keys that are not part of the measurement: a config file may hold them, --from keeps them. */
+export const OUTPUT_KEYS: readonly Key[] = ['out', 'json', 'quiet'];
 
 export interface BenchFlagSpec extends FlagSpec {
   key: Key;
@@ -51,8 +64,15 @@ export const BENCH_FLAG_SPECS: readonly BenchFlagSpec[] = [
   { key: 'topologies', flag: 'topologies', kind: 'string', unit: 'list', default: undefined, help: 'scale-out rungs per transport, e.g. memory:1:direct,redis:1:nginx,redis:2:nginx (default with --instances/--backplane: memory:1:direct, redis:1:direct, redis:1:nginx, redis:N:nginx)' },
   { key: 'faults', flag: 'faults', kind: 'bool', unit: '', default: false, help: 'cut client connections at random during the window (reconnect/loss test)' },
   { key: 'restartServer', flag: 'restart-server', kind: 'bool', unit: '', default: false, help: 'stop the server (SIGTERM) half-way through the window and start a fresh one on the same port (single memory-backplane server only: its history is lost by design)' },
+  { key: 'phases', flag: 'phases', kind: 'string', unit: 'steps', default: undefined, help: 'ramp as steps duration:rate:clients, e.g. 10s:10:100,20s:50:100 — each measured in turn, like a sweep' },
+  { key: 'target', flag: 'target', kind: 'string', unit: 'url', default: undefined, help: 'drive an external pushlab server at this http://host:port (the bench starts none; its CPU/memory come from its /metrics)' },
+  { key: 'thresholds', flag: 'threshold', kind: 'string', unit: 'expr', default: undefined, repeatable: true, help: "fail (exit 99) unless [target:]metric op value[unit] holds, e.g. 'websocket:latencyMs.p99<50ms'; repeatable" },
+  { key: 'defaultThresholds', flag: 'default-thresholds', kind: 'bool', unit: '', default: true, help: 'the default gates messages.lost==0 and workers.loadBound==false (--no-default-thresholds to drop them)' },
+  { key: 'config', flag: 'config', kind: 'string', unit: 'file', default: undefined, help: 'read options, scenarios and phases from a YAML or JSON file (docs/bench-config.md); flags override it' },
+  { key: 'from', flag: 'from', kind: 'string', unit: 'results.json', default: undefined, help: 'rerun exactly the options a results.json recorded' },
   { key: 'out', flag: 'out', kind: 'string', unit: 'dir', default: 'reports/', help: 'results go to DIR/<date>-<scenario>/results.json (+ index.html)' },
   { key: 'json', flag: 'json', kind: 'bool', unit: '', default: false, help: 'print the results JSON to stdout (progress and table go quiet)' },
+  { key: 'quiet', flag: 'quiet', kind: 'bool', unit: '', default: false, help: 'no progress lines (the table and the paths still print)' },
 ];
 
 const BASE: Omit<BenchOptions, 'scenario'> = {
@@ -75,6 +95,7 @@ const BASE: Omit<BenchOptions, 'scenario'> = {
   instances: 1,
   faults: false,
   restartServer: false,
+  defaultThresholds: true,
 };
 
 function specFor(flag: string): BenchFlagSpec | undefined {
@@ -91,7 +112,7 @@ function parseTransports(flag: string, raw: string): Transport[] {
 }
 
 /** One raw flag value to its typed value, by the spec's kind. */
-function convert(spec: BenchFlagSpec, raw: string | boolean): unknown {
+export function convert(spec: BenchFlagSpec, raw: string | boolean): unknown {
   if (spec.kind === 'bool') return raw === true;
   const text = String(raw);
   switch (spec.kind) {
@@ -140,23 +161,81 @@ export function applySweep(options: BenchOptions, value: number | string): Bench
   return validate(next as unknown as BenchOptions);
 }
 
-/** argv values (from parseFlags) → resolved, validated options. Throws UsageError. */
-export function resolveBenchOptions(values: Record<string, string | boolean>): { options: BenchOptions; output: OutputOptions } {
-  const scenario = values.scenario === undefined ? 'default' : String(values.scenario);
-  const preset = SCENARIOS[scenario];
-  if (preset === undefined) throw new UsageError(`--scenario: unknown scenario "${scenario}" (known: ${SCENARIO_NAMES.join(', ')})`);
-  const merged: Record<string, unknown> = { scenario, ...BASE, ...preset.preset };
-  const output: OutputOptions = { out: 'reports/', json: false };
+/** Raw values by flag name: from argv (parseFlags) or a config file layer (bench/config.ts). */
+export type RawValues = Record<string, string | boolean>;
+
+/** A config file's contribution: the scenario it selects, its base preset, its layers of values. */
+export interface ConfigLayers {
+  scenario: string;
+  preset: Preset;
+  /** In order of precedence, lowest first; each names where it came from for messages. */
+  layers: { where: string; values: RawValues }[];
+}
+
+/** Options whose value is more than a kind: parsed by their own module. */
+const PARSERS: Partial<Record<Key, (raw: string) => unknown>> = {
+  sweep: parseSweep,
+  topologies: parseTopologies,
+  // Checked now (a typo costs nothing), evaluated after the bench (bench/thresholds.ts).
+  thresholds: (raw) => raw.split('\n').map((e) => parseThreshold(e).expression),
+  target: parseTargetUrl,
+  peers: parsePeers,
+};
+
+/** `--target`: an http://host:port URL, nothing else (it is the only address contacted). */
+export function parseTargetUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`--target must be a URL like http://127.0.0.1:3000, got "${raw}"`);
+  }
+  // The load clients and the sampler speak plain node:http (TLS in front is a proxy's job).
+  if (url.protocol !== 'http:') throw new UsageError(`--target must be an http:// URL (https is not supported by the load clients), got "${raw}"`);
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '') throw new UsageError(`--target is the server's root URL (http://host:port), got "${raw}"`);
+  return url.origin;
+}
+
+/** Lay raw values over `merged`/`output`; the spec table decides how each is read. */
+function apply(values: RawValues, merged: Record<string, unknown>, output: OutputOptions, where: string): void {
   for (const spec of BENCH_FLAG_SPECS) {
     const raw = values[spec.flag];
-    if (raw === undefined || spec.key === 'scenario') continue;
-    if (spec.key === 'out') output.out = String(raw);
-    else if (spec.key === 'json') output.json = raw === true;
-    else if (spec.key === 'sweep') merged.sweep = parseSweep(String(raw));
-    else if (spec.key === 'topologies') merged.topologies = parseTopologies(String(raw));
-    else if (spec.key === 'peers') merged.peers = parsePeers(String(raw));
-    else merged[spec.key] = convert(spec, raw);
+    if (raw === undefined || spec.key === 'scenario' || spec.key === 'config' || spec.key === 'from') continue;
+    // `--peers ''` is a way to say none (bench/peers/peers.ts); every other empty value is a mistake.
+    if (spec.kind !== 'bool' && spec.key !== 'peers' && String(raw).trim() === '') throw new UsageError(`${where}--${spec.flag} needs a value`);
+    try {
+      if (OUTPUT_KEYS.includes(spec.key)) (output as unknown as Record<string, unknown>)[spec.key] = convert(spec, raw);
+      else if (spec.key === 'thresholds') merged.thresholds = [...((merged.thresholds as string[] | undefined) ?? []), ...(PARSERS.thresholds?.(String(raw)) as string[])];
+      // Phases default their rate and clients to the bench's: read once everything else is in.
+      else if (spec.key === 'phases') merged.phasesRaw = String(raw);
+      else merged[spec.key] = PARSERS[spec.key]?.(String(raw)) ?? convert(spec, raw);
+    } catch (error) {
+      if (error instanceof UsageError && where !== '') throw new UsageError(`${where}${error.message}`);
+      throw error;
+    }
   }
+}
+
+/** `10s:10:100,20s:50` → phases (rate and clients may be left out: the bench's own). */
+function phasesFromFlag(raw: string, base: { rate: number; clients: number }): Phase[] {
+  const steps = toList(raw).map((step) => {
+    const [duration, rate, clients] = step.split(':');
+    return { duration, ...(rate === undefined || rate === '' ? {} : { rate }), ...(clients === undefined || clients === '' ? {} : { clients }) };
+  });
+  return parsePhases(steps, base, '--phases');
+}
+
+/** argv values (from parseFlags), over a config file's layers when given → resolved, validated options. Throws UsageError. */
+export function resolveBenchOptions(values: RawValues, config?: ConfigLayers): { options: BenchOptions; output: OutputOptions } {
+  const scenario = config?.scenario ?? (values.scenario === undefined ? 'default' : String(values.scenario));
+  const preset = config?.preset ?? SCENARIOS[scenario]?.preset;
+  if (preset === undefined) throw new UsageError(`--scenario: unknown scenario "${scenario}" (known: ${SCENARIO_NAMES.join(', ')})`);
+  const merged: Record<string, unknown> = { scenario, ...BASE, ...preset };
+  const output: OutputOptions = { out: 'reports/', json: false, quiet: false };
+  for (const layer of config?.layers ?? []) apply(layer.values, merged, output, `${layer.where}: `);
+  apply(values, merged, output, '');
+  if (typeof merged.phasesRaw === 'string') merged.phases = phasesFromFlag(merged.phasesRaw, { rate: merged.rate as number, clients: merged.clients as number });
+  delete merged.phasesRaw;
   const options = validate(merged as unknown as BenchOptions);
   // A scale-out bench records the rungs it ran; a plain bench keeps no `topologies` field.
   const topologies = topologiesOf(options);
@@ -174,5 +253,10 @@ export function validate(options: BenchOptions): BenchOptions {
   if (options.restartServer === true && (options.instances > 1 || options.backplane !== undefined)) throw new UsageError('--restart-server works on a single server with the memory backplane (not with --instances or --backplane)');
   // The peers' clients cannot be cut and Socket.IO keeps no history to resume from.
   if ((options.peers ?? []).length > 0 && (options.faults === true || options.restartServer === true)) throw new UsageError('--peers cannot be combined with --faults or --restart-server (Socket.IO keeps no history to resume from): add --peers none');
+  if (options.sweep !== undefined && options.phases !== undefined) throw new UsageError('--sweep and --phases cannot be combined: both make the steps of a bench');
+  // The bench starts, restarts and scales nothing it does not own.
+  if (options.target !== undefined && (options.instances > 1 || options.backplane !== undefined || options.topologies !== undefined || options.restartServer === true)) {
+    throw new UsageError('--target drives a server the bench did not start: it cannot be combined with --instances, --backplane, --topologies or --restart-server');
+  }
   return options;
 }

@@ -13,30 +13,24 @@ import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Transport } from '../protocol/types.ts';
-import { subscribersPerRoom, tally } from './accounting.ts';
+import { subscribersPerRoom } from './accounting.ts';
 import { clockMs, sleepMs } from './clock.ts';
-import { encodeHistogram, mergeEncoded, summarize } from './histogram.ts';
-import { heapPerConnection } from './connection-memory.ts';
-import { modelChecks } from './model.ts';
-import { senderHoldsConnection } from './peers/clients.ts';
-import { peerModelChecks } from './peers/model.ts';
 import { isPeerTarget, peerOf } from './peers/peers.ts';
-import type { BenchOptions, ProcessPartCost, RunResult, RunTarget, TimelinePoint, WorkerHealth } from './results.ts';
-import { Sampler, type Sample } from './sampler.ts';
+import type { ProgressEvent } from './progress.ts';
+import type { BenchOptions, RunResult, RunTarget } from './results.ts';
+import { buildResult, failedStart } from './run-result.ts';
+import { Sampler } from './sampler.ts';
 import { connectTimes } from './schedule.ts';
 import { startTarget, type TargetHandle } from './targets.ts';
-import { summarizeFaults } from './faults.ts';
-import { RestartableTarget, canRestart, stitchCounterResets } from './restart.ts';
+import { RestartableTarget, canRestart } from './restart.ts';
 import { parseTopology } from './topology.ts';
 import type { FromWorker, ToWorker, WorkerPlan, WorkerResult } from './worker-protocol.ts';
+
+export { SCHEDULE_LAG_LIMIT_MS, WORKER_CPU_LIMIT_PERCENT } from './run-result.ts';
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const TSX_LOADER = import.meta.resolve('tsx');
 
-/** A load worker above this share of one core is the bottleneck (the brief's ~80%). */
-export const WORKER_CPU_LIMIT_PERCENT = 80;
-/** Senders whose lag behind schedule has a p99 above this are behind: the run failed. */
-export const SCHEDULE_LAG_LIMIT_MS = 50;
 /** Extra wait after the longest a delivery can take (a poll interval or a hold), ms. */
 const DRAIN_SLACK_MS = 2000;
 /** Worker sizing: idle WebSockets are cheap; anything that polls or receives costs more. */
@@ -54,7 +48,37 @@ export interface RunSpec {
   topology?: string;
   options: BenchOptions;
   cpus: { server?: string; load?: string };
-  onProgress: (text: string) => void;
+  /** Phase, second and deliveries so far (bench/run.ts adds the run index and the ETA). */
+  onProgress: (event: Omit<ProgressEvent, 'stage'>) => void;
+  /** Aborted on SIGINT/SIGTERM: the run stops at its next tick and throws RunInterrupted. */
+  signal?: AbortSignal;
+}
+
+/** Thrown by runOne when its signal aborts: the run's numbers are incomplete and dropped. */
+export class RunInterrupted extends Error {
+  override name = 'RunInterrupted';
+}
+
+/** How often the window asks the workers for their deliveries so far (progress), ms. */
+const PROGRESS_POLL_MS = 2000;
+
+/** Deliveries so far over all workers; `expected` from what was sent (rooms share the schedule equally). */
+async function deliveries(workers: readonly Worker[], options: BenchOptions, timeoutMs: number): Promise<{ delivered: number; expected: number; inFlight: number; done: boolean }> {
+  const progress = await Promise.all(workers.map((w) => w.ask({ type: 'progress' }, 'progress', timeoutMs)));
+  let delivered = 0;
+  let sent = 0;
+  let inFlight = 0;
+  let done = true;
+  for (const p of progress) {
+    if (p === undefined) continue;
+    delivered += p.delivered;
+    sent += p.sent;
+    inFlight += p.inFlight;
+    done &&= p.done;
+  }
+  // sent × subscribers per room: rooms get equal shares of the schedule (k mod rooms).
+  const expected = Math.round(subscribersPerRoom(options.clients, options.rooms).reduce((sum, subs) => sum + (sent / options.rooms) * subs, 0));
+  return { delivered, expected, inFlight, done };
 }
 
 class Worker {
@@ -135,18 +159,19 @@ function drainBudgetMs(transport: Transport, options: BenchOptions): number {
   return DRAIN_SLACK_MS;
 }
 
-/** The sample nearest to second t (a scrape can be missed under load). */
-function nearest(samples: readonly Sample[], t: number): Sample | undefined {
-  let best: Sample | undefined;
-  for (const s of samples) if (best === undefined || Math.abs(s.t - t) < Math.abs(best.t - t)) best = s;
-  return best;
-}
-
 export async function runOne(spec: RunSpec): Promise<RunResult> {
   const { options, transport, target } = spec;
-  const label = `${target}${spec.topology === undefined ? '' : ` (${spec.topology})`}${spec.sweepValue === undefined ? '' : ` [${options.sweep?.option}=${spec.sweepValue}]`} #${spec.repetition}`;
-  spec.onProgress(`${label}: starting server`);
-  const server: TargetHandle = await startTarget(target, transport, options, spec.cpus.server, spec.topology === undefined ? undefined : parseTopology(spec.topology));
+  const label = `${target}${spec.topology === undefined ? '' : ` (${spec.topology})`}${spec.sweepValue === undefined ? '' : ` [${options.sweep?.option ?? 'phase'}=${spec.sweepValue}]`} #${spec.repetition}`;
+  const interrupted = (): boolean => spec.signal?.aborted === true;
+  spec.onProgress({ target: label, phase: 'starting', text: 'starting the server' });
+  let server: TargetHandle;
+  try {
+    server = await startTarget(target, transport, options, spec.cpus.server, spec.topology === undefined ? undefined : parseTopology(spec.topology));
+  } catch (error) {
+    // A missing binary, a port clash, a server that exits at once: this run failed, the bench goes on.
+    if (interrupted()) throw new RunInterrupted(label);
+    return failedStart(spec, (error as Error).message);
+  }
   // --restart-server: the server is stopped and started again half-way through the window.
   const restartable = options.restartServer === true && canRestart(server, target) ? new RestartableTarget(server, transport, options, spec.cpus.server) : undefined;
   const workers: Worker[] = [];
@@ -156,8 +181,9 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     const nSub = subscriberWorkers(transport, options);
     const hasSenders = options.rate > 0 && options.senders > 0;
     for (let i = 0; i < nSub + (hasSenders ? 1 : 0); i++) workers.push(new Worker(i, spec.cpus.load));
-    spec.onProgress(`${label}: starting ${workers.length} load workers`);
+    spec.onProgress({ target: label, phase: 'starting', text: `starting ${workers.length} load workers` });
     await Promise.all(workers.map((w) => w.ready));
+    if (interrupted()) throw new RunInterrupted(label);
 
     const runId = randomBytes(3).toString('hex');
     const rooms = Array.from({ length: options.rooms }, (_, r) => `bench-${runId}-${r}`);
@@ -195,14 +221,27 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     sampler.start();
 
     const failure = (): string | undefined => (restartable ?? server).crashed() ?? workers.find((w) => w.died !== undefined)?.died;
+    let so = { delivered: 0 };
+    let askedAt = 0;
     while (clockMs() < windowEnd) {
       const now = clockMs();
-      const phase = now < windowStart ? `warm-up ${((now - connectStart) / 1000).toFixed(0)}/${(options.warmupMs / 1000).toFixed(0)} s` : `window ${((now - windowStart) / 1000).toFixed(0)}/${(options.durationMs / 1000).toFixed(0)} s`;
-      spec.onProgress(`${label}: ${phase}`);
+      if (interrupted()) throw new RunInterrupted(label);
+      const inWarmup = now < windowStart;
+      if (now - askedAt >= PROGRESS_POLL_MS) {
+        askedAt = now;
+        so = await deliveries(workers, options, 1000);
+      }
+      spec.onProgress({
+        target: label,
+        phase: inWarmup ? 'warm-up' : 'window',
+        second: Math.max(0, Math.floor((now - (inWarmup ? connectStart : windowStart)) / 1000)),
+        seconds: Math.round((inWarmup ? options.warmupMs : options.durationMs) / 1000),
+        delivered: so.delivered,
+      });
       const why = failure();
       if (why !== undefined) throw new Error(why);
       if (restartable !== undefined && restartable.restarts === 0 && now >= windowStart + options.durationMs / 2) {
-        spec.onProgress(`${label}: restarting the server`);
+        spec.onProgress({ target: label, phase: 'window', text: 'restarting the server' });
         // The workers time each subscriber's outage from the SIGTERM.
         for (const w of workers) w.send({ type: 'restart', atMs: clockMs() });
         await restartable.restart();
@@ -211,27 +250,15 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     }
 
     // Drain: wait for the window's messages to arrive, up to the longest a delivery may take.
-    const perRoom = subscribersPerRoom(options.clients, options.rooms);
+    const drainStart = clockMs();
     const deadline = windowEnd + drainBudgetMs(transport, options);
     while (clockMs() < deadline) {
+      if (interrupted()) throw new RunInterrupted(label);
       const why = failure();
       if (why !== undefined) throw new Error(why);
-      const progress = await Promise.all(workers.map((w) => w.ask({ type: 'progress' }, 'progress', 2000)));
-      let delivered = 0;
-      let sent = 0;
-      let inFlight = 0;
-      let done = true;
-      for (const p of progress) {
-        if (p === undefined) continue;
-        delivered += p.delivered;
-        sent += p.sent;
-        inFlight += p.inFlight;
-        done &&= p.done;
-      }
-      // sent × subscribers per room: rooms get equal shares of the schedule (k mod rooms).
-      const expected = perRoom.reduce((sum, subs) => sum + (sent / options.rooms) * subs, 0);
-      spec.onProgress(`${label}: drain ${delivered}/${Math.round(expected)} delivered`);
-      if (done && inFlight === 0 && delivered >= Math.round(expected)) break;
+      const d = await deliveries(workers, options, 2000);
+      spec.onProgress({ target: label, phase: 'drain', second: Math.floor((clockMs() - drainStart) / 1000), seconds: Math.round((deadline - drainStart) / 1000), delivered: d.delivered, expected: d.expected });
+      if (d.done && d.inFlight === 0 && d.delivered >= d.expected) break;
       await sleepMs(250);
     }
 
@@ -249,6 +276,8 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     sampler.stop();
     return buildResult(spec, server, results, sampler.samples, windowStart, errors, restartable);
   } catch (error) {
+    // Ctrl-C in a terminal signals the whole process group: a worker or server that died of it is the interruption, not a failure.
+    if (error instanceof RunInterrupted || interrupted()) throw new RunInterrupted(label);
     errors.push((error as Error).message);
     sampler?.stop();
     return buildResult(spec, server, [], sampler?.samples ?? [], 0, errors, restartable);
@@ -257,142 +286,4 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     for (const w of workers) w.kill();
     await (restartable ?? server).stop().catch(() => {});
   }
-}
-
-function buildResult(spec: RunSpec, server: TargetHandle, results: WorkerResult[], rawSamples: Sample[], windowStart: number, errors: string[], restart?: RestartableTarget): RunResult {
-  const { options, transport } = spec;
-  // After a restart the fresh server counts from 0 again (bench/restart.ts).
-  const samples = restart !== undefined && restart.restarts > 0 ? stitchCounterResets(rawSamples) : rawSamples;
-  const faults = summarizeFaults(results.map((r) => r.faults), results.reduce((s, r) => s + r.reconnects, 0), restart);
-  const durationSeconds = options.durationMs / 1000;
-  const latency = mergeEncoded(results.map((r) => r.latency));
-  const latencySummary = summarize(latency);
-  const uncorrected = summarize(mergeEncoded(results.map((r) => r.latencyUncorrected)));
-  const lag = summarize(mergeEncoded(results.map((r) => r.scheduleLag)));
-  const sentPerRoom = Array.from({ length: options.rooms }, (_, room) => results.reduce((sum, r) => sum + (r.sentPerRoom[room] ?? 0), 0));
-  const t = tally(sentPerRoom, subscribersPerRoom(options.clients, options.rooms), results);
-  const requests = results.reduce((sum, r) => sum + r.requestsInWindow, 0);
-
-  // A sample whose scrape failed has no counters: take the nearest good one instead.
-  const good = samples.filter((s) => !s.scrapeFailed);
-  const first = nearest(good, 0);
-  const last = nearest(good, Math.round(durationSeconds));
-  if (first !== undefined && last !== undefined && (first.t !== 0 || last.t !== Math.round(durationSeconds))) {
-    errors.push(`the server's /metrics was not sampled at the window's edges (got t=${first.t} and t=${last.t} s): requests, bytes and CPU are approximate`);
-  }
-  const inWindow = samples.filter((s) => s.t >= 0 && s.t <= durationSeconds);
-  const cpuSeconds = first !== undefined && last !== undefined ? last.cpuSeconds - first.cpuSeconds : 0;
-  const bytesIn = first !== undefined && last !== undefined ? last.bytesIn - first.bytesIn : 0;
-  const bytesOut = first !== undefined && last !== undefined ? last.bytesOut - first.bytesOut : 0;
-  const serverCounted = first !== undefined && last !== undefined ? last.requests - first.requests : 0;
-  const perDelivered = (n: number): number => (t.delivered > 0 ? Math.round((n / t.delivered) * 1000) / 1000 : 0);
-
-  // Per-second timeline: clients' deliveries and requests (summed over workers), server samples.
-  const byT = new Map<number, TimelinePoint>();
-  const point = (sec: number): TimelinePoint => {
-    let p = byT.get(sec);
-    if (p === undefined) {
-      p = { t: sec, delivered: 0, requests: 0, cpuPercent: 0, rssBytes: 0, heapUsedBytes: 0, eventLoopDelayP99Ms: 0 };
-      byT.set(sec, p);
-    }
-    return p;
-  };
-  for (const r of results) {
-    for (const w of r.timeline) {
-      const p = point(w.t);
-      p.delivered += w.delivered;
-      p.requests += w.requests;
-    }
-  }
-  const sorted = [...samples].sort((a, b) => a.t - b.t);
-  sorted.forEach((s, i) => {
-    const prev = sorted[i - 1];
-    // Sample at t covers the second (t − 1, t]: file it under t − 1 like the clients' buckets.
-    const p = point(s.t - 1);
-    if (prev !== undefined) p.cpuPercent = Math.round(((s.cpuSeconds - prev.cpuSeconds) / Math.max(0.001, (s.atMs - prev.atMs) / 1000)) * 1000) / 10;
-    p.rssBytes = s.rssBytes;
-    p.heapUsedBytes = s.heapUsedBytes;
-    p.eventLoopDelayP99Ms = Math.round(s.eventLoopDelayP99Ms * 1000) / 1000;
-  });
-  const timeline = [...byT.values()].sort((a, b) => a.t - b.t);
-
-  const cpuPercentMax = Math.max(0, ...results.map((r) => r.cpuPercentPeak));
-  const cpuWindowMax = Math.max(0, ...results.map((r) => r.cpuPercentWindow));
-  const lagMax = Math.max(0, ...results.map((r) => r.scheduleLagMaxMs));
-  const reasons: string[] = [];
-  if (cpuWindowMax > WORKER_CPU_LIMIT_PERCENT) reasons.push(`a load worker used ${cpuWindowMax.toFixed(0)}% of a core over the window (limit ${WORKER_CPU_LIMIT_PERCENT}%)`);
-  if (lag.p99 > SCHEDULE_LAG_LIMIT_MS) reasons.push(`senders fell behind their schedule: lag p99 ${lag.p99.toFixed(1)} ms (limit ${SCHEDULE_LAG_LIMIT_MS} ms), max ${lagMax.toFixed(0)} ms`);
-  const workers: WorkerHealth = {
-    cpuPercentMax,
-    scheduleLagMaxMs: lagMax,
-    scheduleLagP99Ms: lag.p99,
-    workers: results.length,
-    loadBound: reasons.length > 0,
-    reasons,
-  };
-  const requestsPerSecond = Math.round((requests / durationSeconds) * 1000) / 1000;
-  const problems = results.flatMap((r) => r.problems).slice(0, 5);
-  const subscribers = results.reduce((s, r) => s + r.subscribers, 0);
-  const connected = results.reduce((s, r) => s + r.connected, 0);
-  const peer = isPeerTarget(spec.target) ? peerOf(spec.target) : undefined;
-  const connections = connected + (options.rate > 0 && senderHoldsConnection(transport, peer) ? options.senders : 0);
-  const heapPerConnectionBytes = heapPerConnection(samples, connections, -options.warmupMs / 1000, durationSeconds);
-  if (results.length > 0 && connected < subscribers) errors.push(`${subscribers - connected} of ${subscribers} subscribers could not join: ${problems.join('; ')}`);
-
-  // Per part (clusters): the same window edges as the totals.
-  const parts = first?.parts?.map((a): ProcessPartCost => {
-    const b = last?.parts?.find((p) => p.part === a.part);
-    const cpu = b === undefined ? 0 : b.cpuSeconds - a.cpuSeconds;
-    return {
-      part: a.part,
-      processes: Math.max(a.processes, b?.processes ?? 0),
-      cpuSeconds: Math.round(cpu * 1000) / 1000,
-      cpuSecondsPer1kDelivered: t.delivered > 0 ? Math.round((cpu / t.delivered) * 1000 * 10000) / 10000 : 0,
-      rssPeakBytes: Math.max(0, ...inWindow.map((s) => s.parts?.find((p) => p.part === a.part)?.rssBytes ?? 0)),
-    };
-  });
-
-  const measured = { latencyMeanMs: latencySummary.mean, latencyCount: latencySummary.count, requestsPerSecond, bytesPerDelivered: perDelivered(bytesIn + bytesOut) };
-  const run: RunResult = {
-    target: spec.target,
-    transport,
-    repetition: spec.repetition,
-    ...(spec.sweepValue === undefined ? {} : { sweepValue: spec.sweepValue }),
-    instances: server.instances,
-    backplane: server.backplane,
-    proxied: server.proxied,
-    ...(spec.topology === undefined ? {} : { topology: spec.topology }),
-    durationSeconds,
-    latencyMs: latencySummary,
-    latencyUncorrectedMs: uncorrected,
-    histogram: results.length > 0 ? mergeEncodedToString(results.map((r) => r.latency)) : '',
-    messages: {
-      ...t,
-      sendErrors: results.reduce((s, r) => s + r.sendErrors, 0),
-      wireDuplicates: results.reduce((s, r) => s + r.wireDuplicates, 0),
-    },
-    requests: { total: requests, perSecond: requestsPerSecond, perDelivered: perDelivered(requests), serverCounted },
-    bytes: { in: bytesIn, out: bytesOut, perDelivered: perDelivered(bytesIn + bytesOut) },
-    server: {
-      cpuSeconds: Math.round(cpuSeconds * 1000) / 1000,
-      cpuSecondsPer1kDelivered: t.delivered > 0 ? Math.round((cpuSeconds / t.delivered) * 1000 * 10000) / 10000 : 0,
-      rssPeakBytes: Math.max(0, ...inWindow.map((s) => s.rssBytes)),
-      heapPeakBytes: Math.max(0, ...inWindow.map((s) => s.heapUsedBytes)),
-      eventLoopDelayP99Ms: Math.round(Math.max(0, ...inWindow.filter((s) => s.t > 0).map((s) => s.eventLoopDelayP99Ms)) * 1000) / 1000,
-      ...(heapPerConnectionBytes === undefined ? {} : { heapPerConnectionBytes }),
-    },
-    ...(parts === undefined ? {} : { parts }),
-    clients: { connected, reconnects: results.reduce((s, r) => s + r.reconnects, 0) },
-    ...(faults === undefined ? {} : { faults }),
-    workers,
-    // A peer is held to its own model (bench/peers/model.ts), not to pushlab's.
-    model: isPeerTarget(spec.target) ? peerModelChecks(spec.target, options, measured) : modelChecks(transport, options, measured),
-    timeline,
-  };
-  if (errors.length > 0) run.error = errors.join('; ');
-  return run;
-}
-
-function mergeEncodedToString(encoded: string[]): string {
-  return encodeHistogram(mergeEncoded(encoded));
 }

@@ -5,6 +5,11 @@
  */
 import type { Transport } from '../protocol/types.ts';
 import type { PeerName, PeerTarget } from './peers/peers.ts';
+import type { Interruption } from './interrupt.ts';
+import type { Phase } from './phases.ts';
+import type { ThresholdResult } from './thresholds.ts';
+
+export type { Interruption, Phase, ThresholdResult }; // declared beside the modules that make them
 
 export const SCHEMA_VERSION = 1;
 
@@ -121,6 +126,8 @@ export interface RunResult {
      * collected; cleanest in the idle scenario. Absent without a pre-connect sample (no warm-up).
      */
     heapPerConnectionBytes?: number;
+    /** `--target` runs only: why the server's cost could not be read (its /metrics never answered); the figures are then 0. */
+    notMeasured?: string;
   };
   /**
    * The server side split by part (scale-out runs; absent for a bare single process): the
@@ -134,7 +141,10 @@ export interface RunResult {
   workers: WorkerHealth;
   model: ModelCheck[];
   timeline: TimelinePoint[];
-  /** Set when the run failed (server crash, worker death); the numbers are then partial. */
+  /**
+   * Set when the run failed (server crash, worker death), or its target could not start
+   * (`could not start: <cause>`, one line, and no numbers); the numbers are then partial.
+   */
   error?: string;
 }
 
@@ -245,6 +255,14 @@ export interface BenchOptions {
   faults?: boolean;
   /** Stop the server (SIGTERM) half-way through the window and start a fresh one on the same port. */
   restartServer?: boolean;
+  /** `--target URL`: an external pushlab-protocol server the bench did not start (docs/results.md). */
+  target?: string;
+  /** `--phases` / a config file's phases: steps run in order, each measured on its own (like a sweep). */
+  phases?: Phase[];
+  /** `--threshold` expressions, as given (bench/thresholds.ts). */
+  thresholds?: string[];
+  /** False with `--no-default-thresholds`: the loss and load-bound gates are off. Default true. */
+  defaultThresholds?: boolean;
 }
 
 /**
@@ -299,4 +317,9 @@ export interface BenchResults {
   warnings: string[];
   /** False when a run failed; the CLI exits non-zero. */
   ok: boolean;
+  /** Every threshold (default gates and `--threshold`) per target, with the value met. */
+  thresholds?: ThresholdResult[];
+  /** True when the bench was interrupted: `runs` holds only the runs completed before it. */
+  partial?: boolean;
+  interruption?: Interruption;
 }

@@ -10,16 +10,31 @@ import type { Transport } from '../protocol/types.ts';
 import { measureCapacity } from './capacity.ts';
 import { measureFloors } from './floor.ts';
 import { sseVersusWebSocket } from './model.ts';
-import { SCHEDULE_LAG_LIMIT_MS, runOne } from './orchestrator.ts';
+import { RunInterrupted, SCHEDULE_LAG_LIMIT_MS, runOne } from './orchestrator.ts';
 import { applySweep } from './options.ts';
 import { peerTargets } from './peers/peers.ts';
-import { SCHEMA_VERSION, type BenchOptions, type BenchResults, type CapacityResult, type Environment, type FloorResult, type RunResult, type RunTarget } from './results.ts';
+import { applyPhase, phaseLabel } from './phases.ts';
+import type { ProgressEvent } from './progress.ts';
+import { SCHEMA_VERSION, type BenchOptions, type BenchResults, type CapacityResult, type Environment, type FloorResult, type Interruption, type RunResult, type RunTarget } from './results.ts';
+import { evaluateThresholds, thresholdsFor } from './thresholds.ts';
 import { hasTaskset } from './spawn-server.ts';
 import { summarizeRuns } from './summary.ts';
 import { topologiesOf } from './topology.ts';
 
 export interface RunBenchHooks {
-  onProgress?: (text: string) => void;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Each run as it completes (the CLI prints a line per run). */
+  onRun?: (run: RunResult, index: number, of: number) => void;
+  /** Aborted on SIGINT/SIGTERM: the current run stops, the results hold the runs completed. */
+  signal?: AbortSignal;
+  /** Which signal aborted it, for the results (default SIGINT). */
+  signalName?: () => Interruption['signal'];
+}
+
+/** Rough wall time of one run, ms: start, warm-up, window, a typical drain, teardown (for the ETA). */
+export function estimateRunMs(options: BenchOptions, transport: Transport): number {
+  const drain = transport === 'short-polling' ? options.pollIntervalMs : 1000;
+  return 2500 + options.warmupMs + options.durationMs + drain + 1000;
 }
 
 /** Server on CPU 0, load (workers, floors' clients, autocannon, this process) on the rest. */
@@ -62,6 +77,8 @@ function version(): string {
 
 export function targetsOf(options: BenchOptions): { target: RunTarget; transport: Transport }[] {
   const list: { target: RunTarget; transport: Transport }[] = options.transports.map((t) => ({ target: t, transport: t }));
+  // An external --target is the user's server alone: no baselines or peers started beside it.
+  if (options.target !== undefined) return list;
   if (options.baselines) {
     if (options.transports.includes('websocket')) list.push({ target: 'baseline-ws', transport: 'websocket' });
     if (options.transports.includes('long-polling')) list.push({ target: 'baseline-long-polling', transport: 'long-polling' });
@@ -96,14 +113,54 @@ export function runFailed(run: RunResult): boolean {
   return run.error !== undefined || (run.workers.scheduleLagP99Ms ?? 0) > SCHEDULE_LAG_LIMIT_MS;
 }
 
+/** An external target's long-poll hold, from its /config (undefined when it does not say). */
+async function targetHoldMs(url: string): Promise<number | undefined> {
+  try {
+    const config = (await (await fetch(`${url}/config`, { signal: AbortSignal.timeout(5000) })).json()) as { holdMs?: unknown };
+    return typeof config.holdMs === 'number' ? config.holdMs : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+type PlanStep = { options: BenchOptions; sweepValue?: number | string; repetition: number; target: RunTarget; transport: Transport; topology?: string };
+
+/** Every run of the bench in order: per sweep value (or phase), per repetition, every target (and topology rung). */
+export function planRuns(options: BenchOptions): PlanStep[] {
+  const steps: { options: BenchOptions; value?: number | string }[] =
+    options.phases !== undefined
+      ? options.phases.map((phase, i) => ({ options: applyPhase(options, phase), value: phaseLabel(phase, i) }))
+      : options.sweep === undefined
+        ? [{ options }]
+        : options.sweep.values.map((value) => ({ options: applySweep(options, value), value }));
+  const plan: PlanStep[] = [];
+  // Scale-out: each transport runs every topology rung in turn; baselines run once.
+  const topologies = topologiesOf(options);
+  for (const { options: stepOptions, value } of steps) {
+    for (let repetition = 1; repetition <= options.repeat; repetition++) {
+      for (const t of targetsOf(stepOptions)) {
+        const step = { options: stepOptions, repetition, ...t, ...(value === undefined ? {} : { sweepValue: value }) };
+        if (topologies === undefined || t.target !== t.transport) plan.push(step);
+        else for (const topology of topologies) plan.push({ ...step, topology });
+      }
+    }
+  }
+  return plan;
+}
+
 export async function runBench(options: BenchOptions, hooks: RunBenchHooks = {}): Promise<BenchResults> {
-  const onProgress = hooks.onProgress ?? (() => {});
+  const emit = hooks.onProgress ?? (() => {});
   const startedAt = new Date();
   const cpus = cpuPlan();
+  const plan = planRuns(options);
+  const estimates = plan.map((step) => estimateRunMs(step.options, step.transport));
+  const capacityMs = options.capacity && options.target === undefined ? 3 * (options.capacityDurationMs ?? 3000) + 3000 : 0;
+  const restAfter = (i: number): number => estimates.slice(i).reduce((a, b) => a + b, 0);
+  const aborted = (): boolean => hooks.signal?.aborted === true;
   // This process runs floor clients and autocannon: keep it off the server's core.
   if (cpus.load !== undefined) spawnSync('taskset', ['-pc', cpus.load, String(process.pid)], { stdio: 'ignore' });
 
-  onProgress('floor: loopback round trips');
+  emit({ stage: 'floor', text: 'loopback round trips', etaMs: restAfter(0) + capacityMs + 3000 });
   let floors: FloorResult[] = [];
   const warnings: string[] = [];
   try {
@@ -113,37 +170,48 @@ export async function runBench(options: BenchOptions, hooks: RunBenchHooks = {})
   }
 
   let capacity: CapacityResult[] = [];
-  // Capacity probes one plain server (its own), whatever the topologies: it runs once.
-  if (options.capacity) {
+  // Capacity probes one plain server (its own), whatever the topologies: it runs once. Never
+  // against an external --target: hammering someone's deployment is not asked for.
+  if (capacityMs > 0 && !aborted()) {
+    const capacityStart = Date.now();
     try {
-      capacity = await measureCapacity(options, cpus.server, onProgress);
+      capacity = await measureCapacity(options, cpus.server, (text) => emit({ stage: 'capacity', text, etaMs: restAfter(0) + Math.max(0, capacityMs - (Date.now() - capacityStart)) }));
     } catch (error) {
       warnings.push(`capacity measurement failed: ${(error as Error).message}`);
     }
   }
 
-  const steps: (number | string | undefined)[] = options.sweep === undefined ? [undefined] : options.sweep.values;
-  const plan: { options: BenchOptions; sweepValue?: number | string; repetition: number; target: RunTarget; transport: Transport; topology?: string }[] = [];
-  // Scale-out: each transport runs every topology rung in turn; baselines run once.
-  const topologies = topologiesOf(options);
-  for (const value of steps) {
-    const stepOptions = value === undefined ? options : applySweep(options, value);
-    for (let repetition = 1; repetition <= options.repeat; repetition++) {
-      for (const t of targetsOf(stepOptions)) {
-        const step = { options: stepOptions, repetition, ...t, ...(value === undefined ? {} : { sweepValue: value }) };
-        if (topologies === undefined || t.target !== t.transport) plan.push(step);
-        else for (const topology of topologies) plan.push({ ...step, topology });
-      }
+  if (options.target !== undefined) {
+    const hold = await targetHoldMs(options.target);
+    // The model checks and the long-poll drain assume --hold-ms; an external server has its own.
+    if (hold !== undefined && hold !== options.holdMs) warnings.push(`the target holds long polls ${hold} ms, the bench assumed --hold-ms ${options.holdMs}: long-polling's drain and model use the latter (pass --hold-ms ${hold})`);
+  }
+
+  const runs: RunResult[] = [];
+  let interruption: Interruption | undefined;
+  for (const [i, step] of plan.entries()) {
+    if (aborted()) {
+      interruption = { signal: hooks.signalName?.() ?? 'SIGINT', runsCompleted: runs.length, runsPlanned: plan.length };
+      break;
+    }
+    const runStart = Date.now();
+    const onProgress = (e: Omit<ProgressEvent, 'stage'>): void =>
+      emit({ ...e, stage: 'run', run: i + 1, runs: plan.length, etaMs: Math.max(0, (estimates[i] ?? 0) - (Date.now() - runStart)) + restAfter(i + 1) });
+    try {
+      const run = await runOne({ ...step, cpus, onProgress, ...(hooks.signal === undefined ? {} : { signal: hooks.signal }) });
+      runs.push(run);
+      hooks.onRun?.(run, i + 1, plan.length);
+    } catch (error) {
+      if (!(error instanceof RunInterrupted)) throw error;
+      interruption = { signal: hooks.signalName?.() ?? 'SIGINT', runsCompleted: runs.length, runsPlanned: plan.length, during: error.message };
+      break;
     }
   }
-  const runs: RunResult[] = [];
-  for (const [i, step] of plan.entries()) {
-    runs.push(await runOne({ ...step, cpus, onProgress: (text) => onProgress(`run ${i + 1}/${plan.length} ${text}`) }));
-  }
+  if (interruption === undefined && aborted()) interruption = { signal: hooks.signalName?.() ?? 'SIGINT', runsCompleted: runs.length, runsPlanned: plan.length };
 
   const env = environment(startedAt);
   env.finishedAt = new Date().toISOString();
-  return {
+  const results: BenchResults = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'pushlab', version: version() },
     environment: env,
@@ -155,4 +223,11 @@ export async function runBench(options: BenchOptions, hooks: RunBenchHooks = {})
     warnings: [...warnings, ...warningsFor(runs, capacity)],
     ok: !runs.some(runFailed),
   };
+  if (interruption !== undefined) {
+    results.partial = true;
+    results.interruption = interruption;
+    results.warnings.unshift(`PARTIAL: interrupted by ${interruption.signal} after ${interruption.runsCompleted} of ${interruption.runsPlanned} runs${interruption.during === undefined ? '' : ` (during ${interruption.during}, whose numbers are dropped)`}`);
+  }
+  results.thresholds = evaluateThresholds(results, thresholdsFor(options.thresholds, options.defaultThresholds ?? true));
+  return results;
 }

@@ -244,7 +244,8 @@ export class Sampler {
     const atMs = clockMs();
     let cpuSeconds = 0;
     let rssBytes = 0;
-    let procOk = true;
+    // No pids (an external --target): every figure comes from its /metrics.
+    let procOk = this.#pids.length > 0 || this.#parts !== undefined;
     let parts: PartSample[] | undefined;
     if (this.#parts === undefined) {
       for (const pid of this.#pids) {

@@ -4,7 +4,7 @@
  * notation: 'number' | 'string' | 'boolean' | 'string|number' | nested objects | [item];
  * a key ending in '?' is optional. Every number must be finite (no NaN/Infinity in JSON).
  */
-type Shape = 'number' | 'string' | 'boolean' | 'string|number' | readonly [Shape] | { readonly [key: string]: Shape };
+export type Shape = 'number' | 'string' | 'boolean' | 'string|number' | 'number|boolean' | 'number|boolean|object' | readonly [Shape] | { readonly [key: string]: Shape };
 
 const LATENCY: Shape = { p50: 'number', p90: 'number', p99: 'number', p999: 'number', max: 'number', mean: 'number', count: 'number' };
 const STAT: Shape = { median: 'number', min: 'number', max: 'number' };
@@ -17,6 +17,7 @@ export const RESULTS_SHAPE: Shape = {
     scenario: 'string', transports: ['string'], clients: 'number', rooms: 'number', senders: 'number', rate: 'number', size: 'number',
     durationMs: 'number', warmupMs: 'number', repeat: 'number', pollIntervalMs: 'number', holdMs: 'number', baselines: 'boolean', 'peers?': ['string'], capacity: 'boolean',
     'capacityDurationMs?': 'number', seed: 'number', instances: 'number', 'backplane?': 'string', 'topologies?': ['string'], 'sweep?': { option: 'string', values: ['string|number'] }, 'faults?': 'boolean', 'restartServer?': 'boolean',
+    'target?': 'string', 'phases?': [{ durationMs: 'number', rate: 'number', clients: 'number' }], 'thresholds?': ['string'], 'defaultThresholds?': 'boolean',
   },
   floors: [{ name: 'string', latencyMs: LATENCY, histogram: 'string', samples: 'number' }],
   runs: [{
@@ -25,7 +26,7 @@ export const RESULTS_SHAPE: Shape = {
     messages: { sent: 'number', expected: 'number', delivered: 'number', lost: 'number', duplicates: 'number', outOfOrder: 'number', 'sendErrors?': 'number', 'wireDuplicates?': 'number' },
     requests: { total: 'number', perSecond: 'number', perDelivered: 'number', serverCounted: 'number' },
     bytes: { in: 'number', out: 'number', perDelivered: 'number' },
-    server: { cpuSeconds: 'number', cpuSecondsPer1kDelivered: 'number', rssPeakBytes: 'number', heapPeakBytes: 'number', eventLoopDelayP99Ms: 'number', 'heapPerConnectionBytes?': 'number' },
+    server: { cpuSeconds: 'number', cpuSecondsPer1kDelivered: 'number', rssPeakBytes: 'number', heapPeakBytes: 'number', eventLoopDelayP99Ms: 'number', 'heapPerConnectionBytes?': 'number', 'notMeasured?': 'string' },
     'parts?': [{ part: 'string', processes: 'number', cpuSeconds: 'number', cpuSecondsPer1kDelivered: 'number', rssPeakBytes: 'number' }],
     clients: { connected: 'number', reconnects: 'number' },
     'faults?': { cuts: 'number', reconnects: 'number', recovered: 'number', unrecovered: 'number', recoveryMs: LATENCY, recoveryHistogram: 'string', serverRestarts: 'number', 'serverDownMs?': 'number', 'restartRecoveryMs?': LATENCY, 'restartUnrecovered?': 'number' },
@@ -51,7 +52,13 @@ export const RESULTS_SHAPE: Shape = {
   }],
   warnings: ['string'],
   ok: 'boolean',
+  'thresholds?': [{ expression: 'string', source: 'string', target: 'string', metric: 'string', op: 'string', limit: 'number|boolean', actual: 'number|boolean|object', ok: 'boolean', merge: 'string', 'note?': 'string' }],
+  'partial?': 'boolean',
+  'interruption?': { signal: 'string', runsCompleted: 'number', runsPlanned: 'number', 'during?': 'string' },
 };
+
+/** The shape of one run (`runs[i]`): what a threshold's metric path may name. */
+export const RUN_SHAPE = (RESULTS_SHAPE as { runs: readonly [Shape] }).runs[0];
 
 /** Every place `value` breaks the shape, as `path: problem`; empty when it conforms. */
 export function checkShape(value: unknown, shape: Shape = RESULTS_SHAPE, path = '$'): string[] {

@@ -40,6 +40,15 @@ export interface SpawnServerOptions {
   script?: string;
 }
 
+/**
+ * The environment without the user's PUSHLAB_* serve settings: `pushlab serve` reads them
+ * (cli/serve.ts), and a bench's servers must be configured by the bench alone — a
+ * PUSHLAB_TOKEN_SECRET exported for a real server would otherwise lock the bench's clients out.
+ */
+export function benchEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PUSHLAB_')));
+}
+
 /** tsx's loader, resolved from here so a child started from any cwd finds it. */
 const TSX_LOADER = import.meta.resolve('tsx');
 
@@ -49,7 +58,7 @@ export function spawnServer(options: SpawnServerOptions = {}): Promise<SpawnedSe
   const command = options.cpus !== undefined && hasTaskset() ? 'taskset' : process.execPath;
   const entry = options.script === undefined ? [BIN, 'serve'] : ['--import', TSX_LOADER, options.script];
   const argv = command === 'taskset' ? ['-c', options.cpus ?? '0', process.execPath, ...entry, ...args] : [...entry, ...args];
-  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? benchEnv() });
   let stdout = '';
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {

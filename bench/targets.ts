@@ -28,6 +28,8 @@ export interface TargetHandle {
    * CPU split. Absent for a single process. A Redis given by URL is not ours: not sampled.
    */
   parts?: { part: ProcessPartCost['part']; pids: number[] }[];
+  /** `--target`: a server the bench did not start (no pids: its cost comes from its /metrics). */
+  external?: boolean;
   /** Set once the server died on its own: why. */
   crashed(): string | undefined;
   stop(): Promise<void>;
@@ -57,6 +59,7 @@ export function serverArgs(transport: Transport, options: BenchOptions): string[
  * redis-server unless `--backplane` names one, N instances, nginx in front when proxied.
  */
 export async function startTarget(target: RunTarget, transport: Transport, options: BenchOptions, cpus: string | undefined, topology?: Topology): Promise<TargetHandle> {
+  if (options.target !== undefined) return externalTarget(options.target);
   if (target === 'baseline-ws' || target === 'baseline-long-polling') {
     const server = await spawnServer({ script: BASELINE_SCRIPTS[target], args: ['--hold-ms', String(options.holdMs)], cpus });
     return fromSpawned(server, 'memory');
@@ -129,4 +132,29 @@ function fromSpawned(server: Awaited<ReturnType<typeof spawnServer>>, backplane:
       await server.stop();
     },
   };
+}
+
+/**
+ * `--target URL`: a pushlab-protocol server the bench did not start, anywhere the user says.
+ * Only that URL is contacted. It is checked once (GET /health) so an unreachable server is a
+ * failed run with its cause, not a run of connection errors; it is never stopped.
+ */
+export async function externalTarget(url: string): Promise<TargetHandle> {
+  const base = url.replace(/\/+$/, '');
+  let backplane: TargetHandle['backplane'] = 'memory';
+  try {
+    const health = await fetch(`${base}/health`, { signal: AbortSignal.timeout(5000) });
+    if (!health.ok) throw new Error(`GET ${base}/health answered ${health.status}`);
+  } catch (error) {
+    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(`${base} does not answer: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+  }
+  try {
+    // /config says which backplane the server runs on; an older server may not have it.
+    const config = (await (await fetch(`${base}/config`, { signal: AbortSignal.timeout(5000) })).json()) as { backplane?: string };
+    if (config.backplane === 'redis') backplane = 'redis';
+  } catch {
+    // not a pushlab server's /config: keep the default
+  }
+  return { url: base, instanceUrls: [base], pids: [], instances: 1, proxied: false, backplane, external: true, crashed: () => undefined, stop: async () => {} };
 }

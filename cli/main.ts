@@ -6,7 +6,7 @@ const COMMANDS: Record<string, Command> = {
   bench: { summary: 'measure every transport on the same workload; writes results.json and index.html', run: async (a) => (await import('../bench/cli.ts')).runBenchCli(a) },
   report: { summary: 'render index.html again from a results.json', run: async (a) => (await import('../reports/render/files.ts')).runReportCli(a) },
   token: { summary: 'mint a signed token for a server run with --token-secret', run: async (a) => (await import('./token.ts')).runToken(a) },
-  compare: { summary: 'compare two results.json files in one report', run: async (a) => (await import('../reports/render/files.ts')).runCompareCli(a) },
+  compare: { summary: 'compare two results.json files in one report', run: async (a) => (await import('../reports/render/compare-cli.ts')).runCompareCli(a) },
 };
 
 function usage(): string {
@@ -20,12 +20,19 @@ function usage(): string {
     'Commands:',
     ...lines,
     '',
-    'Run `pushlab <command> --help` for a command\'s options.',
+    'Run `pushlab <command> --help` (or `pushlab help <command>`) for a command\'s options.',
   ].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === 'help' && rest[0] !== undefined) {
+    // `pushlab help bench` is `pushlab bench --help`.
+    const command = COMMANDS[rest[0]];
+    if (command !== undefined) return command.run(['--help']);
+    console.error(`pushlab help: unknown command "${rest[0]}"\n\n${usage()}`);
+    return 2;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
     return 0;

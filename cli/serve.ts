@@ -1,26 +1,77 @@
-/** `pushlab serve`: run a server until SIGINT/SIGTERM, then shut down gracefully and exit 0. */
-import { SERVER_OPTION_SPECS, OptionError, type ServerOptions } from '../servers/options.ts';
+/**
+ * `pushlab serve`: run a server until SIGINT/SIGTERM, then shut down gracefully and exit 0.
+ * Every option can also come from the environment (`--token-secret` ← PUSHLAB_TOKEN_SECRET,
+ * so a secret stays out of `ps`); a flag given on the command line wins over its variable.
+ */
+import { SERVER_OPTION_SPECS, OptionError, type OptionSpec, type ServerOptions } from '../servers/options.ts';
 import { createPushlabServer } from '../servers/server.ts';
 import { helpText, parseFlags, toInt, toList, UsageError } from './args.ts';
 import type { Transport } from '../protocol/types.ts';
 
-export async function runServe(argv: string[]): Promise<number> {
+/** `--token-secret` → `PUSHLAB_TOKEN_SECRET`: derived from the flag, so every option has one. */
+export function envName(spec: { flag: string }): string {
+  return `PUSHLAB_${spec.flag.toUpperCase().replace(/-/g, '_')}`;
+}
+
+const TRUE = new Set(['1', 'true', 'yes', 'on']);
+const FALSE = new Set(['0', 'false', 'no', 'off']);
+
+/** Flag values from the environment (only variables that are set and not empty). */
+function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, { raw: string | boolean; source: string }> {
+  const found: Record<string, { raw: string | boolean; source: string }> = {};
+  for (const spec of SERVER_OPTION_SPECS) {
+    const name = envName(spec);
+    const text = env[name];
+    if (text === undefined || text === '') continue;
+    if (spec.kind !== 'bool') found[spec.flag] = { raw: text, source: name };
+    else if (TRUE.has(text.toLowerCase())) found[spec.flag] = { raw: true, source: name };
+    else if (FALSE.has(text.toLowerCase())) found[spec.flag] = { raw: false, source: name };
+    else throw new UsageError(`${name} must be true or false (1/0, yes/no, on/off), got "${text}"`);
+  }
+  return found;
+}
+
+function convert(spec: OptionSpec, raw: string | boolean): unknown {
+  if (spec.kind === 'bool') return raw === true;
+  if (spec.kind === 'int') return toInt(spec.flag, String(raw), spec.min ?? 0);
+  if (spec.kind === 'list') return spec.key === 'transports' ? (toList(String(raw)) as Transport[]) : toList(String(raw)).map((o) => o.toLowerCase());
+  return String(raw);
+}
+
+export function serveHelp(): string {
+  return [
+    helpText('pushlab serve — one chat over short polling, long polling and WebSocket', 'pushlab serve [options]', SERVER_OPTION_SPECS, envName),
+    '',
+    'Every option can also be set by the environment variable shown beside it (PUSHLAB_ + the flag',
+    'in capitals, dashes as underscores; booleans 1/0, true/false, yes/no, on/off). A flag on the',
+    'command line wins over its variable. Secrets belong in the environment, not in `ps`:',
+    '  PUSHLAB_TOKEN_SECRET=… PUSHLAB_BACKPLANE=redis://127.0.0.1:6379 pushlab serve',
+  ].join('\n');
+}
+
+export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let input: Partial<ServerOptions>;
   try {
     const { values, help } = parseFlags(argv, SERVER_OPTION_SPECS);
     if (help) {
-      console.log(helpText('pushlab serve — one chat over short polling, long polling and WebSocket', 'pushlab serve [options]', SERVER_OPTION_SPECS));
+      console.log(serveHelp());
       return 0;
     }
     input = {};
     const target = input as Record<string, unknown>;
+    const environment = fromEnvironment(env);
     for (const spec of SERVER_OPTION_SPECS) {
-      const raw = values[spec.flag];
-      if (raw === undefined) continue;
-      if (spec.kind === 'bool') target[spec.key] = raw === true;
-      else if (spec.kind === 'int') target[spec.key] = toInt(spec.flag, String(raw), spec.min ?? 0);
-      else if (spec.kind === 'list') target[spec.key] = spec.key === 'transports' ? (toList(String(raw)) as Transport[]) : toList(String(raw)).map((o) => o.toLowerCase());
-      else target[spec.key] = String(raw);
+      const flagged = values[spec.flag];
+      const fromEnv = environment[spec.flag];
+      if (flagged !== undefined) target[spec.key] = convert(spec, flagged);
+      else if (fromEnv !== undefined) {
+        try {
+          target[spec.key] = convert(spec, fromEnv.raw);
+        } catch (error) {
+          // Name the variable the user set, not a flag they never typed.
+          throw new UsageError((error as Error).message.replace(`--${spec.flag}`, fromEnv.source));
+        }
+      }
     }
   } catch (error) {
     if (error instanceof UsageError) {
@@ -35,7 +86,8 @@ export async function runServe(argv: string[]): Promise<number> {
     server = await createPushlabServer(input);
   } catch (error) {
     if (error instanceof OptionError) {
-      console.error(`pushlab serve: ${error.message}`);
+      const named = SERVER_OPTION_SPECS.find((s) => error.message.startsWith(`--${s.flag} `) && argv.every((a) => a !== `--${s.flag}` && !a.startsWith(`--${s.flag}=`)) && env[envName(s)] !== undefined);
+      console.error(`pushlab serve: ${named === undefined ? error.message : `${envName(named)} (--${named.flag}): ${error.message.slice(named.flag.length + 3)}`}`);
       return 2;
     }
     console.error(`pushlab serve: ${(error as Error).message}`);

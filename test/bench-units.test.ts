@@ -151,7 +151,7 @@ describe('options', () => {
     expect(options.pollIntervalMs).toBe(2000);
     expect(options.holdMs).toBe(20_000);
     expect(options.baselines).toBe(true);
-    expect(output).toEqual({ out: 'reports/', json: false });
+    expect(output).toEqual({ out: 'reports/', json: false, quiet: false });
   });
 
   it('a preset sets options and explicit flags override it', () => {
@@ -164,7 +164,7 @@ describe('options', () => {
     expect(options.transports).toEqual(['websocket']);
     expect(options.baselines).toBe(true);
     expect(options.rate).toBe(20); // from the smoke preset
-    expect(output).toEqual({ out: '/tmp/x', json: true });
+    expect(output).toEqual({ out: '/tmp/x', json: true, quiet: false });
   });
 
   it('rejects bad input with a message naming the flag', () => {

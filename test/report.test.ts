@@ -346,7 +346,7 @@ describe('report files and CLI', () => {
   it('writes compare.html', async () => {
     const io = captured();
     const out = join(dir, 'cmp');
-    expect(await runCompareCli([join(dir, 'results.json'), join(dir, 'sweep.json'), '--out', out], io)).toBe(0);
+    expect(await runCompareCli([join(dir, 'results.json'), join(dir, 'sweep.json'), '--out', out, '--force'], io)).toBe(0);
     expect(io.outText).toEqual([join(out, 'compare.html')]);
     expect(await readFile(join(out, 'compare.html'), 'utf8')).toContain('pushlab comparison');
     expect(await writeComparison(join(dir, 'results.json'), join(dir, 'results.json'), out)).toBe(join(out, 'compare.html'));

@@ -57,14 +57,15 @@ export function ratioOf(a: number, b: number): number {
   return b / a;
 }
 
-export function classify(ratio: number, higherIsWorse: boolean): Change {
-  const worse = higherIsWorse ? ratio > 1 + REGRESSION_THRESHOLD : ratio < 1 - REGRESSION_THRESHOLD;
-  const better = higherIsWorse ? ratio < 1 - REGRESSION_THRESHOLD : ratio > 1 + REGRESSION_THRESHOLD;
+/** `threshold`: the relative change that counts (0.1 = 10%; `--fail-on-regression` sets it). */
+export function classify(ratio: number, higherIsWorse: boolean, threshold = REGRESSION_THRESHOLD): Change {
+  const worse = higherIsWorse ? ratio > 1 + threshold : ratio < 1 - threshold;
+  const better = higherIsWorse ? ratio < 1 - threshold : ratio > 1 + threshold;
   return worse ? 'regression' : better ? 'improvement' : 'same';
 }
 
 /** Every metric of every summary row present in both benches. */
-export function compareSummaries(a: BenchResults, b: BenchResults): MetricChange[] {
+export function compareSummaries(a: BenchResults, b: BenchResults, threshold = REGRESSION_THRESHOLD): MetricChange[] {
   const before = new Map(a.summary.map((s) => [rowKey(s), s] as const));
   const changes: MetricChange[] = [];
   for (const after of sortSummaries(b.summary, b.options.sweep?.values)) {
@@ -76,7 +77,7 @@ export function compareSummaries(a: BenchResults, b: BenchResults): MetricChange
       const vb = numberAt(after, metric.path);
       if (va === undefined || vb === undefined) continue;
       const ratio = ratioOf(va, vb);
-      changes.push({ key, metric, a: va, b: vb, ratio, change: classify(ratio, metric.higherIsWorse) });
+      changes.push({ key, metric, a: va, b: vb, ratio, change: classify(ratio, metric.higherIsWorse, threshold) });
     }
   }
   return changes;
@@ -90,7 +91,16 @@ function changeCell(c: MetricChange): string {
   return `<td class="num${cls}" data-compare="${escapeHtml(`${c.key}:${c.metric.path}`)}" data-ratio="${c.ratio}" data-change="${c.change}">${escapeHtml(ratioText + flag)}<span class="spread">${escapeHtml(`${shown(c.a)} → ${shown(c.b)} ${c.metric.unit}`)}</span></td>`;
 }
 
-function ratiosTable(a: BenchResults, b: BenchResults, changes: readonly MetricChange[]): string {
+/** The options that make a workload: two benches that differ in one measured different things. */
+export const WORKLOAD_KEYS = ['clients', 'rooms', 'senders', 'rate', 'size', 'durationMs', 'warmupMs', 'pollIntervalMs', 'holdMs', 'instances', 'topologies', 'faults', 'restartServer', 'phases', 'sweep'] as const;
+
+/** `clients 20 → 100` per workload option that differs; empty when the workloads match. */
+export function workloadDifferences(a: BenchResults, b: BenchResults): string[] {
+  const show = (v: unknown): string => (v === undefined ? '(unset)' : JSON.stringify(v));
+  return WORKLOAD_KEYS.filter((k) => JSON.stringify(a.options[k] ?? null) !== JSON.stringify(b.options[k] ?? null)).map((k) => `${k} ${show(a.options[k])} → ${show(b.options[k])}`);
+}
+
+function ratiosTable(a: BenchResults, b: BenchResults, changes: readonly MetricChange[], threshold: number): string {
   const sweepOption = b.options.sweep?.option ?? a.options.sweep?.option;
   const rows = sortSummaries(b.summary, b.options.sweep?.values).filter((s) => changes.some((c) => c.key === rowKey(s)));
   const body = rows
@@ -108,7 +118,7 @@ function ratiosTable(a: BenchResults, b: BenchResults, changes: readonly MetricC
   }
   const head = COMPARE_METRICS.map((m) => `<th scope="col" class="num">${escapeHtml(m.name)} (${escapeHtml(m.unit)})</th>`).join('');
   return `<div class="table-wrap"><table class="ratios">
-<caption>Ratios after ÷ before, per target<span class="caption-note">${escapeHtml(`Red: worse by more than ${REGRESSION_THRESHOLD * 100}% (higher latency, requests, bytes, CPU, memory or loss; fewer deliveries). Green: better by more than ${REGRESSION_THRESHOLD * 100}%. Below each ratio: before → after.`)}</span></caption>
+<caption>Ratios after ÷ before, per target<span class="caption-note">${escapeHtml(`Red: worse by more than ${pct(threshold)}% (higher latency, requests, bytes, CPU, memory or loss; fewer deliveries). Green: better by more than ${pct(threshold)}%. Below each ratio: before → after.`)}</span></caption>
 <thead><tr><th scope="col" class="left">Target</th>${head}</tr></thead>
 <tbody>
 ${body}
@@ -126,42 +136,56 @@ function unmatched(a: BenchResults, b: BenchResults): string {
   return notes.length > 0 ? `<p class="alert info">${escapeHtml(notes.join(' '))}</p>` : '';
 }
 
-function changesSummary(changes: readonly MetricChange[]): string {
+const pct = (threshold: number): string => String(Math.round(threshold * 1000) / 10);
+
+function changesSummary(changes: readonly MetricChange[], threshold: number): string {
   const regressions = changes.filter((c) => c.change === 'regression');
   const improvements = changes.filter((c) => c.change === 'improvement');
   const line = (c: MetricChange): string =>
     `${c.key} ${c.metric.name}: ${Number.isFinite(c.ratio) ? fmtRatio(c.ratio) : 'from 0'} (${fmtNum(c.a * c.metric.scale)} → ${fmtNum(c.b * c.metric.scale)} ${c.metric.unit})`;
   const parts: string[] = [];
-  if (regressions.length > 0) {
+  if (changes.length === 0) {
+    // No row in common: nothing was compared, so nothing can be called "no regression".
+    parts.push('<div class="alert bad" role="alert" data-nothing-compared="true"><h3>Nothing compared: the two benches share no target (and sweep value)</h3></div>');
+  } else if (regressions.length > 0) {
     parts.push(
-      `<div class="alert bad" role="alert"><h3>${regressions.length} regression${regressions.length === 1 ? '' : 's'} beyond ${REGRESSION_THRESHOLD * 100}%</h3><ul>${regressions.map((c) => `<li>${escapeHtml(line(c))}</li>`).join('')}</ul></div>`,
+      `<div class="alert bad" role="alert"><h3>${regressions.length} regression${regressions.length === 1 ? '' : 's'} beyond ${pct(threshold)}%</h3><ul>${regressions.map((c) => `<li>${escapeHtml(line(c))}</li>`).join('')}</ul></div>`,
     );
   } else {
-    parts.push(`<div class="alert ok"><h3>No regression beyond ${REGRESSION_THRESHOLD * 100}%</h3></div>`);
+    parts.push(`<div class="alert ok"><h3>No regression beyond ${pct(threshold)}%</h3></div>`);
   }
   if (improvements.length > 0) {
     parts.push(
-      `<div class="alert info"><h3>${improvements.length} improvement${improvements.length === 1 ? '' : 's'} beyond ${REGRESSION_THRESHOLD * 100}%</h3><ul>${improvements.map((c) => `<li>${escapeHtml(line(c))}</li>`).join('')}</ul></div>`,
+      `<div class="alert info"><h3>${improvements.length} improvement${improvements.length === 1 ? '' : 's'} beyond ${pct(threshold)}%</h3><ul>${improvements.map((c) => `<li>${escapeHtml(line(c))}</li>`).join('')}</ul></div>`,
     );
   }
   return parts.join('\n');
 }
 
-export function renderComparison(a: BenchResults, b: BenchResults, options: RenderOptions = {}): string {
+export interface CompareRenderOptions extends RenderOptions {
+  /** Relative change that counts as a regression (default REGRESSION_THRESHOLD). */
+  threshold?: number;
+}
+
+export function renderComparison(a: BenchResults, b: BenchResults, options: CompareRenderOptions = {}): string {
+  const threshold = options.threshold ?? REGRESSION_THRESHOLD;
+  const differences = workloadDifferences(a, b);
+  const forced = differences.length === 0 ? '' : `<p class="alert bad" role="alert">${escapeHtml(`The workloads differ (${differences.join('; ')}): these ratios compare different measurements (compared anyway with --force).`)}</p>`;
   const sets = [
     { role: 'before' as const, results: a },
     { role: 'after' as const, results: b },
   ];
   const charts = buildCharts(sets);
-  const changes = compareSummaries(a, b);
+  const changes = compareSummaries(a, b, threshold);
   const body = [
     section(
       'changes-h',
       'What changed',
       `<p><strong>Before:</strong> ${escapeHtml(describeRun(a))}<br><strong>After:</strong> ${escapeHtml(describeRun(b))}</p>
-${changesSummary(changes)}
+${forced}
+${changesSummary(changes, threshold)}
 ${unmatched(a, b)}
-${ratiosTable(a, b, changes)}`,
+${ratiosTable(a, b, changes, threshold)}`,
     ),
     verdictSection(b, 'Verdict — after', 'verdict-after-h'),
     verdictSection(a, 'Verdict — before', 'verdict-before-h'),

@@ -53,15 +53,6 @@ Options:
   -o, --out DIR   folder to write index.html into (default: the folder of results.json)
   -h, --help      show this help`;
 
-export const COMPARE_USAGE = `Usage: pushlab compare <a.json> <b.json> [--out DIR]
-
-Writes compare.html: run a (before) against run b (after), ratios b/a per transport,
-regressions worse than 10% highlighted, charts overlaid.
-
-Options:
-  -o, --out DIR   folder to write compare.html into (default: the folder of b.json)
-  -h, --help      show this help`;
-
 interface ParsedCommand {
   positionals: string[];
   out: string | undefined;
@@ -126,13 +117,5 @@ export async function runReportCli(argv: string[], io: CliIo = defaultIo): Promi
   });
 }
 
-/** `pushlab compare <a.json> <b.json> [--out DIR]`; prints the written path. */
-export async function runCompareCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
-  return runCommand(argv, io, {
-    name: 'compare',
-    usage: COMPARE_USAGE,
-    arity: 2,
-    what: 'two results files: <a.json> (before) <b.json> (after)',
-    run: ([a = '', b = ''], out) => writeComparison(a, b, out ?? dirname(b)),
-  });
-}
+// `pushlab compare` has flags of its own (--fail-on-regression, --force): its own module.
+export { COMPARE_USAGE, runCompareCli } from './compare-cli.ts';

@@ -8,6 +8,7 @@ import { faultsChart, faultsSectionBody } from './faults.ts';
 import { methodologySection } from './methodology.ts';
 import { scaleOutSection } from './scaleout.ts';
 import { modelTable, runsTable, summaryTable } from './tables.ts';
+import { partialBanner, thresholdsSection } from './thresholds.ts';
 import { renderPage, chartsGrid, section } from './template.ts';
 import { verdictSection } from './verdict.ts';
 
@@ -30,8 +31,11 @@ export function renderReport(results: BenchResults, options: RenderOptions = {})
   const faults = faultChart === undefined ? '' : section('faults-h', 'Faults', faultsSectionBody(results, chartsGrid([faultChart])));
   // Present only when the bench ran a topology ladder (`--instances N`).
   const scaleOut = scaleOutSection(results);
+  const thresholds = thresholdsSection(results);
   const body = [
+    partialBanner(results),
     verdictSection(results),
+    ...(thresholds === '' ? [] : [thresholds]),
     ...(scaleOut === '' ? [] : [scaleOut]),
     section('summary-h', 'Summary', `${summaryTable(results)}\n${runsTable(results)}`),
     ...(faults === '' ? [] : [faults]),

@@ -1,0 +1,193 @@
+/**
+ * A run's numbers, built from what the load workers sent back and the server samples: the
+ * tally, latency (merged HDR histograms), requests, bytes and CPU between the window's edge
+ * samples, the per-second timeline, worker health (load-bound) and the model checks.
+ */
+import { subscribersPerRoom, tally } from './accounting.ts';
+import { encodeHistogram, mergeEncoded, summarize } from './histogram.ts';
+import { heapPerConnection } from './connection-memory.ts';
+import { modelChecks } from './model.ts';
+import { senderHoldsConnection } from './peers/clients.ts';
+import { peerModelChecks } from './peers/model.ts';
+import { isPeerTarget, peerOf } from './peers/peers.ts';
+import type { ProcessPartCost, RunResult, TimelinePoint, WorkerHealth } from './results.ts';
+import type { Sample } from './sampler.ts';
+import { summarizeFaults } from './faults.ts';
+import { stitchCounterResets, type RestartableTarget } from './restart.ts';
+import type { RunSpec } from './orchestrator.ts';
+import type { TargetHandle } from './targets.ts';
+import type { WorkerResult } from './worker-protocol.ts';
+
+/** A load worker above this share of one core is the bottleneck (the brief's ~80%). */
+export const WORKER_CPU_LIMIT_PERCENT = 80;
+/** Senders whose lag behind schedule has a p99 above this are behind: the run failed. */
+export const SCHEDULE_LAG_LIMIT_MS = 50;
+
+/** What buildResult needs of the target: how it was laid out. */
+export type TargetShape = Pick<TargetHandle, 'instances' | 'backplane' | 'proxied'> & { external?: boolean };
+
+/** The sample nearest to second t (a scrape can be missed under load). */
+function nearest(samples: readonly Sample[], t: number): Sample | undefined {
+  let best: Sample | undefined;
+  for (const s of samples) if (best === undefined || Math.abs(s.t - t) < Math.abs(best.t - t)) best = s;
+  return best;
+}
+
+export function buildResult(spec: RunSpec, server: TargetShape, results: WorkerResult[], rawSamples: Sample[], windowStart: number, errors: string[], restart?: RestartableTarget): RunResult {
+  const { options, transport } = spec;
+  // After a restart the fresh server counts from 0 again (bench/restart.ts).
+  const samples = restart !== undefined && restart.restarts > 0 ? stitchCounterResets(rawSamples) : rawSamples;
+  const faults = summarizeFaults(results.map((r) => r.faults), results.reduce((s, r) => s + r.reconnects, 0), restart);
+  const durationSeconds = options.durationMs / 1000;
+  const latency = mergeEncoded(results.map((r) => r.latency));
+  const latencySummary = summarize(latency);
+  const uncorrected = summarize(mergeEncoded(results.map((r) => r.latencyUncorrected)));
+  const lag = summarize(mergeEncoded(results.map((r) => r.scheduleLag)));
+  const sentPerRoom = Array.from({ length: options.rooms }, (_, room) => results.reduce((sum, r) => sum + (r.sentPerRoom[room] ?? 0), 0));
+  const t = tally(sentPerRoom, subscribersPerRoom(options.clients, options.rooms), results);
+  const requests = results.reduce((sum, r) => sum + r.requestsInWindow, 0);
+
+  // A sample whose scrape failed has no counters: take the nearest good one instead.
+  const good = samples.filter((s) => !s.scrapeFailed);
+  const first = nearest(good, 0);
+  const last = nearest(good, Math.round(durationSeconds));
+  if (first !== undefined && last !== undefined && (first.t !== 0 || last.t !== Math.round(durationSeconds))) {
+    errors.push(`the server's /metrics was not sampled at the window's edges (got t=${first.t} and t=${last.t} s): requests, bytes and CPU are approximate`);
+  }
+  const inWindow = samples.filter((s) => s.t >= 0 && s.t <= durationSeconds);
+  const cpuSeconds = first !== undefined && last !== undefined ? last.cpuSeconds - first.cpuSeconds : 0;
+  const bytesIn = first !== undefined && last !== undefined ? last.bytesIn - first.bytesIn : 0;
+  const bytesOut = first !== undefined && last !== undefined ? last.bytesOut - first.bytesOut : 0;
+  const serverCounted = first !== undefined && last !== undefined ? last.requests - first.requests : 0;
+  const perDelivered = (n: number): number => (t.delivered > 0 ? Math.round((n / t.delivered) * 1000) / 1000 : 0);
+
+  // Per-second timeline: clients' deliveries and requests (summed over workers), server samples.
+  const byT = new Map<number, TimelinePoint>();
+  const point = (sec: number): TimelinePoint => {
+    let p = byT.get(sec);
+    if (p === undefined) {
+      p = { t: sec, delivered: 0, requests: 0, cpuPercent: 0, rssBytes: 0, heapUsedBytes: 0, eventLoopDelayP99Ms: 0 };
+      byT.set(sec, p);
+    }
+    return p;
+  };
+  for (const r of results) {
+    for (const w of r.timeline) {
+      const p = point(w.t);
+      p.delivered += w.delivered;
+      p.requests += w.requests;
+    }
+  }
+  const sorted = [...samples].sort((a, b) => a.t - b.t);
+  sorted.forEach((s, i) => {
+    const prev = sorted[i - 1];
+    // Sample at t covers the second (t − 1, t]: file it under t − 1 like the clients' buckets.
+    const p = point(s.t - 1);
+    if (prev !== undefined) p.cpuPercent = Math.round(((s.cpuSeconds - prev.cpuSeconds) / Math.max(0.001, (s.atMs - prev.atMs) / 1000)) * 1000) / 10;
+    p.rssBytes = s.rssBytes;
+    p.heapUsedBytes = s.heapUsedBytes;
+    p.eventLoopDelayP99Ms = Math.round(s.eventLoopDelayP99Ms * 1000) / 1000;
+  });
+  const timeline = [...byT.values()].sort((a, b) => a.t - b.t);
+
+  const cpuPercentMax = Math.max(0, ...results.map((r) => r.cpuPercentPeak));
+  const cpuWindowMax = Math.max(0, ...results.map((r) => r.cpuPercentWindow));
+  const lagMax = Math.max(0, ...results.map((r) => r.scheduleLagMaxMs));
+  const reasons: string[] = [];
+  if (cpuWindowMax > WORKER_CPU_LIMIT_PERCENT) reasons.push(`a load worker used ${cpuWindowMax.toFixed(0)}% of a core over the window (limit ${WORKER_CPU_LIMIT_PERCENT}%)`);
+  if (lag.p99 > SCHEDULE_LAG_LIMIT_MS) reasons.push(`senders fell behind their schedule: lag p99 ${lag.p99.toFixed(1)} ms (limit ${SCHEDULE_LAG_LIMIT_MS} ms), max ${lagMax.toFixed(0)} ms`);
+  const workers: WorkerHealth = {
+    cpuPercentMax,
+    scheduleLagMaxMs: lagMax,
+    scheduleLagP99Ms: lag.p99,
+    workers: results.length,
+    loadBound: reasons.length > 0,
+    reasons,
+  };
+  const requestsPerSecond = Math.round((requests / durationSeconds) * 1000) / 1000;
+  const problems = results.flatMap((r) => r.problems).slice(0, 5);
+  const subscribers = results.reduce((s, r) => s + r.subscribers, 0);
+  const connected = results.reduce((s, r) => s + r.connected, 0);
+  const peer = isPeerTarget(spec.target) ? peerOf(spec.target) : undefined;
+  const connections = connected + (options.rate > 0 && senderHoldsConnection(transport, peer) ? options.senders : 0);
+  const heapPerConnectionBytes = heapPerConnection(samples, connections, -options.warmupMs / 1000, durationSeconds);
+  if (results.length > 0 && connected < subscribers) errors.push(`${subscribers - connected} of ${subscribers} subscribers could not join: ${problems.join('; ')}`);
+
+  // Per part (clusters): the same window edges as the totals.
+  const parts = first?.parts?.map((a): ProcessPartCost => {
+    const b = last?.parts?.find((p) => p.part === a.part);
+    const cpu = b === undefined ? 0 : b.cpuSeconds - a.cpuSeconds;
+    return {
+      part: a.part,
+      processes: Math.max(a.processes, b?.processes ?? 0),
+      cpuSeconds: Math.round(cpu * 1000) / 1000,
+      cpuSecondsPer1kDelivered: t.delivered > 0 ? Math.round((cpu / t.delivered) * 1000 * 10000) / 10000 : 0,
+      rssPeakBytes: Math.max(0, ...inWindow.map((s) => s.parts?.find((p) => p.part === a.part)?.rssBytes ?? 0)),
+    };
+  });
+
+  const measured = { latencyMeanMs: latencySummary.mean, latencyCount: latencySummary.count, requestsPerSecond, bytesPerDelivered: perDelivered(bytesIn + bytesOut) };
+  const run: RunResult = {
+    target: spec.target,
+    transport,
+    repetition: spec.repetition,
+    ...(spec.sweepValue === undefined ? {} : { sweepValue: spec.sweepValue }),
+    instances: server.instances,
+    backplane: server.backplane,
+    proxied: server.proxied,
+    ...(spec.topology === undefined ? {} : { topology: spec.topology }),
+    durationSeconds,
+    latencyMs: latencySummary,
+    latencyUncorrectedMs: uncorrected,
+    histogram: results.length > 0 ? mergeEncodedToString(results.map((r) => r.latency)) : '',
+    messages: {
+      ...t,
+      sendErrors: results.reduce((s, r) => s + r.sendErrors, 0),
+      wireDuplicates: results.reduce((s, r) => s + r.wireDuplicates, 0),
+    },
+    requests: { total: requests, perSecond: requestsPerSecond, perDelivered: perDelivered(requests), serverCounted },
+    bytes: { in: bytesIn, out: bytesOut, perDelivered: perDelivered(bytesIn + bytesOut) },
+    server: {
+      cpuSeconds: Math.round(cpuSeconds * 1000) / 1000,
+      cpuSecondsPer1kDelivered: t.delivered > 0 ? Math.round((cpuSeconds / t.delivered) * 1000 * 10000) / 10000 : 0,
+      rssPeakBytes: Math.max(0, ...inWindow.map((s) => s.rssBytes)),
+      heapPeakBytes: Math.max(0, ...inWindow.map((s) => s.heapUsedBytes)),
+      eventLoopDelayP99Ms: Math.round(Math.max(0, ...inWindow.filter((s) => s.t > 0).map((s) => s.eventLoopDelayP99Ms)) * 1000) / 1000,
+      ...(heapPerConnectionBytes === undefined ? {} : { heapPerConnectionBytes }),
+      // An external target's cost comes from its /metrics alone: no answer, no figures.
+      ...(server.external === true && good.length === 0 ? { notMeasured: "the target's /metrics did not answer: server CPU and memory not measured" } : {}),
+    },
+    ...(parts === undefined ? {} : { parts }),
+    clients: { connected, reconnects: results.reduce((s, r) => s + r.reconnects, 0) },
+    ...(faults === undefined ? {} : { faults }),
+    workers,
+    // A peer is held to its own model (bench/peers/model.ts), not to pushlab's.
+    model: isPeerTarget(spec.target) ? peerModelChecks(spec.target, options, measured) : modelChecks(transport, options, measured),
+    timeline,
+  };
+  if (errors.length > 0) run.error = errors.join('; ');
+  return run;
+}
+
+function mergeEncodedToString(encoded: string[]): string {
+  return encodeHistogram(mergeEncoded(encoded));
+}
+
+/** A run whose target could not start: no numbers, the cause on one line. */
+export function failedStart(spec: RunSpec, cause: string): RunResult {
+  const run = buildResult(spec, { instances: 1, backplane: 'memory', proxied: false }, [], [], 0, []);
+  run.error = `could not start: ${oneLine(cause)}`;
+  // Nothing ran: no model to compare with.
+  run.model = [];
+  return run;
+}
+
+/** The line of an error that names the cause: a child's stderr can run to pages. */
+export function oneLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  // `pushlab serve exited with 2 before listening` + the child's own `pushlab serve: …` line.
+  const own = lines.find((l) => /^pushlab( serve)?: /.test(l) && !/exited with/.test(l));
+  const first = lines[0] ?? 'unknown error';
+  const line = own === undefined ? first : `${first.replace(/\s*$/, '')}: ${own.replace(/^pushlab( serve)?: /, '')}`;
+  return line.length > 300 ? `${line.slice(0, 297)}…` : line;
+}

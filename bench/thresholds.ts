@@ -1,0 +1,189 @@
+/**
+ * Thresholds: `[target:]metric op value[unit]`, e.g. `websocket:latencyMs.p99<50ms`,
+ * `messages.lost==0`, `requests.perSecond<=600`. `metric` is a dotted path into a run of
+ * results.json (checked against the run's shape before the bench starts, so a typo costs
+ * nothing); without a target the threshold holds for every target separately.
+ *
+ * Repetitions are merged where that is meaningful: latency percentiles come from the merged
+ * histogram (never an average of percentiles), message counts are summed, and anything else
+ * must hold for every repetition (the worst one is the value shown). A failed run (an
+ * `error`) has no numbers: a target with no completed run fails every threshold on it.
+ */
+import { UsageError } from '../cli/args.ts';
+import type { BenchResults, RunResult } from './results.ts';
+import { RUN_SHAPE, type Shape } from './schema.ts';
+
+/** One threshold checked against one target (and sweep value / topology), after the bench. */
+export interface ThresholdResult {
+  /** The expression as given, e.g. `websocket:latencyMs.p99<50ms`. */
+  expression: string;
+  /** `default` for the built-in gates (loss, load-bound), `user` for `--threshold`. */
+  source: 'default' | 'user';
+  /** The target row it was checked on, e.g. `websocket` or `websocket · clients=10`. */
+  target: string;
+  metric: string;
+  op: '<' | '<=' | '>' | '>=' | '==' | '!=';
+  /** The bound, in the metric's own unit (ms for …Ms, seconds for …Seconds…, bytes for …Bytes). */
+  limit: number | boolean;
+  /** The value met (null: nothing measured, see note). */
+  actual: number | boolean | null;
+  ok: boolean;
+  /** How repetitions were merged: merged histogram, sum of counts, or the worst repetition. */
+  merge: 'histogram' | 'sum' | 'worst';
+  note?: string;
+}
+
+/** The gates every bench has unless `--no-default-thresholds`: nothing lost, not load-bound. */
+export const DEFAULT_THRESHOLDS: readonly string[] = ['messages.lost==0', 'workers.loadBound==false'];
+
+type Op = ThresholdResult['op'];
+
+export interface Threshold {
+  expression: string;
+  source: ThresholdResult['source'];
+  target: string | undefined;
+  metric: string;
+  op: Op;
+  /** In the metric's own unit. */
+  limit: number | boolean;
+}
+
+const TIME_MS: Record<string, number> = { us: 0.001, 'µs': 0.001, ms: 1, s: 1000, m: 60_000 };
+const SIZE_BYTES: Record<string, number> = { B: 1, kB: 1000, KB: 1000, KiB: 1024, MB: 1e6, MiB: 1048576, GB: 1e9, GiB: 1073741824 };
+
+/** The leaf kind of a dotted path in the run's shape, or undefined when there is no such field. */
+function leafKind(path: string): string | undefined {
+  let shape: Shape | undefined = RUN_SHAPE;
+  for (const key of path.split('.')) {
+    if (shape === undefined || typeof shape === 'string' || Array.isArray(shape)) return undefined;
+    const record = shape as Record<string, Shape>;
+    shape = record[key] ?? record[`${key}?`];
+  }
+  return typeof shape === 'string' ? shape : undefined;
+}
+
+/** Numeric fields a threshold can name, for the error message. */
+function metricNames(shape: Shape = RUN_SHAPE, prefix = ''): string[] {
+  if (typeof shape === 'string') return shape === 'number' || shape === 'boolean' ? [prefix] : [];
+  if (Array.isArray(shape)) return [];
+  return Object.entries(shape).flatMap(([k, sub]) => metricNames(sub, `${prefix === '' ? '' : `${prefix}.`}${k.replace(/\?$/, '')}`));
+}
+
+/** The unit family of a metric, by its name: …Ms (ms), …Seconds… (s), …Bytes / bytes.* (bytes). */
+function unitFamily(metric: string): { scale: Record<string, number>; base: string } | undefined {
+  const last = metric.split('.').pop() ?? '';
+  if (metric.startsWith('latencyMs.') || metric.startsWith('latencyUncorrectedMs.') || /Ms$/.test(last)) return { scale: TIME_MS, base: 'ms' };
+  if (/Seconds/.test(last)) return { scale: Object.fromEntries(Object.entries(TIME_MS).map(([u, v]) => [u, v / 1000])), base: 's' };
+  if (/Bytes$/.test(last) || (metric.startsWith('bytes.') && last !== 'perDelivered')) return { scale: SIZE_BYTES, base: 'bytes' };
+  return undefined;
+}
+
+export function parseThreshold(expression: string, source: Threshold['source'] = 'user'): Threshold {
+  const m = /^\s*(?:([a-z0-9][a-z0-9-]*):)?([A-Za-z][A-Za-z0-9_.]*)\s*(<=|>=|==|!=|<|>)\s*(\S+)\s*$/.exec(expression);
+  if (m === null) throw new UsageError(`--threshold "${expression}": expected [target:]metric op value[unit], e.g. websocket:latencyMs.p99<50ms or messages.lost==0 (op: < <= > >= == !=)`);
+  const [, target, metric = '', op = '==', rawValue = ''] = m;
+  const kind = leafKind(metric);
+  if (kind === undefined || (kind !== 'number' && kind !== 'boolean')) {
+    throw new UsageError(`--threshold "${expression}": "${metric}" is not a number or flag of a run in results.json (e.g. ${metricNames().filter((n) => /latencyMs\.p99|messages\.lost|requests\.perSecond|server\.rssPeakBytes|workers\.loadBound/.test(n)).join(', ')}; all fields: docs/results.md)`);
+  }
+  if (kind === 'boolean') {
+    if (rawValue !== 'true' && rawValue !== 'false') throw new UsageError(`--threshold "${expression}": ${metric} is true or false, got "${rawValue}"`);
+    if (op !== '==' && op !== '!=') throw new UsageError(`--threshold "${expression}": ${metric} is true or false: use == or !=`);
+    return { expression, source, target, metric, op: op as Op, limit: rawValue === 'true' };
+  }
+  const v = /^(-?\d+(?:\.\d+)?(?:e-?\d+)?)([A-Za-zµ]*)$/.exec(rawValue);
+  if (v === null) throw new UsageError(`--threshold "${expression}": "${rawValue}" is not a number with an optional unit (e.g. 50ms, 1.5s, 64MiB, 600)`);
+  let limit = Number(v[1]);
+  const unit = v[2] ?? '';
+  if (unit !== '') {
+    const family = unitFamily(metric);
+    const factor = family?.scale[unit];
+    if (family === undefined || factor === undefined) {
+      throw new UsageError(`--threshold "${expression}": unit "${unit}" does not fit ${metric} (${family === undefined ? 'a plain number: give no unit' : `units: ${Object.keys(family.scale).join(', ')}`})`);
+    }
+    limit *= factor;
+  }
+  return { expression, source, target, metric, op: op as Op, limit };
+}
+
+/** The thresholds a bench checks: the defaults (unless turned off), then the user's. */
+export function thresholdsFor(user: readonly string[] = [], defaults = true): Threshold[] {
+  return [...(defaults ? DEFAULT_THRESHOLDS.map((e) => parseThreshold(e, 'default')) : []), ...user.map((e) => parseThreshold(e, 'user'))];
+}
+
+function holds(actual: number | boolean, op: Op, limit: number | boolean): boolean {
+  switch (op) {
+    case '<': return actual < limit;
+    case '<=': return actual <= limit;
+    case '>': return actual > limit;
+    case '>=': return actual >= limit;
+    case '==': return actual === limit;
+    case '!=': return actual !== limit;
+  }
+}
+
+function valueAt(run: RunResult, path: string): number | boolean | undefined {
+  let v: unknown = run;
+  for (const key of path.split('.')) v = v === null || typeof v !== 'object' ? undefined : (v as Record<string, unknown>)[key];
+  return typeof v === 'number' || typeof v === 'boolean' ? v : undefined;
+}
+
+/** The merged value of a metric over one target's completed repetitions. */
+function merged(t: Threshold, runs: readonly RunResult[], histogramLatency: BenchResults['summary'][number]['latencyMs'] | undefined): { actual: number | boolean | undefined; merge: ThresholdResult['merge'] } {
+  if (t.metric.startsWith('latencyMs.') && histogramLatency !== undefined && runs.length > 1) {
+    return { actual: (histogramLatency as unknown as Record<string, number>)[t.metric.slice('latencyMs.'.length)], merge: 'histogram' };
+  }
+  const values = runs.map((r) => valueAt(r, t.metric)).filter((v): v is number | boolean => v !== undefined);
+  if (values.length === 0) return { actual: undefined, merge: 'worst' };
+  if (t.metric.startsWith('messages.') && typeof values[0] === 'number' && values.length > 1) return { actual: (values as number[]).reduce((a, b) => a + b, 0), merge: 'sum' };
+  // Every repetition must hold: show the one that fails it, else the closest to failing.
+  const failing = values.find((v) => !holds(v, t.op, t.limit));
+  if (failing !== undefined || typeof values[0] === 'boolean' || t.op === '==' || t.op === '!=') return { actual: failing ?? values[0], merge: 'worst' };
+  const nums = values as number[];
+  return { actual: t.op === '<' || t.op === '<=' ? Math.max(...nums) : Math.min(...nums), merge: 'worst' };
+}
+
+/** Check every threshold against every matching target row of the results. */
+export function evaluateThresholds(results: BenchResults, thresholds: readonly Threshold[]): ThresholdResult[] {
+  const sweepOption = results.options.sweep?.option;
+  const rows = new Map<string, { label: string; target: string; runs: RunResult[] }>();
+  for (const r of results.runs) {
+    const key = `${r.target}|${String(r.sweepValue)}|${r.topology ?? ''}`;
+    const step = r.sweepValue === undefined ? '' : sweepOption === undefined ? ` · ${String(r.sweepValue)}` : ` · ${sweepOption}=${String(r.sweepValue)}`;
+    const label = `${r.target}${r.topology === undefined ? '' : ` [${r.topology}]`}${step}`;
+    const row = rows.get(key) ?? { label, target: r.target, runs: [] };
+    row.runs.push(r);
+    rows.set(key, row);
+  }
+  const out: ThresholdResult[] = [];
+  for (const t of thresholds) {
+    const matching = [...rows.values()].filter((row) => t.target === undefined || row.target === t.target);
+    const base = { expression: t.expression, source: t.source, metric: t.metric, op: t.op, limit: t.limit };
+    if (matching.length === 0) {
+      out.push({ ...base, target: t.target ?? '(none)', actual: null, ok: false, merge: 'worst', note: `no run of ${t.target ?? 'any target'} to check` });
+      continue;
+    }
+    for (const row of matching) {
+      const completed = row.runs.filter((r) => r.error === undefined);
+      const summary = results.summary.find((s) => s.target === row.target && s.sweepValue === row.runs[0]?.sweepValue && s.topology === row.runs[0]?.topology);
+      if (completed.length === 0) {
+        out.push({ ...base, target: row.label, actual: null, ok: false, merge: 'worst', note: `not measured: ${row.runs[0]?.error ?? 'no completed run'}` });
+        continue;
+      }
+      const { actual, merge } = merged(t, completed, completed.length === row.runs.length ? summary?.latencyMs : undefined);
+      if (actual === undefined) {
+        out.push({ ...base, target: row.label, actual: null, ok: false, merge, note: `${t.metric} is not in these runs` });
+        continue;
+      }
+      out.push({ ...base, target: row.label, actual, ok: holds(actual, t.op, t.limit), merge, ...(completed.length < row.runs.length ? { note: `${row.runs.length - completed.length} failed repetition(s) left out` } : {}) });
+    }
+  }
+  return out;
+}
+
+/** `websocket: latencyMs.p99 < 50 ms — 3.1 ms ✓`: one line per checked threshold. */
+export function describeThreshold(r: ThresholdResult): string {
+  const unit = unitFamily(r.metric)?.base ?? '';
+  const show = (v: number | boolean | null): string => (v === null ? 'not measured' : typeof v === 'boolean' ? String(v) : `${Number(v.toPrecision(6))}${unit === '' ? '' : ` ${unit}`}`);
+  return `${r.ok ? 'ok  ' : 'FAIL'} ${r.target}: ${r.metric} ${r.op} ${show(r.limit)} — ${show(r.actual)}${r.merge === 'worst' ? '' : ` (${r.merge === 'sum' ? 'summed over repetitions' : 'merged histogram'})`}${r.note === undefined ? '' : ` (${r.note})`}${r.source === 'default' ? ' [default]' : ''}`;
+}
