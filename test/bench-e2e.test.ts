@@ -194,7 +194,9 @@ describe('pushlab bench --scenario faults end to end', () => {
   }, 220_000);
 
   it('--restart-server restarts the server on the same port half-way and the run completes', async () => {
-    const results = await bench(['--restart-server', '--transports', 'websocket,short-polling']);
+    // A longer window than the cuts test: a fresh server needs a few seconds to come up on a
+    // loaded machine, and the window's closing sample must find it up.
+    const results = await bench(['--restart-server', '--transports', 'websocket,short-polling', '--duration', '10s']);
     expect(checkShape(results)).toEqual([]);
     expect(results.options.restartServer).toBe(true);
     for (const r of results.runs) {
