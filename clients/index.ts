@@ -1,4 +1,4 @@
-/** Node entry point: a client for any transport, on node:http, `ws` and `eventsource`. */
+/** Node entry point: a client for any transport, on node:http, `ws` and `eventsource-parser`. */
 import type { Transport } from '../protocol/types.ts';
 import { LongPollingClient } from './long-polling.ts';
 import { NodeHttp } from './node/http.ts';

@@ -43,7 +43,7 @@ export interface WebSocketFactory {
 
 export const WS_OPEN = 1;
 
-/** The part of the EventSource API both the `eventsource` package and browsers provide. */
+/** The part of the EventSource API that browsers and the Node one (clients/node/event-source.ts) provide. */
 export interface EventSourceLike {
   /** 0 connecting (also while it waits to reconnect), 1 open, 2 closed: it gave up (a non-200 answer) or was closed. */
   readonly readyState: number;

@@ -123,7 +123,7 @@ describe('pushlab bench end to end', () => {
 
   it('client-counted and server-counted requests agree; bytes are counted on the server sockets', () => {
     for (const r of results.runs.filter((x) => x.transport !== 'websocket')) {
-      expect(Math.abs(r.requests.serverCounted - r.requests.total)).toBeLessThanOrEqual(Math.max(3, r.requests.total * 0.1));
+      expect(Math.abs(r.requests.serverCounted - r.requests.total), `${r.target} @${String(r.sweepValue)}: client ${r.requests.total}, server ${r.requests.serverCounted}`).toBeLessThanOrEqual(Math.max(3, r.requests.total * 0.1));
     }
     const sp = run('short-polling', 10);
     expect(sp.bytes.in).toBeGreaterThan(0);
