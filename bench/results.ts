@@ -18,13 +18,30 @@ export type RunTarget = Transport | 'baseline-ws' | 'baseline-long-polling' | Pe
 
 /** What a run sent and what arrived, counted by the ids the bench writes into each text. */
 export interface MessageTally {
+  /** Messages the schedule holds for the window (fixed before the run). Absent in older results. */
+  scheduled?: number;
+  /** Publishes of the window acknowledged by the server before the drain ended. */
   sent: number;
-  /** Every subscriber of a room gets every message sent to it in the window. */
+  /** Publishes answered with an error (or whose connection died). */
+  failed?: number;
+  /** Publishes with no answer when the drain ended (scheduled − sent − failed). */
+  unanswered?: number;
+  /** Every subscriber of a room gets every message the schedule sends to it in the window. */
   expected: number;
+  /** Distinct messages received before the drain ended (raw deliveries, before de-duplication). */
   delivered: number;
+  /** Distinct messages received after the drain ended (in a short grace, when some were missing). */
+  late?: number;
+  /** Per (subscriber, message): expected and never received, not even late. */
   lost: number;
+  /** A message received again under another seq: the user sees it twice. */
   duplicates: number;
+  /** A message received again under the same seq (a replay): the client drops it. */
+  wireDuplicates?: number;
+  /** A new message whose seq is below one the subscriber already had (a true seq regression). */
   outOfOrder: number;
+  /** Deliveries stamped before their scheduled send time (clock error): each one fails the run. */
+  negativeLatency?: number;
 }
 
 export interface LatencySummaryMs {
@@ -58,8 +75,16 @@ export interface WorkerHealth {
   cpuPercentMax: number;
   /** Largest lag of a sender behind its schedule, ms. */
   scheduleLagMaxMs: number;
-  /** p99 of the senders' lag behind schedule, ms. */
+  /** p50 and p99 of the senders' lag behind schedule, ms (shown beside latency p50). */
+  scheduleLagP50Ms?: number;
   scheduleLagP99Ms?: number;
+  /** The busiest load worker's event-loop delay over the window (beyond the monitor's 10 ms period), ms. */
+  eventLoopDelayP50Ms?: number;
+  eventLoopDelayP99Ms?: number;
+  /** The load cores watched in /proc/stat, and their busy (steal included) and steal share over the window, percent. Linux only. */
+  loadCores?: number[];
+  loadCoresBusyPercent?: number;
+  loadCoresStealPercent?: number;
   /** Load worker processes used (subscribers and senders). */
   workers?: number;
   /** True when the load generator, not the server, was the bottleneck. */
@@ -106,10 +131,8 @@ export interface RunResult {
   /** Base64 of the HDR histogram (µs, compressed) of corrected latency, to merge or re-plot. */
   histogram: string;
   messages: MessageTally & {
-    /** Publishes in the window that failed (error answer or no answer); not in `sent`. */
+    /** Same as `failed` (kept for older readers). */
     sendErrors?: number;
-    /** Messages the clients dropped as already seen by (room, seq): re-sent on the wire, not shown twice. */
-    wireDuplicates?: number;
   };
   requests: { total: number; perSecond: number; perDelivered: number; serverCounted: number };
   bytes: { in: number; out: number; perDelivered: number };
@@ -263,6 +286,10 @@ export interface BenchOptions {
   thresholds?: string[];
   /** False with `--no-default-thresholds`: the loss and load-bound gates are off. Default true. */
   defaultThresholds?: boolean;
+  /** `--allow-loss`: the default loss and unanswered gates are off. */
+  allowLoss?: boolean;
+  /** `--allow-load-bound`: the default load-bound gate is off. */
+  allowLoadBound?: boolean;
 }
 
 /**

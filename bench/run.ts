@@ -93,6 +93,9 @@ export function warningsFor(runs: readonly RunResult[], capacity: readonly Capac
     const name = `${r.target}${r.topology === undefined ? '' : ` [${r.topology}]`}${r.sweepValue === undefined ? '' : ` (${String(r.sweepValue)})`} #${r.repetition}`;
     if (r.error !== undefined) warnings.push(`${name}: FAILED — ${r.error}`);
     if (r.messages.lost > 0) warnings.push(`${name}: ${r.messages.lost} of ${r.messages.expected} expected deliveries lost`);
+    if ((r.messages.unanswered ?? 0) > 0) warnings.push(`${name}: ${r.messages.unanswered} of ${r.messages.scheduled ?? '?'} scheduled publishes unanswered when the drain ended`);
+    if ((r.messages.late ?? 0) > 0) warnings.push(`${name}: ${r.messages.late} deliveries late (after the drain ended)`);
+    if ((r.messages.negativeLatency ?? 0) > 0) warnings.push(`${name}: ${r.messages.negativeLatency} deliveries stamped before they were sent (clock error)`);
     if (r.messages.duplicates > 0) warnings.push(`${name}: ${r.messages.duplicates} duplicate deliveries`);
     if (r.messages.outOfOrder > 0) warnings.push(`${name}: ${r.messages.outOfOrder} deliveries out of order`);
     if ((r.messages.sendErrors ?? 0) > 0) warnings.push(`${name}: ${r.messages.sendErrors} publishes failed`);
@@ -228,6 +231,6 @@ export async function runBench(options: BenchOptions, hooks: RunBenchHooks = {})
     results.interruption = interruption;
     results.warnings.unshift(`PARTIAL: interrupted by ${interruption.signal} after ${interruption.runsCompleted} of ${interruption.runsPlanned} runs${interruption.during === undefined ? '' : ` (during ${interruption.during}, whose numbers are dropped)`}`);
   }
-  results.thresholds = evaluateThresholds(results, thresholdsFor(options.thresholds, options.defaultThresholds ?? true));
+  results.thresholds = evaluateThresholds(results, thresholdsFor(options.thresholds, options.defaultThresholds ?? true, { loss: options.allowLoss === true, loadBound: options.allowLoadBound === true }));
   return results;
 }
