@@ -209,6 +209,8 @@ export interface TargetSummary {
   delivered: SummaryStat;
   lost: SummaryStat;
   duplicates: SummaryStat;
+  /** True when any repetition was load-bound: marked in every table and chart, never a verdict winner. */
+  loadBound?: boolean;
   /** Latency p50 and p99 as multiples of the floor (the matching raw echo). */
   floorMultiple: { p50: number; p99: number; floor: string };
   /** For the lab's transports: latency and CPU as multiples of the bare baseline, when one ran. */

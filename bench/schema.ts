@@ -38,7 +38,7 @@ export const RESULTS_SHAPE: Shape = {
   summary: [{
     target: 'string', transport: 'string', 'sweepValue?': 'string|number', 'topology?': 'string', repetitions: 'number', latencyMs: LATENCY,
     p50Ms: STAT, p99Ms: STAT, requestsPerSecond: STAT, requestsPerDelivered: STAT, bytesPerDelivered: STAT, cpuSecondsPer1kDelivered: STAT, rssPeakBytes: STAT, 'heapPerConnectionBytes?': STAT,
-    delivered: STAT, lost: STAT, duplicates: STAT,
+    delivered: STAT, lost: STAT, duplicates: STAT, 'loadBound?': 'boolean',
     floorMultiple: { p50: 'number', p99: 'number', floor: 'string' },
     'baselineMultiple?': { p50: 'number', p99: 'number', cpuPer1k: 'number', baseline: 'string' },
     'parts?': [{ part: 'string', cpuSecondsPer1kDelivered: STAT, rssPeakBytes: STAT }],
