@@ -15,9 +15,11 @@ import { checkFromFlags, configLayers, optionsFromResults, readConfigFile } from
 import { SIGNAL_EXIT_CODES, installInterrupts, stopDescendants } from './interrupt.ts';
 import { BENCH_FLAG_SPECS, resolveBenchOptions, type OutputOptions } from './options.ts';
 import { preflight } from './preflight.ts';
+import { loadBudgetWarnings } from './load-budget.ts';
+import { parseCpuList } from './load-cores.ts';
 import { Progress } from './progress.ts';
 import type { BenchOptions, BenchResults } from './results.ts';
-import { runBench } from './run.ts';
+import { cpuPlan, runBench } from './run.ts';
 import { SCENARIOS } from './scenarios.ts';
 import { renderTable } from './table.ts';
 import { describeThreshold } from './thresholds.ts';
@@ -102,6 +104,9 @@ export async function runBenchCli(argv: string[]): Promise<number> {
     for (const line of missing) console.error(`pushlab bench: ${line}`);
     return 1;
   }
+  // Saturation is checked during the run too (bench/load-bound.ts); this is the warning before it.
+  const loadCpus = cpuPlan().load;
+  for (const line of loadBudgetWarnings(options, loadCpus === undefined ? 1 : parseCpuList(loadCpus).length)) console.error(`pushlab bench: warning: ${line}`);
 
   const progress = new Progress(!output.json && !output.quiet);
   const interrupts = installInterrupts((signal) => progress.note(`pushlab bench: ${signal}: stopping the current run, then writing what was measured (again to exit at once)`));
