@@ -152,15 +152,13 @@ export async function runBenchCli(argv: string[]): Promise<number> {
   // A run that crashed or could not start is a failure of the bench (1). A harness that fell
   // behind is load-bound: the default gate workers.loadBound==false says so (99), and
   // --no-default-thresholds accepts it (it stays in the findings).
+  // Every failed gate is on stderr with its value, whichever exit code wins.
+  const broken = thresholds.filter((t) => !t.ok);
+  if (broken.length > 0) console.error(`pushlab bench: ${broken.length} threshold(s) failed — ${broken.map((t) => `${t.target}: ${t.expression} (${t.actual === null ? 'not measured' : String(t.actual)})`).join(' · ')}`);
   const errored = results.runs.filter((r) => r.error !== undefined);
   if (errored.length > 0) {
     console.error(`pushlab bench: FAILED — ${errored.map((r) => `${r.target} #${r.repetition}: ${r.error}`).join(' · ')}`);
     return 1;
   }
-  const broken = thresholds.filter((t) => !t.ok);
-  if (broken.length > 0) {
-    console.error(`pushlab bench: ${broken.length} threshold(s) failed — ${broken.map((t) => `${t.target}: ${t.expression} (${t.actual === null ? 'not measured' : String(t.actual)})`).join(' · ')}`);
-    return THRESHOLD_EXIT_CODE;
-  }
-  return 0;
+  return broken.length > 0 ? THRESHOLD_EXIT_CODE : 0;
 }
