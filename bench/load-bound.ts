@@ -42,7 +42,7 @@ export function loadBoundReasons(f: LoadFigures): string[] {
   }
   if (f.cpuWindowMax > WORKER_CPU_LIMIT_PERCENT) reasons.push(`a load worker used ${f.cpuWindowMax.toFixed(0)}% of a core over the window (limit ${WORKER_CPU_LIMIT_PERCENT}%)`);
   if (f.lag.p99 > SCHEDULE_LAG_LIMIT_MS) reasons.push(`senders fell behind their schedule: lag p99 ${ms(f.lag.p99)} (limit ${SCHEDULE_LAG_LIMIT_MS} ms), max ${ms(f.lagMax)}`);
-  else if (f.lag.count > 0 && f.lag.p50 > LAG_FLOOR_MS && f.lag.p50 > LAG_SHARE_LIMIT * f.latency.p50) {
+  else if (f.lag.count > 0 && f.latency.count > 0 && f.lag.p50 > LAG_FLOOR_MS && f.lag.p50 > LAG_SHARE_LIMIT * f.latency.p50) {
     reasons.push(`sender lag p50 ${ms(f.lag.p50)} is ${((f.lag.p50 / Math.max(1e-9, f.latency.p50)) * 100).toFixed(0)}% of latency p50 ${ms(f.latency.p50)} (limit ${LAG_SHARE_LIMIT * 100}%)`);
   }
   if (f.latency.count > 0 && f.eventLoopDelay.p99Ms > ELD_FLOOR_MS && f.eventLoopDelay.p99Ms > ELD_SHARE_LIMIT * f.latency.p99) {
