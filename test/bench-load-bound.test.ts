@@ -89,3 +89,17 @@ describe('LoadHealth', () => {
     expect(h.eventLoopDelay().maxMs).toBeGreaterThan(30);
   });
 });
+
+describe('repetitions in random target order', () => {
+  it('each repetition runs every target once, in its own seeded order, the same for the same seed', async () => {
+    const { planRuns } = await import('../bench/run.ts');
+    const { resolveBenchOptions } = await import('../bench/options.ts');
+    const { options } = resolveBenchOptions({});
+    expect(options.repeat).toBeGreaterThanOrEqual(3);
+    const plan = planRuns(options);
+    const orders = [1, 2, 3].map((rep) => plan.filter((s) => s.repetition === rep).map((s) => s.target));
+    for (const order of orders) expect([...order].sort()).toEqual([...(orders[0] ?? [])].sort());
+    expect(new Set(orders.map((o) => o.join(','))).size).toBeGreaterThan(1);
+    expect(planRuns(options).map((s) => s.target)).toEqual(plan.map((s) => s.target));
+  });
+});
