@@ -8,6 +8,7 @@ import type { PeerName, PeerTarget } from './peers/peers.ts';
 import type { Interruption } from './interrupt.ts';
 import type { Phase } from './phases.ts';
 import type { ThresholdResult } from './thresholds.ts';
+import type { BatchSizes } from './batches.ts';
 
 export type { Interruption, Phase, ThresholdResult }; // declared beside the modules that make them
 
@@ -135,6 +136,8 @@ export interface RunResult {
     sendErrors?: number;
   };
   requests: { total: number; perSecond: number; perDelivered: number; serverCounted: number };
+  /** Short and long polling: messages per response that carried any (bench/batches.ts); absent for push transports. */
+  batches?: BatchSizes;
   bytes: { in: number; out: number; perDelivered: number };
   server: {
     cpuSeconds: number;

@@ -5,6 +5,7 @@
  */
 import { tally, type Counts } from './accounting.ts';
 import { loadBoundReasons } from './load-bound.ts';
+import { mergeBatches, type BatchSizes } from './batches.ts';
 import type { LoadCoreFigures } from './load-cores.ts';
 import { encodeHistogram, mergeEncoded, summarize } from './histogram.ts';
 import { heapPerConnection } from './connection-memory.ts';
@@ -146,6 +147,7 @@ export function buildResult(spec: RunSpec, server: TargetShape, results: WorkerR
     histogram: results.length > 0 ? mergeEncodedToString(results.map((r) => r.latency)) : '',
     messages: { ...t, sendErrors: t.failed ?? 0, negativeLatency },
     requests: { total: requests, perSecond: requestsPerSecond, perDelivered: perDelivered(requests), serverCounted },
+    ...batchesOf(results),
     bytes: { in: bytesIn, out: bytesOut, perDelivered: perDelivered(bytesIn + bytesOut) },
     server: {
       cpuSeconds: Math.round(cpuSeconds * 1000) / 1000,
@@ -190,4 +192,10 @@ export function oneLine(text: string): string {
   const first = lines[0] ?? 'unknown error';
   const line = own === undefined ? first : `${first.replace(/\s*$/, '')}: ${own.replace(/^pushlab( serve)?: /, '')}`;
   return line.length > 300 ? `${line.slice(0, 297)}…` : line;
+}
+
+/** Polling runs: messages per response, summed over the subscriber workers. */
+function batchesOf(results: readonly WorkerResult[]): { batches?: BatchSizes } {
+  const merged = mergeBatches(results.flatMap((r) => (r.batches === undefined ? [] : [r.batches])));
+  return merged === undefined ? {} : { batches: merged };
 }

@@ -25,6 +25,7 @@ export const RESULTS_SHAPE: Shape = {
     durationSeconds: 'number', latencyMs: LATENCY, latencyUncorrectedMs: LATENCY, histogram: 'string',
     messages: { 'scheduled?': 'number', sent: 'number', 'failed?': 'number', 'unanswered?': 'number', expected: 'number', delivered: 'number', 'late?': 'number', lost: 'number', duplicates: 'number', 'wireDuplicates?': 'number', outOfOrder: 'number', 'negativeLatency?': 'number', 'sendErrors?': 'number' },
     requests: { total: 'number', perSecond: 'number', perDelivered: 'number', serverCounted: 'number' },
+    'batches?': { responses: 'number', messages: 'number', mean: 'number', buckets: { '1': 'number', '2': 'number', '3–4': 'number', '5–8': 'number', '9–16': 'number', '17–32': 'number', '33–64': 'number', '65–128': 'number', '129+': 'number' } },
     bytes: { in: 'number', out: 'number', perDelivered: 'number' },
     server: { cpuSeconds: 'number', cpuSecondsPer1kDelivered: 'number', rssPeakBytes: 'number', heapPeakBytes: 'number', eventLoopDelayP99Ms: 'number', 'heapPerConnectionBytes?': 'number', 'notMeasured?': 'string' },
     'parts?': [{ part: 'string', processes: 'number', cpuSeconds: 'number', cpuSecondsPer1kDelivered: 'number', rssPeakBytes: 'number' }],

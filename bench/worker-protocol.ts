@@ -5,6 +5,7 @@ import type { WorkerFaults } from './faults.ts';
 import type { ScheduleSpec } from './schedule.ts';
 import type { Counts } from './accounting.ts';
 import type { EventLoopDelayFigures } from './load-health.ts';
+import type { BatchSizes } from './batches.ts';
 
 export interface WorkerPlan {
   id: number;
@@ -53,6 +54,8 @@ export interface WorkerResult {
   inFlight: number;
   /** This worker's share of the run's message counts (bench/accounting.ts). */
   messages: Counts;
+  /** Polling transports: messages per response (bench/batches.ts). */
+  batches?: BatchSizes;
   /** Deliveries stamped before their scheduled send (clock error). */
   negativeLatency: number;
   /** This worker's event-loop delay over the window (excess over the monitor's period). */

@@ -14,6 +14,7 @@ import type WebSocket from 'ws';
 import type { RawDelivery } from '../clients/types.ts';
 import { SubscriberLedger, decodeMessageText, encodeMessageText, scheduledForRoom } from './accounting.ts';
 import { LoadHealth } from './load-health.ts';
+import { BatchCounter } from './batches.ts';
 import { benchClient, senderHoldsConnection } from './peers/clients.ts';
 import { clockMs } from './clock.ts';
 import { CuttableHttp, FAULT_TAIL_MS, RecoveryTracker } from './faults.ts';
@@ -51,6 +52,8 @@ class LoadWorker {
   lagMaxMs = 0;
   readonly subscribers: { client?: ChatClient; ledger: SubscriberLedger; room: number; joined: boolean; http?: CuttableHttp }[] = [];
   readonly health = new LoadHealth();
+  /** Messages per response (polling transports: one receipt stamp per response). */
+  readonly batches = new BatchCounter();
   /** Set when the orchestrator says the drain ended: later deliveries are late, sends still out unanswered. */
   drained = false;
   #atDrain: { sent: number; failed: number } | undefined;
@@ -266,6 +269,7 @@ class LoadWorker {
     const id = decodeMessageText(message.text);
     if (id === undefined || id.run !== plan.runId) return;
     if (!ledger.receive(id, message.seq, this.drained)) return;
+    if (delivery.receivedAt !== undefined && plan.transport !== 'websocket' && plan.transport !== 'sse') this.batches.record(slot, delivery.receivedAt);
     if (now < sentAt) {
       // Stamped before it was due: the clocks disagree. Counted (it fails the run), never clamped into the histogram.
       this.health.negativeLatency++;
@@ -361,6 +365,7 @@ class LoadWorker {
       inFlight: this.inFlight,
       messages: { scheduled, acked: atDrain.sent, failed: atDrain.failed, unanswered: Math.max(0, scheduled - atDrain.sent - atDrain.failed), ...c },
       negativeLatency: this.health.negativeLatency,
+      ...(plan.transport === 'short-polling' || plan.transport === 'long-polling' ? { batches: this.batches.result() } : {}),
       eventLoopDelay: this.health.eventLoopDelay(),
       connected,
       subscribers: this.subscribers.length,

@@ -103,3 +103,18 @@ describe('repetitions in random target order', () => {
     expect(planRuns(options).map((s) => s.target)).toEqual(plan.map((s) => s.target));
   });
 });
+
+describe('messages per response', () => {
+  it('groups deliveries that share a receipt stamp into one response, per subscriber', async () => {
+    const { BatchCounter, mergeBatches } = await import('../bench/batches.ts');
+    const c = new BatchCounter();
+    for (let i = 0; i < 3; i++) c.record(0, 100); // one response of 3
+    c.record(1, 100); // another subscriber, same instant: its own response
+    c.record(0, 200);
+    for (let i = 0; i < 200; i++) c.record(1, 300);
+    const r = c.result();
+    expect(r).toMatchObject({ responses: 4, messages: 205, mean: 51.25 });
+    expect(r.buckets).toMatchObject({ '1': 2, '3–4': 1, '129+': 1 });
+    expect(mergeBatches([r, r])?.responses).toBe(8);
+  });
+});
