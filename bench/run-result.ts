@@ -131,7 +131,8 @@ export function buildResult(spec: RunSpec, server: TargetShape, results: WorkerR
     };
   });
 
-  const measured = { latencyMeanMs: latencySummary.mean, latencyCount: latencySummary.count, requestsPerSecond, bytesPerDelivered: perDelivered(bytesIn + bytesOut) };
+  const batches = batchesOf(results).batches;
+  const measured = { latencyMeanMs: latencySummary.mean, latencyCount: latencySummary.count, latencyP50Ms: latencySummary.p50, latencyP99Ms: latencySummary.p99, requestsPerSecond, bytesPerDelivered: perDelivered(bytesIn + bytesOut), ...(batches === undefined ? {} : { batchMean: batches.mean }) };
   const run: RunResult = {
     target: spec.target,
     transport,
@@ -147,7 +148,7 @@ export function buildResult(spec: RunSpec, server: TargetShape, results: WorkerR
     histogram: results.length > 0 ? mergeEncodedToString(results.map((r) => r.latency)) : '',
     messages: { ...t, sendErrors: t.failed ?? 0, negativeLatency },
     requests: { total: requests, perSecond: requestsPerSecond, perDelivered: perDelivered(requests), serverCounted },
-    ...batchesOf(results),
+    ...(batches === undefined ? {} : { batches }),
     bytes: { in: bytesIn, out: bytesOut, perDelivered: perDelivered(bytesIn + bytesOut) },
     server: {
       cpuSeconds: Math.round(cpuSeconds * 1000) / 1000,

@@ -208,6 +208,22 @@ describe('model', () => {
     expect(off.find((c) => c.metric === 'latency mean')?.flagged).toBe(true);
   });
 
+  it('short polling, two-sided on the distribution: p50 ≈ interval/2, p99 ≈ 0.99 × interval', () => {
+    const good = modelChecks('short-polling', base, { latencyMeanMs: 1005, latencyCount: 100, latencyP50Ms: 1004, latencyP99Ms: 1985, requestsPerSecond: 150 });
+    expect(good.filter((c) => c.metric.startsWith('latency p')).map((c) => [c.metric, c.predicted, c.flagged])).toEqual([['latency p50', 1000, false], ['latency p99', 1980, false]]);
+    // Polls that fire early (p99 well under the interval) are as wrong as late ones.
+    const early = modelChecks('short-polling', base, { latencyMeanMs: 1005, latencyCount: 100, latencyP50Ms: 1000, latencyP99Ms: 1500, requestsPerSecond: 150 });
+    expect(early.find((c) => c.metric === 'latency p99')?.flagged).toBe(true);
+  });
+
+  it('long polling with traffic: requests from the measured batch sizes, two-sided', () => {
+    // 100 clients × 100 msg/s in one room, 20 messages per response: 500 polls/s + 100 publishes.
+    const ok = modelChecks('long-polling', base, { latencyMeanMs: 2, latencyCount: 100, requestsPerSecond: 610, batchMean: 20 });
+    expect(ok.find((c) => c.metric === 'requests per second (from batch sizes)')).toMatchObject({ predicted: 600, flagged: false });
+    const low = modelChecks('long-polling', base, { latencyMeanMs: 2, latencyCount: 100, requestsPerSecond: 300, batchMean: 20 });
+    expect(low.find((c) => c.metric === 'requests per second (from batch sizes)')?.flagged).toBe(true);
+  });
+
   it('idle long polling ≈ clients/hold; idle WebSocket makes no requests', () => {
     const idle = { ...base, rate: 0, clients: 1000 };
     expect(modelChecks('long-polling', idle, { latencyMeanMs: 0, latencyCount: 0, requestsPerSecond: 50.5 })[0]).toMatchObject({ predicted: 50, flagged: false });
