@@ -13,8 +13,8 @@
  * - Server-Sent Events: the stream is one request, so none while idle; with traffic only the
  *   publishes (one POST each). Each delivery costs one event on the wire — its `id:`, `event:`
  *   and `data:` lines around the message JSON, in one HTTP chunk — so bytes per delivered
- *   message follow from the framing (plus the publishes' POSTs, now metered under the
- *   transport: one per room-full of deliveries, small beside the events).
+ *   message follow from the framing, plus the publishes' POSTs (metered under the transport
+ *   since issue 10), taken from the senders' own byte counts.
  *   Like a WebSocket it pushes down an open connection, so its p50 should be close to
  *   WebSocket's on the same workload: `sseVersusWebSocket` compares the two across runs.
  * When the prediction is 0, `ratio` is (measured + 1) / (predicted + 1), so 0 vs 0 reads 1.
@@ -30,6 +30,8 @@ export interface Measured {
   latencyP99Ms?: number;
   /** Long polling: mean messages per response that carried any (bench/batches.ts). */
   batchMean?: number;
+  /** Bytes of the publishes (request + answer, counted by the senders) per delivered message. */
+  publishBytesPerDelivered?: number;
   requestsPerSecond: number;
   /** Server bytes of the transport (in + out) per delivered message. */
   bytesPerDelivered?: number;
@@ -76,7 +78,8 @@ export function modelChecks(transport: Transport, options: BenchOptions, measure
     case 'sse':
       if (requestModels) checks.push(check('requests per second', publishes, measured.requestsPerSecond, 'req/s', 0.05, 'the stream is one request: none while idle, one POST per message'));
       if (options.rate > 0 && measured.bytesPerDelivered !== undefined && measured.bytesPerDelivered > 0) {
-        checks.push(check('bytes per delivered message', sseEventBytes(options), measured.bytesPerDelivered, 'B', 0.1, 'one event per delivery: id, event and data lines around the message JSON, in one HTTP chunk'));
+        const publish = measured.publishBytesPerDelivered ?? 0;
+        checks.push(check('bytes per delivered message', sseEventBytes(options) + publish, measured.bytesPerDelivered, 'B', 0.1, `one event per delivery: id, event and data lines around the message JSON, in one HTTP chunk${publish > 0 ? `, plus the publishes' POSTs (${Math.round(publish)} B per delivery, as the senders counted them)` : ''}`));
       }
       break;
   }

@@ -132,7 +132,9 @@ export function buildResult(spec: RunSpec, server: TargetShape, results: WorkerR
   });
 
   const batches = batchesOf(results).batches;
-  const measured = { latencyMeanMs: latencySummary.mean, latencyCount: latencySummary.count, latencyP50Ms: latencySummary.p50, latencyP99Ms: latencySummary.p99, requestsPerSecond, bytesPerDelivered: perDelivered(bytesIn + bytesOut), ...(batches === undefined ? {} : { batchMean: batches.mean }) };
+  // The senders' worker holds no subscriber: its client bytes are the publishes' (request + answer).
+  const publishBytes = results.filter((r) => r.subscribers === 0).reduce((s, r) => s + r.bytesInWindow.sent + r.bytesInWindow.received, 0);
+  const measured = { latencyMeanMs: latencySummary.mean, latencyCount: latencySummary.count, latencyP50Ms: latencySummary.p50, latencyP99Ms: latencySummary.p99, requestsPerSecond, bytesPerDelivered: perDelivered(bytesIn + bytesOut), publishBytesPerDelivered: perDelivered(publishBytes), ...(batches === undefined ? {} : { batchMean: batches.mean }) };
   const run: RunResult = {
     target: spec.target,
     transport,

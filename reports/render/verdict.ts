@@ -114,7 +114,7 @@ function winsFor(rows: readonly TargetSummary[], sweepOption: string | undefined
   const left = rows.filter((r) => !isReference(r.target) && !contenders.includes(r));
   const leftNote = left.length === 0 ? '' : `<p class="refs">Left out of the winners: ${left.map((r) => `${escapeHtml(rowLabel(r, sweepOption))} (${r.loadBound === true ? 'load-bound' : 'nothing delivered'})`).join(', ')}.</p>`;
   const refs = rows.filter((r) => isBaseline(r.target));
-  if (contenders.length === 0) return `<p>No transport delivered messages in a run that was not load-bound, so there is no winner to name.</p>${leftNote}` + referencesLine(refs, sweepOption);
+  if (contenders.length === 0) return `<p>No transport delivered messages in a run that was not load-bound, so there is no winner to name.</p>${leftNote}${referencesLine(refs, sweepOption)}${peersParagraph(rows, sweepOption)}`;
   return `<ul class="wins">${HEADLINES.map((m) => winnerLine(m, contenders, sweepOption)).join('\n')}</ul>${leftNote}${referencesLine(refs, sweepOption)}${peersParagraph(rows, sweepOption)}`;
 }
 
