@@ -38,12 +38,8 @@ const DRAIN_SLACK_MS = 2000;
 const LATE_GRACE_MS = 1000;
 /** Worker sizing: idle WebSockets are cheap; anything that polls or receives costs more. */
 const IDLE_WS_PER_WORKER = 2500;
-/**
- * Subscribers per worker; PUSHLAB_SUBSCRIBERS_PER_WORKER overrides it (e.g. 250) to check that
- * the figures do not depend on how many subscribers share a worker's event loop
- * (docs/results.md, "Method").
- */
-const CLIENTS_PER_WORKER = positiveInt(process.env.PUSHLAB_SUBSCRIBERS_PER_WORKER) ?? 500;
+/** PUSHLAB_SUBSCRIBERS_PER_WORKER (e.g. 250) checks that sharing a worker's loop does not move the figures. */
+const CLIENTS_PER_WORKER = Number.parseInt(process.env.PUSHLAB_SUBSCRIBERS_PER_WORKER ?? '', 10) > 0 ? Number.parseInt(process.env.PUSHLAB_SUBSCRIBERS_PER_WORKER ?? '', 10) : 500;
 const DELIVERIES_PER_WORKER = 5000;
 const MAX_SUBSCRIBER_WORKERS = 4;
 
@@ -151,11 +147,6 @@ class Worker {
   kill(): void {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
   }
-}
-
-function positiveInt(text: string | undefined): number | undefined {
-  const n = Number(text);
-  return text !== undefined && Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
 /** How many subscriber workers: enough to keep each under its CPU budget (see the constants). */
