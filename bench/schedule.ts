@@ -39,8 +39,16 @@ export function scheduledAt(spec: ScheduleSpec, k: number): Scheduled {
 export function countInWindow(spec: ScheduleSpec, fromMs: number, toMs: number): { first: number; end: number } {
   const n = scheduleLength(spec);
   if (n === 0) return { first: 0, end: 0 };
-  const first = Math.max(0, Math.ceil(((fromMs - spec.startMs) * spec.rate) / 1000));
-  const end = Math.min(n, Math.max(first, Math.ceil(((toMs - spec.startMs) * spec.rate) / 1000)));
+  // The estimate, then corrected with the very test the senders and receivers apply
+  // (fromMs ≤ atMs < toMs on the same floats): epoch-ms arithmetic rounds, and a message on
+  // the window's edge must be counted by all sides alike.
+  const inside = (k: number, edge: number): boolean => scheduledAt(spec, k).atMs >= edge;
+  let first = Math.min(n, Math.max(0, Math.ceil(((fromMs - spec.startMs) * spec.rate) / 1000)));
+  while (first > 0 && inside(first - 1, fromMs)) first--;
+  while (first < n && !inside(first, fromMs)) first++;
+  let end = Math.min(n, Math.max(first, Math.ceil(((toMs - spec.startMs) * spec.rate) / 1000)));
+  while (end > first && inside(end - 1, toMs)) end--;
+  while (end < n && !inside(end, toMs)) end++;
   return { first, end };
 }
 
