@@ -46,12 +46,16 @@ export function decodeMessageText(text: string): MessageId | undefined {
  * - delivered: distinct k received before the drain ended; late: distinct k received after;
  * - wireDuplicates: a k received again with the same seq (a replay: the client drops it);
  * - duplicates: a k received again with another seq (published twice: the user sees it twice);
- * - outOfOrder: a new k whose seq is below the highest seq already received (a true regression);
+ * - outOfOrder: a new k whose seq is below the highest seq already received (a true regression)
+ *   — unless the server accepted it later (its `ts` is past that message's): then the room's
+ *   numbering started again (a restarted server on a memory backplane), not a reordering;
  * - lost (lostOf): scheduled for this subscriber's room but never received, per message.
  */
 export class SubscriberLedger {
   readonly #seqOf = new Map<number, number>();
   #maxSeq = 0;
+  /** Server ts of the message with #maxSeq. */
+  #maxTs = -Infinity;
   delivered = 0;
   late = 0;
   duplicates = 0;
@@ -59,7 +63,7 @@ export class SubscriberLedger {
   outOfOrder = 0;
 
   /** Returns false for a repeat (the caller then records no latency). */
-  receive(id: MessageId, seq: number, late = false): boolean {
+  receive(id: MessageId, seq: number, late = false, ts = -Infinity): boolean {
     const before = this.#seqOf.get(id.k);
     if (before !== undefined) {
       if (before === seq) this.wireDuplicates++;
@@ -67,8 +71,11 @@ export class SubscriberLedger {
       return false;
     }
     this.#seqOf.set(id.k, seq);
-    if (seq < this.#maxSeq) this.outOfOrder++;
-    else this.#maxSeq = seq;
+    if (seq < this.#maxSeq && ts <= this.#maxTs) this.outOfOrder++;
+    else {
+      this.#maxSeq = seq;
+      this.#maxTs = ts;
+    }
     if (late) this.late++;
     else this.delivered++;
     return true;

@@ -268,7 +268,7 @@ class LoadWorker {
     if (sentAt === undefined || sentAt < plan.windowStartMs || sentAt >= plan.windowEndMs) return;
     const id = decodeMessageText(message.text);
     if (id === undefined || id.run !== plan.runId) return;
-    if (!ledger.receive(id, message.seq, this.drained)) return;
+    if (!ledger.receive(id, message.seq, this.drained, message.ts)) return;
     if (delivery.receivedAt !== undefined && plan.transport !== 'websocket' && plan.transport !== 'sse') this.batches.record(slot, delivery.receivedAt);
     if (now < sentAt) {
       // Stamped before it was due: the clocks disagree. Counted (it fails the run), never clamped into the histogram.

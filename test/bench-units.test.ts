@@ -126,6 +126,14 @@ describe('accounting', () => {
     expect(ledger.receive(m(3), 4)).toBe(true);
     expect(ledger.receive(m(2), 3)).toBe(true); // seq 3 after seq 4: a true regression
     expect(ledger.outOfOrder).toBe(1);
+    // A restarted server numbers from 1 again: later ts, lower seq — a new numbering, not a reordering.
+    const restarted = new SubscriberLedger();
+    restarted.receive(m(10), 40, false, 1000);
+    restarted.receive(m(11), 1, false, 2000);
+    restarted.receive(m(12), 2, false, 2001);
+    expect(restarted.outOfOrder).toBe(0);
+    restarted.receive(m(13), 1, false, 1999); // but a lower seq accepted earlier is still out of order
+    expect(restarted.outOfOrder).toBe(1);
     expect(ledger.receive(m(4), 5, true)).toBe(true); // after the drain: late, not delivered
     expect(ledger.delivered).toBe(4);
     expect(ledger.late).toBe(1);
