@@ -10,7 +10,8 @@
 const ENV = 'PUSHLAB_CLOCK_EPOCH_OFFSET_MS';
 
 function monotonicMs(): number {
-  return Number(process.hrtime.bigint()) / 1e6;
+  // Whole µs first: a Number of nanoseconds loses precision past 2^53 ns (104 days of uptime).
+  return Number(process.hrtime.bigint() / 1000n) / 1000;
 }
 
 function sharedOffset(): number {
