@@ -10,7 +10,8 @@
  * - out of order: k received after a message that was sent only once k was acknowledged
  *   (its p = k) — the server had already given k the lower seq, so the subscriber got them in
  *   the wrong order. Concurrent sends of one sender have no order to break, so none is claimed.
- * - expected: every subscriber of a room gets every message sent to it; lost = expected − delivered.
+ * - expected: every subscriber of a room gets every message the schedule sends to it in the
+ *   window, whether or not its publish was acknowledged; lost is counted per subscriber.
  */
 import type { MessageTally } from './results.ts';
 
@@ -39,56 +40,81 @@ export function decodeMessageText(text: string): MessageId | undefined {
   return { run, sender, k: kk, pred, lateUs };
 }
 
-/** One subscriber's view: what it got, counted for messages of the window only. */
+/**
+ * One subscriber's view of the window's messages, kept on *raw* deliveries — before the
+ * client's de-duplication by (room, seq), so what the wire did is seen as it was:
+ * - delivered: distinct k received before the drain ended; late: distinct k received after;
+ * - wireDuplicates: a k received again with the same seq (a replay: the client drops it);
+ * - duplicates: a k received again with another seq (published twice: the user sees it twice);
+ * - outOfOrder: a new k whose seq is below the highest seq already received (a true regression)
+ *   — unless the server accepted it later (its `ts` is past that message's): then the room's
+ *   numbering started again (a restarted server on a memory backplane), not a reordering;
+ * - lost (lostOf): scheduled for this subscriber's room but never received, per message.
+ */
 export class SubscriberLedger {
-  readonly #seen = new Set<number>();
-  /**
-   * The p of every message received so far: k in here means a message sent only after k was
-   * acknowledged has already arrived. (Only p itself is known to be acknowledged — a lower k
-   * may still have been in flight — so membership, not a comparison.) k is unique across
-   * senders, so one set serves them all.
-   */
-  readonly #preds = new Set<number>();
+  readonly #seqOf = new Map<number, number>();
+  #maxSeq = 0;
+  /** Server ts of the message with #maxSeq. */
+  #maxTs = -Infinity;
   delivered = 0;
+  late = 0;
   duplicates = 0;
+  wireDuplicates = 0;
   outOfOrder = 0;
 
-  /** Returns false for a duplicate (the caller then records no latency). */
-  receive(id: MessageId): boolean {
-    if (id.pred >= 0) this.#preds.add(id.pred);
-    if (this.#seen.has(id.k)) {
-      this.duplicates++;
+  /** Returns false for a repeat (the caller then records no latency). */
+  receive(id: MessageId, seq: number, late = false, ts = -Infinity): boolean {
+    const before = this.#seqOf.get(id.k);
+    if (before !== undefined) {
+      if (before === seq) this.wireDuplicates++;
+      else this.duplicates++;
       return false;
     }
-    this.#seen.add(id.k);
-    this.delivered++;
-    if (this.#preds.has(id.k)) this.outOfOrder++;
+    this.#seqOf.set(id.k, seq);
+    if (seq < this.#maxSeq && ts <= this.#maxTs) this.outOfOrder++;
+    else {
+      this.#maxSeq = seq;
+      this.#maxTs = ts;
+    }
+    if (late) this.late++;
+    else this.delivered++;
     return true;
+  }
+
+  /** Messages of the window this subscriber should have had (`expected`) and never got. */
+  lostOf(expected: number): number {
+    return Math.max(0, expected - this.delivered - this.late);
   }
 }
 
 export type Tally = MessageTally;
 
-/**
- * Sum up a run: `sentPerRoom` from the senders (acknowledged publishes of the window),
- * `subscribersPerRoom` from the plan, the rest from the subscribers' ledgers.
- */
-export function tally(sentPerRoom: readonly number[], subscribersPerRoom: readonly number[], ledgers: { delivered: number; duplicates: number; outOfOrder: number }[]): Tally {
-  let sent = 0;
-  let expected = 0;
-  sentPerRoom.forEach((n, room) => {
-    sent += n;
-    expected += n * (subscribersPerRoom[room] ?? 0);
-  });
-  let delivered = 0;
-  let duplicates = 0;
-  let outOfOrder = 0;
-  for (const l of ledgers) {
-    delivered += l.delivered;
-    duplicates += l.duplicates;
-    outOfOrder += l.outOfOrder;
-  }
-  return { sent, expected, delivered, lost: Math.max(0, expected - delivered), duplicates, outOfOrder };
+/** What the senders and subscribers report, summed over workers. */
+export interface Counts {
+  /** Messages the schedule holds for the window (all rooms). */
+  scheduled: number;
+  /** Per (subscriber, message) of the schedule: what every subscriber should get. */
+  expected: number;
+  acked: number;
+  failed: number;
+  unanswered: number;
+  delivered: number;
+  late: number;
+  lost: number;
+  duplicates: number;
+  wireDuplicates: number;
+  outOfOrder: number;
+}
+
+/** The run's tally: `sent` is the acknowledged publishes; `expected` comes from the schedule, never from what was acknowledged. */
+export function tally(c: Counts): Tally {
+  return { scheduled: c.scheduled, sent: c.acked, failed: c.failed, unanswered: c.unanswered, expected: c.expected, delivered: c.delivered, late: c.late, lost: c.lost, duplicates: c.duplicates, wireDuplicates: c.wireDuplicates, outOfOrder: c.outOfOrder };
+}
+
+/** Messages of the window the schedule sends to room `room` (k mod rooms = room). */
+export function scheduledForRoom(window: { first: number; end: number }, rooms: number, room: number): number {
+  const upTo = (n: number): number => (n <= room ? 0 : Math.floor((n - room - 1) / rooms) + 1);
+  return upTo(window.end) - upTo(window.first);
 }
 
 /** Subscribers per room when subscriber i joins room i mod rooms. */

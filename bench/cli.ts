@@ -15,9 +15,11 @@ import { checkFromFlags, configLayers, optionsFromResults, readConfigFile } from
 import { SIGNAL_EXIT_CODES, installInterrupts, stopDescendants } from './interrupt.ts';
 import { BENCH_FLAG_SPECS, resolveBenchOptions, type OutputOptions } from './options.ts';
 import { preflight } from './preflight.ts';
+import { loadBudgetWarnings } from './load-budget.ts';
+import { parseCpuList } from './load-cores.ts';
 import { Progress } from './progress.ts';
 import type { BenchOptions, BenchResults } from './results.ts';
-import { runBench } from './run.ts';
+import { cpuPlan, runBench } from './run.ts';
 import { SCENARIOS } from './scenarios.ts';
 import { renderTable } from './table.ts';
 import { describeThreshold } from './thresholds.ts';
@@ -102,6 +104,9 @@ export async function runBenchCli(argv: string[]): Promise<number> {
     for (const line of missing) console.error(`pushlab bench: ${line}`);
     return 1;
   }
+  // Saturation is checked during the run too (bench/load-bound.ts); this is the warning before it.
+  const loadCpus = cpuPlan().load;
+  for (const line of loadBudgetWarnings(options, loadCpus === undefined ? 1 : parseCpuList(loadCpus).length)) console.error(`pushlab bench: warning: ${line}`);
 
   const progress = new Progress(!output.json && !output.quiet);
   const interrupts = installInterrupts((signal) => progress.note(`pushlab bench: ${signal}: stopping the current run, then writing what was measured (again to exit at once)`));
@@ -147,15 +152,13 @@ export async function runBenchCli(argv: string[]): Promise<number> {
   // A run that crashed or could not start is a failure of the bench (1). A harness that fell
   // behind is load-bound: the default gate workers.loadBound==false says so (99), and
   // --no-default-thresholds accepts it (it stays in the findings).
+  // Every failed gate is on stderr with its value, whichever exit code wins.
+  const broken = thresholds.filter((t) => !t.ok);
+  if (broken.length > 0) console.error(`pushlab bench: ${broken.length} threshold(s) failed — ${broken.map((t) => `${t.target}: ${t.expression} (${t.actual === null ? 'not measured' : String(t.actual)})`).join(' · ')}`);
   const errored = results.runs.filter((r) => r.error !== undefined);
   if (errored.length > 0) {
     console.error(`pushlab bench: FAILED — ${errored.map((r) => `${r.target} #${r.repetition}: ${r.error}`).join(' · ')}`);
     return 1;
   }
-  const broken = thresholds.filter((t) => !t.ok);
-  if (broken.length > 0) {
-    console.error(`pushlab bench: ${broken.length} threshold(s) failed — ${broken.map((t) => `${t.target}: ${t.expression} (${t.actual === null ? 'not measured' : String(t.actual)})`).join(' · ')}`);
-    return THRESHOLD_EXIT_CODE;
-  }
-  return 0;
+  return broken.length > 0 ? THRESHOLD_EXIT_CODE : 0;
 }

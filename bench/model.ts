@@ -3,15 +3,18 @@
  * explained or flagged. The models are deliberately simple (they hold when the server
  * keeps up):
  * - short polling: a message waits for the subscriber's next poll, uniformly 0…interval,
- *   so mean latency ≈ interval / 2; requests/s ≈ clients / interval (+ publishes).
+ *   so mean latency ≈ interval / 2, and two-sided on the distribution: p50 ≈ interval / 2,
+ *   p99 ≈ 0.99 × interval; requests/s ≈ clients / interval (+ publishes).
  * - long polling, idle: each client renews its poll once a hold → requests/s ≈ clients / hold.
  *   With traffic each message can answer every held poll, so requests/s ≤ clients × per-room
- *   rate + publishes (an upper bound: batching only lowers it).
+ *   rate + publishes (an upper bound: batching only lowers it); and, two-sided, from the
+ *   measured batch sizes: requests/s ≈ deliveries/s ÷ messages per response + publishes.
  * - WebSocket: no HTTP requests once connected (sends and deliveries are frames).
  * - Server-Sent Events: the stream is one request, so none while idle; with traffic only the
  *   publishes (one POST each). Each delivery costs one event on the wire — its `id:`, `event:`
  *   and `data:` lines around the message JSON, in one HTTP chunk — so bytes per delivered
- *   message follow from the framing (publishes are counted under `http`, not the transport).
+ *   message follow from the framing, plus the publishes' POSTs (metered under the transport
+ *   since issue 10), taken from the senders' own byte counts.
  *   Like a WebSocket it pushes down an open connection, so its p50 should be close to
  *   WebSocket's on the same workload: `sseVersusWebSocket` compares the two across runs.
  * When the prediction is 0, `ratio` is (measured + 1) / (predicted + 1), so 0 vs 0 reads 1.
@@ -22,6 +25,13 @@ import type { BenchOptions, ModelCheck, RunResult } from './results.ts';
 export interface Measured {
   latencyMeanMs: number;
   latencyCount: number;
+  /** Latency p50 and p99, ms (two-sided short-polling checks). */
+  latencyP50Ms?: number;
+  latencyP99Ms?: number;
+  /** Long polling: mean messages per response that carried any (bench/batches.ts). */
+  batchMean?: number;
+  /** Bytes of the publishes (request + answer, counted by the senders) per delivered message. */
+  publishBytesPerDelivered?: number;
   requestsPerSecond: number;
   /** Server bytes of the transport (in + out) per delivered message. */
   bytesPerDelivered?: number;
@@ -43,6 +53,8 @@ export function modelChecks(transport: Transport, options: BenchOptions, measure
     case 'short-polling': {
       if (options.rate > 0 && measured.latencyCount > 0) {
         checks.push(check('latency mean', options.pollIntervalMs / 2, measured.latencyMeanMs, 'ms', 0.1, 'a message waits for the next poll: uniform over the interval, mean interval/2'));
+        if (measured.latencyP50Ms !== undefined) checks.push(check('latency p50', options.pollIntervalMs / 2, measured.latencyP50Ms, 'ms', 0.1, 'uniform wait over the interval: the median is half of it'));
+        if (measured.latencyP99Ms !== undefined) checks.push(check('latency p99', 0.99 * options.pollIntervalMs, measured.latencyP99Ms, 'ms', 0.05, 'uniform wait over the interval: the 99th percentile is 0.99 of it'));
       }
       if (requestModels) checks.push(check('requests per second', (options.clients * 1000) / options.pollIntervalMs + publishes, measured.requestsPerSecond, 'req/s', 0.05, 'each client polls its room once per interval, plus one POST per message'));
       break;
@@ -54,6 +66,9 @@ export function modelChecks(transport: Transport, options: BenchOptions, measure
       } else {
         const perRoomRate = options.rate / options.rooms;
         checks.push(check('requests per second (upper bound)', options.clients * perRoomRate + publishes + (options.clients * 1000) / options.holdMs, measured.requestsPerSecond, 'req/s', 0.05, 'each message can answer every held poll of its room (then one re-poll each); batching only lowers it', true));
+        if (measured.batchMean !== undefined && measured.batchMean > 0) {
+          checks.push(check('requests per second (from batch sizes)', (options.clients * perRoomRate) / measured.batchMean + publishes, measured.requestsPerSecond, 'req/s', 0.1, 'each answered poll carries the measured mean batch, then one re-poll; plus one POST per message'));
+        }
       }
       break;
     }
@@ -63,7 +78,8 @@ export function modelChecks(transport: Transport, options: BenchOptions, measure
     case 'sse':
       if (requestModels) checks.push(check('requests per second', publishes, measured.requestsPerSecond, 'req/s', 0.05, 'the stream is one request: none while idle, one POST per message'));
       if (options.rate > 0 && measured.bytesPerDelivered !== undefined && measured.bytesPerDelivered > 0) {
-        checks.push(check('bytes per delivered message', sseEventBytes(options), measured.bytesPerDelivered, 'B', 0.1, 'one event per delivery: id, event and data lines around the message JSON, in one HTTP chunk'));
+        const publish = measured.publishBytesPerDelivered ?? 0;
+        checks.push(check('bytes per delivered message', sseEventBytes(options) + publish, measured.bytesPerDelivered, 'B', 0.1, `one event per delivery: id, event and data lines around the message JSON, in one HTTP chunk${publish > 0 ? `, plus the publishes' POSTs (${Math.round(publish)} B per delivery, as the senders counted them)` : ''}`));
       }
       break;
   }

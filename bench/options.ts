@@ -67,7 +67,9 @@ export const BENCH_FLAG_SPECS: readonly BenchFlagSpec[] = [
   { key: 'phases', flag: 'phases', kind: 'string', unit: 'steps', default: undefined, help: 'ramp as steps duration:rate:clients, e.g. 10s:10:100,20s:50:100 — each measured in turn, like a sweep' },
   { key: 'target', flag: 'target', kind: 'string', unit: 'url', default: undefined, help: 'drive an external pushlab server at this http://host:port (the bench starts none; its CPU/memory come from its /metrics)' },
   { key: 'thresholds', flag: 'threshold', kind: 'string', unit: 'expr', default: undefined, repeatable: true, help: "fail (exit 99) unless [target:]metric op value[unit] holds, e.g. 'websocket:latencyMs.p99<50ms'; repeatable" },
-  { key: 'defaultThresholds', flag: 'default-thresholds', kind: 'bool', unit: '', default: true, help: 'the default gates messages.lost==0 and workers.loadBound==false (--no-default-thresholds to drop them)' },
+  { key: 'defaultThresholds', flag: 'default-thresholds', kind: 'bool', unit: '', default: true, help: 'the default gates messages.lost==0, messages.unanswered==0, messages.negativeLatency==0 and workers.loadBound==false (--no-default-thresholds to drop them all)' },
+  { key: 'allowLoss', flag: 'allow-loss', kind: 'bool', unit: '', default: false, help: 'drop just the default gates messages.lost==0 and messages.unanswered==0 (fault studies)' },
+  { key: 'allowLoadBound', flag: 'allow-load-bound', kind: 'bool', unit: '', default: false, help: 'drop just the default gate workers.loadBound==false (the run is still marked load-bound)' },
   { key: 'config', flag: 'config', kind: 'string', unit: 'file', default: undefined, help: 'read options, scenarios and phases from a YAML or JSON file (docs/bench-config.md); flags override it' },
   { key: 'from', flag: 'from', kind: 'string', unit: 'results.json', default: undefined, help: 'rerun exactly the options a results.json recorded' },
   { key: 'out', flag: 'out', kind: 'string', unit: 'dir', default: 'reports/', help: 'results go to DIR/<date>-<scenario>/results.json (+ index.html)' },
@@ -96,6 +98,8 @@ const BASE: Omit<BenchOptions, 'scenario'> = {
   faults: false,
   restartServer: false,
   defaultThresholds: true,
+  allowLoss: false,
+  allowLoadBound: false,
 };
 
 function specFor(flag: string): BenchFlagSpec | undefined {

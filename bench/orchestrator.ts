@@ -20,6 +20,7 @@ import type { ProgressEvent } from './progress.ts';
 import type { BenchOptions, RunResult, RunTarget } from './results.ts';
 import { buildResult, failedStart } from './run-result.ts';
 import { Sampler } from './sampler.ts';
+import { LoadCoreSampler } from './load-cores.ts';
 import { connectTimes } from './schedule.ts';
 import { startTarget, type TargetHandle } from './targets.ts';
 import { RestartableTarget, canRestart } from './restart.ts';
@@ -33,9 +34,12 @@ const TSX_LOADER = import.meta.resolve('tsx');
 
 /** Extra wait after the longest a delivery can take (a poll interval or a hold), ms. */
 const DRAIN_SLACK_MS = 2000;
+/** After the drain, when something is still missing: deliveries in this grace are counted late, not lost, ms. */
+const LATE_GRACE_MS = 1000;
 /** Worker sizing: idle WebSockets are cheap; anything that polls or receives costs more. */
 const IDLE_WS_PER_WORKER = 2500;
-const CLIENTS_PER_WORKER = 500;
+/** PUSHLAB_SUBSCRIBERS_PER_WORKER (e.g. 250) checks that sharing a worker's loop does not move the figures. */
+const CLIENTS_PER_WORKER = Number.parseInt(process.env.PUSHLAB_SUBSCRIBERS_PER_WORKER ?? '', 10) > 0 ? Number.parseInt(process.env.PUSHLAB_SUBSCRIBERS_PER_WORKER ?? '', 10) : 500;
 const DELIVERIES_PER_WORKER = 5000;
 const MAX_SUBSCRIBER_WORKERS = 4;
 
@@ -177,6 +181,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   const workers: Worker[] = [];
   const errors: string[] = [];
   let sampler: Sampler | undefined;
+  let loadCores: LoadCoreSampler | undefined;
   try {
     const nSub = subscriberWorkers(transport, options);
     const hasSenders = options.rate > 0 && options.senders > 0;
@@ -219,6 +224,8 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
 
     sampler = new Sampler(server.instanceUrls, server.pids, windowStart, server.parts);
     sampler.start();
+    loadCores = new LoadCoreSampler(spec.cpus.load);
+    loadCores.schedule(windowStart - clockMs(), windowEnd - clockMs());
 
     const failure = (): string | undefined => (restartable ?? server).crashed() ?? workers.find((w) => w.died !== undefined)?.died;
     let so = { delivered: 0 };
@@ -252,15 +259,20 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     // Drain: wait for the window's messages to arrive, up to the longest a delivery may take.
     const drainStart = clockMs();
     const deadline = windowEnd + drainBudgetMs(transport, options);
+    let complete = false;
     while (clockMs() < deadline) {
       if (interrupted()) throw new RunInterrupted(label);
       const why = failure();
       if (why !== undefined) throw new Error(why);
       const d = await deliveries(workers, options, 2000);
       spec.onProgress({ target: label, phase: 'drain', second: Math.floor((clockMs() - drainStart) / 1000), seconds: Math.round((deadline - drainStart) / 1000), delivered: d.delivered, expected: d.expected });
-      if (d.done && d.inFlight === 0 && d.delivered >= d.expected) break;
+      complete = d.done && d.inFlight === 0 && d.delivered >= d.expected;
+      if (complete) break;
       await sleepMs(250);
     }
+    // The drain is over: what is still out is unanswered; what arrives in the grace is late.
+    for (const w of workers) w.send({ type: 'drained' });
+    if (!complete) await sleepMs(LATE_GRACE_MS);
 
     const answers = await Promise.all(workers.map((w) => w.ask({ type: 'finish' }, 'result', 10_000)));
     const results: WorkerResult[] = [];
@@ -274,7 +286,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     // the drain ends at once (WebSocket): wait for it before reading the samples.
     await sampler.settled(Math.round(options.durationMs / 1000), 3000);
     sampler.stop();
-    return buildResult(spec, server, results, sampler.samples, windowStart, errors, restartable);
+    return buildResult(spec, server, results, sampler.samples, windowStart, errors, restartable, loadCores.result());
   } catch (error) {
     // Ctrl-C in a terminal signals the whole process group: a worker or server that died of it is the interruption, not a failure.
     if (error instanceof RunInterrupted || interrupted()) throw new RunInterrupted(label);
@@ -283,6 +295,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     return buildResult(spec, server, [], sampler?.samples ?? [], 0, errors, restartable);
   } finally {
     sampler?.stop();
+    loadCores?.stop();
     for (const w of workers) w.kill();
     await (restartable ?? server).stop().catch(() => {});
   }

@@ -8,6 +8,7 @@ import type { PeerName, PeerTarget } from './peers/peers.ts';
 import type { Interruption } from './interrupt.ts';
 import type { Phase } from './phases.ts';
 import type { ThresholdResult } from './thresholds.ts';
+import type { BatchSizes } from './batches.ts';
 
 export type { Interruption, Phase, ThresholdResult }; // declared beside the modules that make them
 
@@ -18,13 +19,30 @@ export type RunTarget = Transport | 'baseline-ws' | 'baseline-long-polling' | Pe
 
 /** What a run sent and what arrived, counted by the ids the bench writes into each text. */
 export interface MessageTally {
+  /** Messages the schedule holds for the window (fixed before the run). Absent in older results. */
+  scheduled?: number;
+  /** Publishes of the window acknowledged by the server before the drain ended. */
   sent: number;
-  /** Every subscriber of a room gets every message sent to it in the window. */
+  /** Publishes answered with an error (or whose connection died). */
+  failed?: number;
+  /** Publishes with no answer when the drain ended (scheduled − sent − failed). */
+  unanswered?: number;
+  /** Every subscriber of a room gets every message the schedule sends to it in the window. */
   expected: number;
+  /** Distinct messages received before the drain ended (raw deliveries, before de-duplication). */
   delivered: number;
+  /** Distinct messages received after the drain ended (in a short grace, when some were missing). */
+  late?: number;
+  /** Per (subscriber, message): expected and never received, not even late. */
   lost: number;
+  /** A message received again under another seq: the user sees it twice. */
   duplicates: number;
+  /** A message received again under the same seq (a replay): the client drops it. */
+  wireDuplicates?: number;
+  /** A new message whose seq is below one the subscriber already had (a true seq regression). */
   outOfOrder: number;
+  /** Deliveries stamped before their scheduled send time (clock error): each one fails the run. */
+  negativeLatency?: number;
 }
 
 export interface LatencySummaryMs {
@@ -58,8 +76,16 @@ export interface WorkerHealth {
   cpuPercentMax: number;
   /** Largest lag of a sender behind its schedule, ms. */
   scheduleLagMaxMs: number;
-  /** p99 of the senders' lag behind schedule, ms. */
+  /** p50 and p99 of the senders' lag behind schedule, ms (shown beside latency p50). */
+  scheduleLagP50Ms?: number;
   scheduleLagP99Ms?: number;
+  /** The busiest load worker's event-loop delay over the window (beyond the monitor's 10 ms period), ms. */
+  eventLoopDelayP50Ms?: number;
+  eventLoopDelayP99Ms?: number;
+  /** The load cores watched in /proc/stat, and their busy (steal included) and steal share over the window, percent. Linux only. */
+  loadCores?: number[];
+  loadCoresBusyPercent?: number;
+  loadCoresStealPercent?: number;
   /** Load worker processes used (subscribers and senders). */
   workers?: number;
   /** True when the load generator, not the server, was the bottleneck. */
@@ -106,12 +132,12 @@ export interface RunResult {
   /** Base64 of the HDR histogram (µs, compressed) of corrected latency, to merge or re-plot. */
   histogram: string;
   messages: MessageTally & {
-    /** Publishes in the window that failed (error answer or no answer); not in `sent`. */
+    /** Same as `failed` (kept for older readers). */
     sendErrors?: number;
-    /** Messages the clients dropped as already seen by (room, seq): re-sent on the wire, not shown twice. */
-    wireDuplicates?: number;
   };
   requests: { total: number; perSecond: number; perDelivered: number; serverCounted: number };
+  /** Short and long polling: messages per response that carried any (bench/batches.ts); absent for push transports. */
+  batches?: BatchSizes;
   bytes: { in: number; out: number; perDelivered: number };
   server: {
     cpuSeconds: number;
@@ -186,6 +212,8 @@ export interface TargetSummary {
   delivered: SummaryStat;
   lost: SummaryStat;
   duplicates: SummaryStat;
+  /** True when any repetition was load-bound: marked in every table and chart, never a verdict winner. */
+  loadBound?: boolean;
   /** Latency p50 and p99 as multiples of the floor (the matching raw echo). */
   floorMultiple: { p50: number; p99: number; floor: string };
   /** For the lab's transports: latency and CPU as multiples of the bare baseline, when one ran. */
@@ -263,6 +291,10 @@ export interface BenchOptions {
   thresholds?: string[];
   /** False with `--no-default-thresholds`: the loss and load-bound gates are off. Default true. */
   defaultThresholds?: boolean;
+  /** `--allow-loss`: the default loss and unanswered gates are off. */
+  allowLoss?: boolean;
+  /** `--allow-load-bound`: the default load-bound gate is off. */
+  allowLoadBound?: boolean;
 }
 
 /**

@@ -3,7 +3,10 @@
  * tally, latency (merged HDR histograms), requests, bytes and CPU between the window's edge
  * samples, the per-second timeline, worker health (load-bound) and the model checks.
  */
-import { subscribersPerRoom, tally } from './accounting.ts';
+import { tally, type Counts } from './accounting.ts';
+import { loadBoundReasons } from './load-bound.ts';
+import { mergeBatches, type BatchSizes } from './batches.ts';
+import type { LoadCoreFigures } from './load-cores.ts';
 import { encodeHistogram, mergeEncoded, summarize } from './histogram.ts';
 import { heapPerConnection } from './connection-memory.ts';
 import { modelChecks } from './model.ts';
@@ -18,10 +21,7 @@ import type { RunSpec } from './orchestrator.ts';
 import type { TargetHandle } from './targets.ts';
 import type { WorkerResult } from './worker-protocol.ts';
 
-/** A load worker above this share of one core is the bottleneck (the brief's ~80%). */
-export const WORKER_CPU_LIMIT_PERCENT = 80;
-/** Senders whose lag behind schedule has a p99 above this are behind: the run failed. */
-export const SCHEDULE_LAG_LIMIT_MS = 50;
+export { SCHEDULE_LAG_LIMIT_MS, WORKER_CPU_LIMIT_PERCENT } from './load-bound.ts';
 
 /** What buildResult needs of the target: how it was laid out. */
 export type TargetShape = Pick<TargetHandle, 'instances' | 'backplane' | 'proxied'> & { external?: boolean };
@@ -33,7 +33,7 @@ function nearest(samples: readonly Sample[], t: number): Sample | undefined {
   return best;
 }
 
-export function buildResult(spec: RunSpec, server: TargetShape, results: WorkerResult[], rawSamples: Sample[], windowStart: number, errors: string[], restart?: RestartableTarget): RunResult {
+export function buildResult(spec: RunSpec, server: TargetShape, results: WorkerResult[], rawSamples: Sample[], windowStart: number, errors: string[], restart?: RestartableTarget, loadCores?: LoadCoreFigures): RunResult {
   const { options, transport } = spec;
   // After a restart the fresh server counts from 0 again (bench/restart.ts).
   const samples = restart !== undefined && restart.restarts > 0 ? stitchCounterResets(rawSamples) : rawSamples;
@@ -43,8 +43,10 @@ export function buildResult(spec: RunSpec, server: TargetShape, results: WorkerR
   const latencySummary = summarize(latency);
   const uncorrected = summarize(mergeEncoded(results.map((r) => r.latencyUncorrected)));
   const lag = summarize(mergeEncoded(results.map((r) => r.scheduleLag)));
-  const sentPerRoom = Array.from({ length: options.rooms }, (_, room) => results.reduce((sum, r) => sum + (r.sentPerRoom[room] ?? 0), 0));
-  const t = tally(sentPerRoom, subscribersPerRoom(options.clients, options.rooms), results);
+  const counts = {} as Counts;
+  for (const key of ['scheduled', 'expected', 'acked', 'failed', 'unanswered', 'delivered', 'late', 'lost', 'duplicates', 'wireDuplicates', 'outOfOrder'] as const) counts[key] = results.reduce((sum, r) => sum + r.messages[key], 0);
+  const t = tally(counts);
+  const negativeLatency = results.reduce((s, r) => s + r.negativeLatency, 0);
   const requests = results.reduce((sum, r) => sum + r.requestsInWindow, 0);
 
   // A sample whose scrape failed has no counters: take the nearest good one instead.
@@ -93,13 +95,16 @@ export function buildResult(spec: RunSpec, server: TargetShape, results: WorkerR
   const cpuPercentMax = Math.max(0, ...results.map((r) => r.cpuPercentPeak));
   const cpuWindowMax = Math.max(0, ...results.map((r) => r.cpuPercentWindow));
   const lagMax = Math.max(0, ...results.map((r) => r.scheduleLagMaxMs));
-  const reasons: string[] = [];
-  if (cpuWindowMax > WORKER_CPU_LIMIT_PERCENT) reasons.push(`a load worker used ${cpuWindowMax.toFixed(0)}% of a core over the window (limit ${WORKER_CPU_LIMIT_PERCENT}%)`);
-  if (lag.p99 > SCHEDULE_LAG_LIMIT_MS) reasons.push(`senders fell behind their schedule: lag p99 ${lag.p99.toFixed(1)} ms (limit ${SCHEDULE_LAG_LIMIT_MS} ms), max ${lagMax.toFixed(0)} ms`);
+  const eld = { p50Ms: Math.max(0, ...results.map((r) => r.eventLoopDelay.p50Ms)), p99Ms: Math.max(0, ...results.map((r) => r.eventLoopDelay.p99Ms)) };
+  const reasons = loadBoundReasons({ cpuWindowMax, lag, lagMax, eventLoopDelay: eld, latency: latencySummary, ...(loadCores === undefined ? {} : { loadCores }) });
   const workers: WorkerHealth = {
     cpuPercentMax,
     scheduleLagMaxMs: lagMax,
+    scheduleLagP50Ms: lag.p50,
     scheduleLagP99Ms: lag.p99,
+    eventLoopDelayP50Ms: eld.p50Ms,
+    eventLoopDelayP99Ms: eld.p99Ms,
+    ...(loadCores === undefined ? {} : { loadCores: loadCores.cores, loadCoresBusyPercent: loadCores.busyPercent, loadCoresStealPercent: loadCores.stealPercent }),
     workers: results.length,
     loadBound: reasons.length > 0,
     reasons,
@@ -126,7 +131,10 @@ export function buildResult(spec: RunSpec, server: TargetShape, results: WorkerR
     };
   });
 
-  const measured = { latencyMeanMs: latencySummary.mean, latencyCount: latencySummary.count, requestsPerSecond, bytesPerDelivered: perDelivered(bytesIn + bytesOut) };
+  const batches = batchesOf(results).batches;
+  // The senders' worker holds no subscriber: its client bytes are the publishes' (request + answer).
+  const publishBytes = results.filter((r) => r.subscribers === 0).reduce((s, r) => s + r.bytesInWindow.sent + r.bytesInWindow.received, 0);
+  const measured = { latencyMeanMs: latencySummary.mean, latencyCount: latencySummary.count, latencyP50Ms: latencySummary.p50, latencyP99Ms: latencySummary.p99, requestsPerSecond, bytesPerDelivered: perDelivered(bytesIn + bytesOut), publishBytesPerDelivered: perDelivered(publishBytes), ...(batches === undefined ? {} : { batchMean: batches.mean }) };
   const run: RunResult = {
     target: spec.target,
     transport,
@@ -140,12 +148,9 @@ export function buildResult(spec: RunSpec, server: TargetShape, results: WorkerR
     latencyMs: latencySummary,
     latencyUncorrectedMs: uncorrected,
     histogram: results.length > 0 ? mergeEncodedToString(results.map((r) => r.latency)) : '',
-    messages: {
-      ...t,
-      sendErrors: results.reduce((s, r) => s + r.sendErrors, 0),
-      wireDuplicates: results.reduce((s, r) => s + r.wireDuplicates, 0),
-    },
+    messages: { ...t, sendErrors: t.failed ?? 0, negativeLatency },
     requests: { total: requests, perSecond: requestsPerSecond, perDelivered: perDelivered(requests), serverCounted },
+    ...(batches === undefined ? {} : { batches }),
     bytes: { in: bytesIn, out: bytesOut, perDelivered: perDelivered(bytesIn + bytesOut) },
     server: {
       cpuSeconds: Math.round(cpuSeconds * 1000) / 1000,
@@ -190,4 +195,10 @@ export function oneLine(text: string): string {
   const first = lines[0] ?? 'unknown error';
   const line = own === undefined ? first : `${first.replace(/\s*$/, '')}: ${own.replace(/^pushlab( serve)?: /, '')}`;
   return line.length > 300 ? `${line.slice(0, 297)}…` : line;
+}
+
+/** Polling runs: messages per response, summed over the subscriber workers. */
+function batchesOf(results: readonly WorkerResult[]): { batches?: BatchSizes } {
+  const merged = mergeBatches(results.flatMap((r) => (r.batches === undefined ? [] : [r.batches])));
+  return merged === undefined ? {} : { batches: merged };
 }

@@ -73,6 +73,7 @@ export function summarizeRuns(runs: readonly RunResult[], floors: readonly Floor
       delivered: stat(use.map((r) => r.messages.delivered)),
       lost: stat(use.map((r) => r.messages.lost)),
       duplicates: stat(use.map((r) => r.messages.duplicates)),
+      ...(use.some((r) => r.workers.loadBound) ? { loadBound: true } : {}),
       floorMultiple: { p50: ratio(latencyMs.p50, floor?.latencyMs.p50 ?? 0), p99: ratio(latencyMs.p99, floor?.latencyMs.p99 ?? 0), floor: floorName },
       ...partsOf(use),
     });

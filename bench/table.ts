@@ -35,6 +35,11 @@ export function renderTable(results: BenchResults, width = WIDTH): string {
     const flags: string[] = [];
     if (runs.some((r) => r.error !== undefined)) flags.push('FAILED');
     if (lost > 0) flags.push('LOSS');
+    const unanswered = runs.reduce((n, r) => n + (r.messages.unanswered ?? 0), 0);
+    const late = runs.reduce((n, r) => n + (r.messages.late ?? 0), 0);
+    if (unanswered > 0) flags.push(`UNANSWERED ${unanswered}`);
+    if (late > 0) flags.push(`LATE ${late}`);
+    if (runs.some((r) => (r.messages.negativeLatency ?? 0) > 0)) flags.push('NEGATIVE-LATENCY');
     if (runs.some((r) => r.workers.loadBound)) flags.push('LOAD-BOUND');
     if (runs.some((r) => r.model.some((m) => m.flagged))) flags.push('MODEL≠');
     const label = `${s.target}${s.topology === undefined ? '' : ` [${s.topology}]`}${s.sweepValue === undefined ? '' : ` ${results.options.sweep?.option ?? ''}${results.options.sweep === undefined ? '' : '='}${s.sweepValue}`}`;

@@ -33,8 +33,14 @@ export interface ThresholdResult {
   note?: string;
 }
 
-/** The gates every bench has unless `--no-default-thresholds`: nothing lost, not load-bound. */
-export const DEFAULT_THRESHOLDS: readonly string[] = ['messages.lost==0', 'workers.loadBound==false'];
+/**
+ * The gates every bench has unless `--no-default-thresholds`: nothing lost, every publish
+ * answered, no negative latency (clock error), not load-bound. `--allow-loss` drops the first
+ * two, `--allow-load-bound` the last (fault studies).
+ */
+export const DEFAULT_THRESHOLDS: readonly string[] = ['messages.lost==0', 'messages.unanswered==0', 'messages.negativeLatency==0', 'workers.loadBound==false'];
+const LOSS_GATES: ReadonlySet<string> = new Set(['messages.lost==0', 'messages.unanswered==0']);
+const LOAD_GATES: ReadonlySet<string> = new Set(['workers.loadBound==false']);
 
 type Op = ThresholdResult['op'];
 
@@ -107,8 +113,9 @@ export function parseThreshold(expression: string, source: Threshold['source'] =
 }
 
 /** The thresholds a bench checks: the defaults (unless turned off), then the user's. */
-export function thresholdsFor(user: readonly string[] = [], defaults = true): Threshold[] {
-  return [...(defaults ? DEFAULT_THRESHOLDS.map((e) => parseThreshold(e, 'default')) : []), ...user.map((e) => parseThreshold(e, 'user'))];
+export function thresholdsFor(user: readonly string[] = [], defaults = true, allow: { loss?: boolean; loadBound?: boolean } = {}): Threshold[] {
+  const kept = DEFAULT_THRESHOLDS.filter((e) => !(allow.loss === true && LOSS_GATES.has(e)) && !(allow.loadBound === true && LOAD_GATES.has(e)));
+  return [...(defaults ? kept.map((e) => parseThreshold(e, 'default')) : []), ...user.map((e) => parseThreshold(e, 'user'))];
 }
 
 function holds(actual: number | boolean, op: Op, limit: number | boolean): boolean {

@@ -3,6 +3,9 @@ import type { Transport } from '../protocol/types.ts';
 import type { PeerName } from './peers/peers.ts';
 import type { WorkerFaults } from './faults.ts';
 import type { ScheduleSpec } from './schedule.ts';
+import type { Counts } from './accounting.ts';
+import type { EventLoopDelayFigures } from './load-health.ts';
+import type { BatchSizes } from './batches.ts';
 
 export interface WorkerPlan {
   id: number;
@@ -49,14 +52,18 @@ export interface WorkerResult {
   sendErrors: number;
   /** Sends of the window still unanswered when results were taken. */
   inFlight: number;
-  delivered: number;
-  duplicates: number;
-  outOfOrder: number;
+  /** This worker's share of the run's message counts (bench/accounting.ts). */
+  messages: Counts;
+  /** Polling transports: messages per response (bench/batches.ts). */
+  batches?: BatchSizes;
+  /** Deliveries stamped before their scheduled send (clock error). */
+  negativeLatency: number;
+  /** This worker's event-loop delay over the window (excess over the monitor's period). */
+  eventLoopDelay: EventLoopDelayFigures;
   /** Subscribers that joined their room. */
   connected: number;
   subscribers: number;
   reconnects: number;
-  wireDuplicates: number;
   /** Client-counted HTTP requests in the window (subscribers and senders). */
   requestsInWindow: number;
   /** Client-counted wire bytes in the window, for a cross-check with the server's count. */
@@ -72,7 +79,8 @@ export interface WorkerResult {
 }
 
 /** `restart`: the orchestrator is stopping the server now (epoch ms): every subscriber's outage starts. */
-export type ToWorker = { type: 'plan'; plan: WorkerPlan } | { type: 'progress' } | { type: 'finish' } | { type: 'restart'; atMs: number };
+/** `drained`: the drain ended; deliveries after it are late, sends still out unanswered. */
+export type ToWorker = { type: 'plan'; plan: WorkerPlan } | { type: 'progress' } | { type: 'drained' } | { type: 'finish' } | { type: 'restart'; atMs: number };
 
 export type FromWorker =
   | { type: 'ready' }

@@ -11,14 +11,16 @@ import { NodeHttp, sharedAgent } from '../clients/node/http.ts';
 import { nodeWebSocket } from '../clients/node/websocket.ts';
 import type { WebSocketFactory, WebSocketLike } from '../clients/platform.ts';
 import type WebSocket from 'ws';
-import type { ChatMessage } from '../protocol/types.ts';
-import { SubscriberLedger, decodeMessageText, encodeMessageText } from './accounting.ts';
+import type { RawDelivery } from '../clients/types.ts';
+import { SubscriberLedger, decodeMessageText, encodeMessageText, scheduledForRoom } from './accounting.ts';
+import { LoadHealth } from './load-health.ts';
+import { BatchCounter } from './batches.ts';
 import { benchClient, senderHoldsConnection } from './peers/clients.ts';
 import { clockMs } from './clock.ts';
 import { CuttableHttp, FAULT_TAIL_MS, RecoveryTracker } from './faults.ts';
 import { cutLiveEventSources, trackedEventSource } from './tracked-event-source.ts';
 import { createHistogram, encodeHistogram, recordMs } from './histogram.ts';
-import { runSchedule, seededRandom, type Scheduled } from './schedule.ts';
+import { countInWindow, runSchedule, seededRandom, type Scheduled } from './schedule.ts';
 import type { FromWorker, ToWorker, WorkerPlan, WorkerResult, WorkerTimelinePoint } from './worker-protocol.ts';
 
 const MAX_PROBLEMS = 10;
@@ -48,7 +50,13 @@ class LoadWorker {
   readonly latencyUncorrected = createHistogram();
   readonly lag = createHistogram();
   lagMaxMs = 0;
-  readonly subscribers: { client?: ChatClient; ledger: SubscriberLedger; joined: boolean; http?: CuttableHttp }[] = [];
+  readonly subscribers: { client?: ChatClient; ledger: SubscriberLedger; room: number; joined: boolean; http?: CuttableHttp }[] = [];
+  readonly health = new LoadHealth();
+  /** Messages per response (polling transports: one receipt stamp per response). */
+  readonly batches = new BatchCounter();
+  /** Set when the orchestrator says the drain ended: later deliveries are late, sends still out unanswered. */
+  drained = false;
+  #atDrain: { sent: number; failed: number } | undefined;
   readonly senders = new Map<number, ChatClient>();
   /** Per sender, per room: highest k acknowledged (the `p` of the next send). */
   readonly acked = new Map<number, number[]>();
@@ -120,7 +128,7 @@ class LoadWorker {
     const { plan } = this;
     const url = (i: number): string => plan.baseUrls[i % plan.baseUrls.length] as string;
     for (const sub of plan.subscribers) {
-      const entry: (typeof this.subscribers)[number] = { ledger: new SubscriberLedger(), joined: false };
+      const entry: (typeof this.subscribers)[number] = { ledger: new SubscriberLedger(), room: sub.index % plan.rooms.length, joined: false };
       this.subscribers.push(entry);
       this.at(sub.connectAtMs, () => void this.connectSubscriber(entry, sub.index, url(sub.index)));
     }
@@ -142,12 +150,14 @@ class LoadWorker {
       this.#requestsAtStart = this.requestsNow();
       this.#bytesAtStart = this.bytesNow();
       this.#cpuAtStart = process.cpuUsage();
+      this.health.windowStart();
     });
     this.at(plan.windowEndMs, () => {
       this.#requestsAtEnd = this.requestsNow();
       this.#bytesAtEnd = this.bytesNow();
       const cpu = process.cpuUsage(this.#cpuAtStart);
       this.#cpuWindow = ((cpu.user + cpu.system) / 1000 / (plan.windowEndMs - plan.windowStartMs)) * 100;
+      this.health.windowEnd();
     });
     this.startTicker();
     if (plan.faultEveryMs > 0) this.startFaults();
@@ -232,10 +242,11 @@ class LoadWorker {
     const room = plan.rooms[index % plan.rooms.length] as string;
     // Faults: each HTTP subscriber gets its own cuttable requester (same shared keep-alive agent).
     if (plan.faultEveryMs > 0 && plan.transport !== 'websocket' && plan.transport !== 'sse') entry.http = new CuttableHttp(new NodeHttp());
-    const client = benchClient(plan.transport, plan.peer, { baseUrl, nick: `sub${index}`, pollIntervalMs: plan.pollIntervalMs, webSocket: trackedWebSocket, eventSource: trackedEventSource, ...(entry.http === undefined ? {} : { http: entry.http }) });
+    const client = benchClient(plan.transport, plan.peer, { baseUrl, nick: `sub${index}`, pollIntervalMs: plan.pollIntervalMs, webSocket: trackedWebSocket, eventSource: trackedEventSource, clock: clockMs, ...(entry.http === undefined ? {} : { http: entry.http }) });
     entry.client = client;
     const slot = this.subscribers.indexOf(entry);
-    client.on('message', (m) => this.receive(entry.ledger, m, slot));
+    // Raw deliveries, before the client's de-duplication, stamped on receipt (bench/accounting.ts).
+    client.on('raw', (d) => this.receive(entry.ledger, d, slot));
     try {
       await client.connect();
       await client.join(room);
@@ -245,8 +256,9 @@ class LoadWorker {
     }
   }
 
-  receive(ledger: SubscriberLedger, message: ChatMessage, slot: number): void {
-    const now = clockMs();
+  receive(ledger: SubscriberLedger, delivery: RawDelivery, slot: number): void {
+    const { message } = delivery;
+    const now = delivery.receivedAt ?? clockMs();
     const { plan } = this;
     this.cutRecovery.delivered(slot, now);
     // Recovered from the restart: a message the fresh server accepted (its ts is past the SIGTERM).
@@ -256,7 +268,13 @@ class LoadWorker {
     if (sentAt === undefined || sentAt < plan.windowStartMs || sentAt >= plan.windowEndMs) return;
     const id = decodeMessageText(message.text);
     if (id === undefined || id.run !== plan.runId) return;
-    if (!ledger.receive(id)) return;
+    if (!ledger.receive(id, message.seq, this.drained, message.ts)) return;
+    if (delivery.receivedAt !== undefined && plan.transport !== 'websocket' && plan.transport !== 'sse') this.batches.record(slot, delivery.receivedAt);
+    if (now < sentAt) {
+      // Stamped before it was due: the clocks disagree. Counted (it fails the run), never clamped into the histogram.
+      this.health.negativeLatency++;
+      return;
+    }
     recordMs(this.latency, now - sentAt);
     recordMs(this.latencyUncorrected, now - (sentAt + id.lateUs / 1000));
   }
@@ -300,25 +318,41 @@ class LoadWorker {
     return { type: 'progress', delivered, sent, inFlight: this.inFlight, done: this.scheduleDone };
   }
 
+  /** The drain ended: what is acknowledged now is `sent`; the rest of the window's sends are unanswered. */
+  drainEnded(): void {
+    this.drained = true;
+    let sent = 0;
+    for (const n of this.sentPerRoom) sent += n;
+    this.#atDrain = { sent, failed: this.sendErrors };
+  }
+
   result(): WorkerResult {
     this.#stopSchedule?.();
     for (const t of this.#timers) clearTimeout(t);
-    let delivered = 0;
-    let duplicates = 0;
-    let outOfOrder = 0;
+    const { plan } = this;
+    const window = countInWindow(plan.schedule, plan.windowStartMs, plan.windowEndMs);
     let connected = 0;
     let reconnects = 0;
-    let wireDuplicates = 0;
+    const c = { delivered: 0, late: 0, lost: 0, duplicates: 0, wireDuplicates: 0, outOfOrder: 0, expected: 0 };
     for (const s of this.subscribers) {
-      delivered += s.ledger.delivered;
-      duplicates += s.ledger.duplicates;
-      outOfOrder += s.ledger.outOfOrder;
+      const l = s.ledger;
+      const expected = scheduledForRoom(window, plan.rooms.length, s.room);
+      c.expected += expected;
+      c.delivered += l.delivered;
+      c.late += l.late;
+      c.lost += l.lostOf(expected);
+      c.duplicates += l.duplicates;
+      c.wireDuplicates += l.wireDuplicates;
+      c.outOfOrder += l.outOfOrder;
       if (s.joined) connected++;
-      if (s.client !== undefined) {
-        reconnects += s.client.stats.reconnects;
-        wireDuplicates += s.client.stats.duplicates;
-      }
+      if (s.client !== undefined) reconnects += s.client.stats.reconnects;
     }
+    // The senders' side, as it stood when the drain ended: every scheduled message of the
+    // window is acknowledged, failed, or unanswered (never fired counts as unanswered).
+    const scheduled = plan.senders.length > 0 ? window.end - window.first : 0;
+    let ackedNow = 0;
+    for (const n of this.sentPerRoom) ackedNow += n;
+    const atDrain = this.#atDrain ?? { sent: ackedNow, failed: this.sendErrors };
     const end = this.#bytesAtEnd ?? this.bytesNow();
     return {
       id: this.plan.id,
@@ -329,13 +363,13 @@ class LoadWorker {
       sentPerRoom: this.sentPerRoom,
       sendErrors: this.sendErrors,
       inFlight: this.inFlight,
-      delivered,
-      duplicates,
-      outOfOrder,
+      messages: { scheduled, acked: atDrain.sent, failed: atDrain.failed, unanswered: Math.max(0, scheduled - atDrain.sent - atDrain.failed), ...c },
+      negativeLatency: this.health.negativeLatency,
+      ...(plan.transport === 'short-polling' || plan.transport === 'long-polling' ? { batches: this.batches.result() } : {}),
+      eventLoopDelay: this.health.eventLoopDelay(),
       connected,
       subscribers: this.subscribers.length,
       reconnects,
-      wireDuplicates,
       requestsInWindow: (this.#requestsAtEnd ?? this.requestsNow()) - this.#requestsAtStart,
       bytesInWindow: { sent: end.sent - this.#bytesAtStart.sent, received: end.received - this.#bytesAtStart.received },
       cpuPercentWindow: Math.round(this.#cpuWindow * 10) / 10,
@@ -373,6 +407,9 @@ process.on('message', (message: ToWorker) => {
         return;
       case 'restart':
         worker?.serverRestarting(message.atMs);
+        return;
+      case 'drained':
+        worker?.drainEnded();
         return;
       case 'finish':
         if (worker !== undefined) send({ type: 'result', result: worker.result() });

@@ -6,6 +6,7 @@ import { ProtocolError, isErrorCode } from '../protocol/errors.ts';
 import type { ChatMessage, Transport } from '../protocol/types.ts';
 import { Emitter } from './emitter.ts';
 import type { HttpRequester } from './platform.ts';
+import { TRANSPORT_HEADER } from '../protocol/defaults.ts';
 import type { ChatClient, ClientEvents, ClientOptions, ClientState, ClientStats, SendResult } from './types.ts';
 
 /** The server could not be reached, or answered something that is not the protocol. */
@@ -64,9 +65,19 @@ export abstract class BaseClient implements ChatClient {
     this.#emitter.emit('state', state);
   }
 
+  /** options.clock() when the frame or response being handled arrived (see stampReceipt). */
+  #receivedAt: number | undefined;
+
+  /** Note the receipt time of what arrived, before parsing it (only with options.clock: no cost otherwise). */
+  protected stampReceipt(): void {
+    if (this.options.clock !== undefined) this.#receivedAt = this.options.clock();
+  }
+
   /** Hand a received message to the application unless it is a duplicate or of a room we left. */
   protected accept(message: ChatMessage): void {
     if (!this.rooms.has(message.room)) return;
+    // Raw, before de-duplication: a measuring tool sees the wire as it was (the bench's ledger).
+    this.#emitter.emit('raw', { message, receivedAt: this.#receivedAt });
     const last = this.lastSeq.get(message.room) ?? 0;
     if (message.seq <= last) {
       this.counters.duplicates++;
@@ -98,8 +109,19 @@ export abstract class BaseClient implements ChatClient {
   }
 
   /** A JSON call to the server. Error bodies become ProtocolErrors; no answer is a TransportError. */
-  protected async call<T>(http: HttpRequester, method: string, path: string, body?: unknown, extra?: { signal?: AbortSignal; timeoutMs?: number }): Promise<T> {
-    const headers: Record<string, string> = {};
+  /**
+   * Publish over HTTP (every client but WebSocket). The `x-pushlab-transport` header names
+   * this client's transport, so the server meters the publish under it: short and long
+   * polling pay for their publishes as WebSocket pays for its send frames.
+   */
+  protected async publish(http: HttpRequester, room: string, text: string, sentAt?: number): Promise<SendResult> {
+    const body = sentAt === undefined ? { from: this.nick, text } : { from: this.nick, text, sentAt };
+    const ack = await this.call<{ room: string; seq: number }>(http, 'POST', `/rooms/${seg(room)}/messages`, body, { headers: { [TRANSPORT_HEADER]: this.transport } });
+    return { room: ack.room, seq: ack.seq };
+  }
+
+  protected async call<T>(http: HttpRequester, method: string, path: string, body?: unknown, extra?: { signal?: AbortSignal; timeoutMs?: number; headers?: Record<string, string> }): Promise<T> {
+    const headers: Record<string, string> = { ...extra?.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.options.token !== undefined) headers.authorization = `Bearer ${this.options.token}`;
     let result;
@@ -115,6 +137,7 @@ export abstract class BaseClient implements ChatClient {
     } catch (error) {
       throw new TransportError(`${method} ${path}: ${(error as Error).message}`);
     }
+    this.stampReceipt();
     this.counters.requests++;
     this.counters.bytesSent += result.bytesSent;
     this.counters.bytesReceived += result.bytesReceived;

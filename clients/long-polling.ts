@@ -6,7 +6,7 @@
  * from the highest seq seen per room: nothing that history holds is lost.
  */
 import { ProtocolError } from '../protocol/errors.ts';
-import type { HistoryPage, JoinedRoom, PollBatch, PublishAck, SessionCreated } from '../protocol/types.ts';
+import type { HistoryPage, JoinedRoom, PollBatch, SessionCreated } from '../protocol/types.ts';
 import { Backoff, sleep } from './backoff.ts';
 import { BaseClient, seg } from './base.ts';
 import type { HttpRequester } from './platform.ts';
@@ -64,8 +64,7 @@ export class LongPollingClient extends BaseClient {
   }
 
   async send(room: string, text: string, sentAt?: number): Promise<SendResult> {
-    const ack = await this.call<PublishAck>(this.#http, 'POST', `/rooms/${seg(room)}/messages`, sentAt === undefined ? { from: this.nick, text } : { from: this.nick, text, sentAt });
-    return { room: ack.room, seq: ack.seq };
+    return this.publish(this.#http, room, text, sentAt);
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,7 @@
  * while history holds it.
  */
 import { DEFAULTS } from '../protocol/defaults.ts';
-import type { HistoryPage, PublishAck } from '../protocol/types.ts';
+import type { HistoryPage } from '../protocol/types.ts';
 import { BaseClient, seg } from './base.ts';
 import type { HttpRequester } from './platform.ts';
 import type { ClientOptions, SendResult } from './types.ts';
@@ -48,8 +48,7 @@ export class ShortPollingClient extends BaseClient {
   }
 
   async send(room: string, text: string, sentAt?: number): Promise<SendResult> {
-    const ack = await this.call<PublishAck>(this.#http, 'POST', `/rooms/${seg(room)}/messages`, sentAt === undefined ? { from: this.nick, text } : { from: this.nick, text, sentAt });
-    return { room: ack.room, seq: ack.seq };
+    return this.publish(this.#http, room, text, sentAt);
   }
 
   /** One poll of every joined room now (the timer calls this; tests may too). */

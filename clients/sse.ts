@@ -10,7 +10,7 @@
  */
 import { ProtocolError, isErrorCode } from '../protocol/errors.ts';
 import { formatSseCursor } from '../protocol/sse-cursor.ts';
-import type { ChatMessage, PublishAck, SseGap, SseJoined } from '../protocol/types.ts';
+import type { ChatMessage, SseGap, SseJoined } from '../protocol/types.ts';
 import { room as validRoom, utf8Bytes } from '../protocol/validate.ts';
 import { Backoff } from './backoff.ts';
 import { BaseClient, TransportError, seg } from './base.ts';
@@ -72,8 +72,7 @@ export class SseClient extends BaseClient {
   }
 
   async send(room: string, text: string, sentAt?: number): Promise<SendResult> {
-    const ack = await this.call<PublishAck>(this.#http, 'POST', `/rooms/${seg(room)}/messages`, sentAt === undefined ? { from: this.nick, text } : { from: this.nick, text, sentAt });
-    return { room: ack.room, seq: ack.seq };
+    return this.publish(this.#http, room, text, sentAt);
   }
 
   override get stats(): ClientStats {
@@ -135,6 +134,7 @@ export class SseClient extends BaseClient {
   #on(source: EventSourceLike, type: string, handle: (data: string) => void): void {
     source.addEventListener(type, (event) => {
       if (this.#source !== source) return;
+      this.stampReceipt();
       const text = typeof event.data === 'string' ? event.data : String(event.data);
       if (this.#factory.stats === undefined) this.#payloadReceived += utf8Bytes(text);
       try {

@@ -33,6 +33,18 @@ export interface ClientEvents {
   state: ClientState;
   /** Something went wrong that the client is handling (it retries); for logs and the demo. */
   error: Error;
+  /**
+   * Every message of a joined room as it came off the wire, before de-duplication by
+   * (room, seq), stamped with `options.clock` when the frame or response arrived (before it
+   * was parsed). For measuring tools (the bench's ledger); applications listen to `message`.
+   */
+  raw: RawDelivery;
+}
+
+export interface RawDelivery {
+  message: ChatMessage;
+  /** `options.clock()` at receipt; undefined without a clock. */
+  receivedAt: number | undefined;
 }
 
 export interface SendResult {
@@ -71,4 +83,6 @@ export interface ClientOptions {
   http?: HttpRequester;
   webSocket?: WebSocketFactory;
   eventSource?: EventSourceFactory;
+  /** A clock for `raw` deliveries' receipt stamps (the bench's shared clock); none by default. */
+  clock?: () => number;
 }

@@ -211,6 +211,7 @@ export class WebSocketClient extends BaseClient {
   }
 
   #onFrame(data: unknown): void {
+    this.stampReceipt();
     const text = typeof data === 'string' ? data : String(data);
     this.#payload.received += utf8Bytes(text);
     let frame: ServerFrame;

@@ -47,3 +47,10 @@ export const FRAME_ENVELOPE_BYTES = 4096;
 export function maxBodyBytesFor(maxMessageBytes: number): number {
   return maxMessageBytes * 6 + FRAME_ENVELOPE_BYTES;
 }
+
+/**
+ * Request header a client may send on `POST /rooms/:room/messages` naming its transport
+ * (`short-polling`, `long-polling`, `sse`): the server meters the publish's requests and
+ * bytes under that transport instead of plain `http`. Anything else is ignored.
+ */
+export const TRANSPORT_HEADER = 'x-pushlab-transport';

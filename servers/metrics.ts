@@ -2,12 +2,21 @@
  * Prometheus metrics (prom-client), one registry per server so several servers can live in
  * one process (tests). Bytes are counted on the TCP sockets themselves — request line,
  * headers, bodies, WebSocket frames and all — and attributed to the transport of the last
- * request the socket carried.
+ * request the socket carried. A publish (`POST /rooms/:room/messages`, shared by the HTTP
+ * transports) carries its client's transport in `x-pushlab-transport`; see publisherTransport.
  */
 import type { Socket } from 'node:net';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RouteTransport } from './http/router.ts';
 import type { Transport } from '../protocol/types.ts';
+
+/** Transports a publishing client may name in `x-pushlab-transport` (WebSocket publishes over its own socket). */
+const PUBLISHERS: ReadonlySet<string> = new Set<Transport>(['short-polling', 'long-polling', 'sse']);
+
+/** The transport a publish is metered under: the one its client names, else plain `http`. */
+export function publisherTransport(header: string | string[] | undefined): RouteTransport {
+  return typeof header === 'string' && PUBLISHERS.has(header) ? (header as Transport) : 'http';
+}
 
 interface Metered {
   transport: RouteTransport;

@@ -30,7 +30,8 @@ import { Router, methodNotAllowed, splitUrl, type RequestContext, type Route, ty
 import { FORWARDED_HEADER, SessionForwarder } from './long-polling/forward.ts';
 import { HeldPolls } from './long-polling/held-polls.ts';
 import { longPollingRoutes } from './long-polling/routes.ts';
-import { ServerMetrics } from './metrics.ts';
+import { ServerMetrics, publisherTransport } from './metrics.ts';
+import { TRANSPORT_HEADER } from '../protocol/defaults.ts';
 import { resolveServerOptions, type ServerOptions } from './options.ts';
 import { historyRoute, publishRoute } from './short-polling/routes.ts';
 import { SseAdapter } from './sse/adapter.ts';
@@ -132,7 +133,10 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
     // A long-poll request another instance forwarded here is the cluster's internal hop: the
     // client's request is counted where it arrived; here it is route "forwarded", transport http.
     const forwarded = req.headers[FORWARDED_HEADER] !== undefined;
-    const transport = forwarded ? 'http' : match.kind === 'route' ? match.route.transport : 'http';
+    const routeTransport = forwarded ? 'http' : match.kind === 'route' ? match.route.transport : 'http';
+    // The shared publish route is metered under the transport the client names (one header
+    // read, on `http` routes only), so polling clients pay for their publishes.
+    const transport = routeTransport === 'http' && match.kind === 'route' ? publisherTransport(req.headers[TRANSPORT_HEADER]) : routeTransport;
     const routeName = forwarded ? 'forwarded' : match.kind === 'route' ? match.route.path : match.kind === 'method' ? match.path : 'other';
     const socket = req.socket;
     busy.add(socket);

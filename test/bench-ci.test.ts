@@ -103,7 +103,8 @@ describe('thresholds and progress through the CLI', () => {
     const failed = results.thresholds?.find((t) => t.expression === 'websocket:latencyMs.p99<0.001');
     expect(failed).toMatchObject({ ok: false, target: 'websocket', source: 'user' });
     expect(failed?.actual).toBe(results.runs.find((r) => r.target === 'websocket')?.latencyMs.p99);
-    expect(results.thresholds?.filter((t) => t.source === 'default').length).toBe(4);
+    // Four default gates (loss, unanswered, negative latency, load-bound) × two targets.
+    expect(results.thresholds?.filter((t) => t.source === 'default').length).toBe(8);
     const html = await readFile(join(folder, 'index.html'), 'utf8');
     expect(html).toContain('data-threshold="websocket:latencyMs.p99&lt;0.001" data-ok="false"');
     // No terminal: plain lines, the first soon, none more than 10 s after the one before.

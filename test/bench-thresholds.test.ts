@@ -36,10 +36,17 @@ describe('parseThreshold', () => {
     expect(refused('workers.loadBound==maybe')).toMatch(/true or false/);
   });
 
-  it('the default gates are loss and load-bound, and --no-default-thresholds drops them', () => {
-    expect(DEFAULT_THRESHOLDS).toEqual(['messages.lost==0', 'workers.loadBound==false']);
-    expect(thresholdsFor(['messages.lost==0']).map((t) => t.source)).toEqual(['default', 'default', 'user']);
+  it('the default gates are loss, unanswered, negative latency and load-bound; --no-default-thresholds drops them', () => {
+    expect(DEFAULT_THRESHOLDS).toEqual(['messages.lost==0', 'messages.unanswered==0', 'messages.negativeLatency==0', 'workers.loadBound==false']);
+    expect(thresholdsFor(['messages.lost==0']).map((t) => t.source)).toEqual(['default', 'default', 'default', 'default', 'user']);
     expect(thresholdsFor(['messages.lost==0'], false).map((t) => t.source)).toEqual(['user']);
+  });
+
+  it('--allow-loss drops just the loss and unanswered gates, --allow-load-bound just the load-bound one', () => {
+    expect(thresholdsFor([], true, { loss: true }).map((t) => t.expression)).toEqual(['messages.negativeLatency==0', 'workers.loadBound==false']);
+    expect(thresholdsFor([], true, { loadBound: true }).map((t) => t.expression)).toEqual(['messages.lost==0', 'messages.unanswered==0', 'messages.negativeLatency==0']);
+    // A user threshold on the same metric stays.
+    expect(thresholdsFor(['messages.lost<5'], true, { loss: true }).map((t) => t.expression)).toContain('messages.lost<5');
   });
 });
 

@@ -1,7 +1,7 @@
 /** Unit tests of the bench's pure parts: schedule, histograms, accounting, options, model, summary. */
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../cli/args.ts';
-import { SubscriberLedger, decodeMessageText, encodeMessageText, subscribersPerRoom, tally } from '../bench/accounting.ts';
+import { SubscriberLedger, decodeMessageText, encodeMessageText, scheduledForRoom, subscribersPerRoom, tally } from '../bench/accounting.ts';
 import { createHistogram, decodeHistogram, encodeHistogram, mergeEncoded, recordMs, summarize } from '../bench/histogram.ts';
 import { readFileSync } from 'node:fs';
 import { modelChecks, sseEventBytes, sseVersusWebSocket } from '../bench/model.ts';
@@ -114,32 +114,47 @@ describe('accounting', () => {
     expect(decodeMessageText('hello')).toBeUndefined();
   });
 
-  it('counts delivered, duplicates and out-of-order per subscriber', () => {
+  it('keeps its ledger on raw deliveries: wire duplicates, true duplicates, seq regressions, late', () => {
     const ledger = new SubscriberLedger();
-    const m = (k: number, pred: number, sender = 0) => ({ run: 'r', sender, k, pred, lateUs: 0 });
-    expect(ledger.receive(m(0, -1))).toBe(true);
-    expect(ledger.receive(m(2, 0))).toBe(true);
-    expect(ledger.receive(m(2, 0))).toBe(false); // duplicate
-    expect(ledger.receive(m(4, 2))).toBe(true); // sent after 2 was acknowledged
-    expect(ledger.receive(m(1, -1, 1))).toBe(true); // another sender: no order against sender 0
-    expect(ledger.receive(m(3, 0))).toBe(true); // concurrent with 2 and 4 — no order to break
-    expect(ledger.outOfOrder).toBe(0);
-    // 6 was sent after 5 was acknowledged, but arrives first.
-    ledger.receive(m(6, 5));
-    ledger.receive(m(5, 4));
-    expect(ledger.outOfOrder).toBe(1);
-    // 9 was sent once 8 was acknowledged: 7 (lower, but maybe still in flight then) is not out of order.
-    ledger.receive(m(9, 8));
-    ledger.receive(m(7, 4));
-    expect(ledger.outOfOrder).toBe(1);
-    expect(ledger.delivered).toBe(9);
+    const m = (k: number) => ({ run: 'r', sender: 0, k, pred: -1, lateUs: 0 });
+    expect(ledger.receive(m(0), 1)).toBe(true);
+    expect(ledger.receive(m(1), 2)).toBe(true);
+    expect(ledger.receive(m(1), 2)).toBe(false); // a replay of the same (room, seq): wire duplicate
+    expect(ledger.wireDuplicates).toBe(1);
+    expect(ledger.receive(m(1), 7)).toBe(false); // the same message under another seq: the user sees it twice
     expect(ledger.duplicates).toBe(1);
+    expect(ledger.receive(m(3), 4)).toBe(true);
+    expect(ledger.receive(m(2), 3)).toBe(true); // seq 3 after seq 4: a true regression
+    expect(ledger.outOfOrder).toBe(1);
+    // A restarted server numbers from 1 again: later ts, lower seq — a new numbering, not a reordering.
+    const restarted = new SubscriberLedger();
+    restarted.receive(m(10), 40, false, 1000);
+    restarted.receive(m(11), 1, false, 2000);
+    restarted.receive(m(12), 2, false, 2001);
+    expect(restarted.outOfOrder).toBe(0);
+    restarted.receive(m(13), 1, false, 1999); // but a lower seq accepted earlier is still out of order
+    expect(restarted.outOfOrder).toBe(1);
+    expect(ledger.receive(m(4), 5, true)).toBe(true); // after the drain: late, not delivered
+    expect(ledger.delivered).toBe(4);
+    expect(ledger.late).toBe(1);
+    // Six were scheduled for this subscriber's room: one never came.
+    expect(ledger.lostOf(6)).toBe(1);
   });
 
-  it('expected = every subscriber of a room gets every message sent to it; lost is the rest', () => {
+  it('expected comes from the schedule, per room; loss is per (subscriber, message), never offset by surplus', () => {
     expect(subscribersPerRoom(10, 3)).toEqual([4, 3, 3]);
-    const t = tally([5, 5, 4], subscribersPerRoom(10, 3), [{ delivered: 40, duplicates: 1, outOfOrder: 0 }, { delivered: 5, duplicates: 0, outOfOrder: 2 }]);
-    expect(t).toEqual({ sent: 14, expected: 20 + 15 + 12, delivered: 45, lost: 2, duplicates: 1, outOfOrder: 2 });
+    // k in [2, 11) over 3 rooms: room 0 gets 3, 6, 9; room 1 gets 4, 7, 10; room 2 gets 2, 5, 8.
+    expect([0, 1, 2].map((r) => scheduledForRoom({ first: 2, end: 11 }, 3, r))).toEqual([3, 3, 3]);
+    expect([0, 1].map((r) => scheduledForRoom({ first: 0, end: 5 }, 2, r))).toEqual([3, 2]);
+    const a = new SubscriberLedger();
+    const b = new SubscriberLedger();
+    const m = (k: number) => ({ run: 'r', sender: 0, k, pred: -1, lateUs: 0 });
+    for (const k of [0, 2, 4]) a.receive(m(k), k + 1);
+    b.receive(m(0), 1);
+    b.receive(m(0), 9); // b's surplus copy does not make up for what it missed
+    expect(a.lostOf(3) + b.lostOf(3)).toBe(2);
+    const t = tally({ scheduled: 5, expected: 6, acked: 3, failed: 1, unanswered: 1, delivered: 4, late: 0, lost: 2, duplicates: 1, wireDuplicates: 0, outOfOrder: 0 });
+    expect(t).toMatchObject({ scheduled: 5, sent: 3, failed: 1, unanswered: 1, expected: 6, lost: 2 });
   });
 });
 
@@ -199,6 +214,22 @@ describe('model', () => {
     expect(checks.find((c) => c.metric === 'requests per second')).toMatchObject({ predicted: 150, flagged: false });
     const off = modelChecks('short-polling', base, { latencyMeanMs: 1500, latencyCount: 100, requestsPerSecond: 150 });
     expect(off.find((c) => c.metric === 'latency mean')?.flagged).toBe(true);
+  });
+
+  it('short polling, two-sided on the distribution: p50 ≈ interval/2, p99 ≈ 0.99 × interval', () => {
+    const good = modelChecks('short-polling', base, { latencyMeanMs: 1005, latencyCount: 100, latencyP50Ms: 1004, latencyP99Ms: 1985, requestsPerSecond: 150 });
+    expect(good.filter((c) => c.metric.startsWith('latency p')).map((c) => [c.metric, c.predicted, c.flagged])).toEqual([['latency p50', 1000, false], ['latency p99', 1980, false]]);
+    // Polls that fire early (p99 well under the interval) are as wrong as late ones.
+    const early = modelChecks('short-polling', base, { latencyMeanMs: 1005, latencyCount: 100, latencyP50Ms: 1000, latencyP99Ms: 1500, requestsPerSecond: 150 });
+    expect(early.find((c) => c.metric === 'latency p99')?.flagged).toBe(true);
+  });
+
+  it('long polling with traffic: requests from the measured batch sizes, two-sided', () => {
+    // 100 clients × 100 msg/s in one room, 20 messages per response: 500 polls/s + 100 publishes.
+    const ok = modelChecks('long-polling', base, { latencyMeanMs: 2, latencyCount: 100, requestsPerSecond: 610, batchMean: 20 });
+    expect(ok.find((c) => c.metric === 'requests per second (from batch sizes)')).toMatchObject({ predicted: 600, flagged: false });
+    const low = modelChecks('long-polling', base, { latencyMeanMs: 2, latencyCount: 100, requestsPerSecond: 300, batchMean: 20 });
+    expect(low.find((c) => c.metric === 'requests per second (from batch sizes)')?.flagged).toBe(true);
   });
 
   it('idle long polling ≈ clients/hold; idle WebSocket makes no requests', () => {

@@ -133,7 +133,27 @@ describe('renderReport', () => {
     expect(html).toContain('Load-bound runs');
     expect(html).toContain('load worker CPU at 98%');
     expect(html).toContain('Publishes failed');
-    expect(html).toContain('short-polling #1: 4 publishes failed');
+    // A load-bound run is marked wherever it is named.
+    expect(html).toContain('short-polling ⚠ load-bound #1: 4 publishes failed');
+  });
+
+  it('names no winner where nothing was delivered, nor inside the run-to-run spread, nor a load-bound target', () => {
+    const results = clone(loadFixture('basic'));
+    const ws = results.summary.find((s) => s.target === 'websocket');
+    const sse = results.summary.find((s) => s.target === 'sse');
+    if (ws === undefined || sse === undefined) throw new Error('fixture lacks websocket or sse');
+    // SSE's p50 range overlaps WebSocket's: a tie, not a win.
+    sse.p50Ms = { ...ws.p50Ms, max: ws.p50Ms.max * 1.01 };
+    sse.latencyMs = { ...sse.latencyMs, p50: ws.latencyMs.p50 * 1.005 };
+    let html = renderReport(results, { chartJs });
+    expect(html).toMatch(/Latency p50<\/span>: no winner — .*within the run-to-run spread/);
+    ws.loadBound = true;
+    html = renderReport(results, { chartJs });
+    expect(html).toContain('Left out of the winners: websocket ⚠ load-bound (load-bound)');
+    expect(html).not.toMatch(/<span class="winner">websocket/);
+    for (const s of results.summary) s.delivered = { median: 0, min: 0, max: 0 };
+    html = renderReport(results, { chartJs });
+    expect(html).toContain('so there is no winner to name');
   });
 
   it('skips charts with a sentence when data is absent', () => {

@@ -8,6 +8,7 @@ import { faultsChart, faultsSectionBody } from './faults.ts';
 import { methodologySection } from './methodology.ts';
 import { scaleOutSection } from './scaleout.ts';
 import { modelTable, runsTable, summaryTable } from './tables.ts';
+import { batchesTable } from './batches.ts';
 import { partialBanner, thresholdsSection } from './thresholds.ts';
 import { renderPage, chartsGrid, section } from './template.ts';
 import { verdictSection } from './verdict.ts';
@@ -37,7 +38,7 @@ export function renderReport(results: BenchResults, options: RenderOptions = {})
     verdictSection(results),
     ...(thresholds === '' ? [] : [thresholds]),
     ...(scaleOut === '' ? [] : [scaleOut]),
-    section('summary-h', 'Summary', `${summaryTable(results)}\n${runsTable(results)}`),
+    section('summary-h', 'Summary', `${summaryTable(results)}\n${runsTable(results)}\n${batchesTable(results)}`),
     ...(faults === '' ? [] : [faults]),
     section('charts-h', 'Charts', chartsGrid(charts)),
     section('model-h', 'Measured vs model', modelTable(results)),

@@ -55,7 +55,10 @@ export function sweepIndex(value: number | string | undefined, declared: readonl
   return index >= 0 ? index : 1000;
 }
 
-type Keyed = Pick<TargetSummary | RunResult, 'target' | 'sweepValue' | 'topology'>;
+type Keyed = Pick<TargetSummary | RunResult, 'target' | 'sweepValue' | 'topology'> & { loadBound?: boolean; workers?: { loadBound: boolean } };
+
+/** Appended to the name of a load-bound row or run, so every table and chart marks it. */
+export const LOAD_BOUND_MARK = ' ⚠ load-bound';
 
 /**
  * Key of a summary row: the target, plus `/topology` in a scale-out bench, plus `@sweepValue`
@@ -69,8 +72,9 @@ export function rowKey(item: Keyed): string {
 /** Human name of a summary row: "websocket", "websocket · clients=100", "websocket [redis · 2 · nginx]". */
 export function rowLabel(item: Keyed, sweepOption?: string): string {
   const target = item.topology === undefined ? item.target : `${item.target} [${item.topology}]`;
-  if (item.sweepValue === undefined) return target;
-  return `${target} · ${sweepOption ?? 'sweep'}=${String(item.sweepValue)}`;
+  const mark = item.loadBound === true || item.workers?.loadBound === true ? LOAD_BOUND_MARK : '';
+  if (item.sweepValue === undefined) return target + mark;
+  return `${target} · ${sweepOption ?? 'sweep'}=${String(item.sweepValue)}${mark}`;
 }
 
 export function sortSummaries<T extends Pick<TargetSummary, 'target' | 'sweepValue' | 'topology'>>(

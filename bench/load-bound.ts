@@ -1,0 +1,52 @@
+/**
+ * When is a run load-bound (the load generator, not the server, set the numbers)? Any of:
+ * - the load cores were busy (steal included) above LOAD_CORES_BUSY_LIMIT_PERCENT over the
+ *   window, seen in /proc/stat from outside the workers (two workers at 50% fill one core);
+ * - a load worker used more than WORKER_CPU_LIMIT_PERCENT of a core;
+ * - the senders' lag behind the schedule (p50) is a real fraction of the latency p50, or its
+ *   p99 passes SCHEDULE_LAG_LIMIT_MS;
+ * - a worker's event-loop delay p99 is a real fraction of the latency p99 being measured:
+ *   a receiver that stamps late adds its own delay to every sample.
+ * Each limit is declared once here; docs/results.md and the report's methodology cite them.
+ */
+import type { LatencySummaryMs } from './results.ts';
+import type { LoadCoreFigures } from './load-cores.ts';
+
+export const LOAD_CORES_BUSY_LIMIT_PERCENT = 85;
+/** A load worker above this share of one core is the bottleneck. */
+export const WORKER_CPU_LIMIT_PERCENT = 80;
+/** Senders whose lag behind schedule has a p99 above this are behind. */
+export const SCHEDULE_LAG_LIMIT_MS = 50;
+/** Lag p50 above this share of latency p50 (and above LAG_FLOOR_MS) is part of the measurement. */
+export const LAG_SHARE_LIMIT = 0.25;
+export const LAG_FLOOR_MS = 0.2;
+/** Event-loop delay p99 above this share of latency p99 (and above ELD_FLOOR_MS: timer jitter on an idle loop is ~1 ms). */
+export const ELD_SHARE_LIMIT = 0.5;
+export const ELD_FLOOR_MS = 2;
+
+export interface LoadFigures {
+  cpuWindowMax: number;
+  lag: LatencySummaryMs;
+  lagMax: number;
+  eventLoopDelay: { p50Ms: number; p99Ms: number };
+  latency: LatencySummaryMs;
+  loadCores?: LoadCoreFigures;
+}
+
+/** Why the run was load-bound, one sentence per reason with its figures; empty when it was not. */
+export function loadBoundReasons(f: LoadFigures): string[] {
+  const reasons: string[] = [];
+  const ms = (n: number): string => `${n.toFixed(n < 10 ? 2 : 0)} ms`;
+  if (f.loadCores !== undefined && f.loadCores.busyPercent > LOAD_CORES_BUSY_LIMIT_PERCENT) {
+    reasons.push(`the load cores (${f.loadCores.cores.join(',')}) were ${f.loadCores.busyPercent.toFixed(0)}% busy over the window (steal ${f.loadCores.stealPercent.toFixed(0)}%; limit ${LOAD_CORES_BUSY_LIMIT_PERCENT}%)`);
+  }
+  if (f.cpuWindowMax > WORKER_CPU_LIMIT_PERCENT) reasons.push(`a load worker used ${f.cpuWindowMax.toFixed(0)}% of a core over the window (limit ${WORKER_CPU_LIMIT_PERCENT}%)`);
+  if (f.lag.p99 > SCHEDULE_LAG_LIMIT_MS) reasons.push(`senders fell behind their schedule: lag p99 ${ms(f.lag.p99)} (limit ${SCHEDULE_LAG_LIMIT_MS} ms), max ${ms(f.lagMax)}`);
+  else if (f.lag.count > 0 && f.latency.count > 0 && f.lag.p50 > LAG_FLOOR_MS && f.lag.p50 > LAG_SHARE_LIMIT * f.latency.p50) {
+    reasons.push(`sender lag p50 ${ms(f.lag.p50)} is ${((f.lag.p50 / Math.max(1e-9, f.latency.p50)) * 100).toFixed(0)}% of latency p50 ${ms(f.latency.p50)} (limit ${LAG_SHARE_LIMIT * 100}%)`);
+  }
+  if (f.latency.count > 0 && f.eventLoopDelay.p99Ms > ELD_FLOOR_MS && f.eventLoopDelay.p99Ms > ELD_SHARE_LIMIT * f.latency.p99) {
+    reasons.push(`a load worker's event-loop delay p99 ${ms(f.eventLoopDelay.p99Ms)} is ${((f.eventLoopDelay.p99Ms / Math.max(1e-9, f.latency.p99)) * 100).toFixed(0)}% of latency p99 ${ms(f.latency.p99)} (limit ${ELD_SHARE_LIMIT * 100}%)`);
+  }
+  return reasons;
+}
