@@ -18,6 +18,7 @@
  */
 import type { Transport } from '../protocol/types.ts';
 import type { BenchOptions, ModelCheck, RunResult } from './results.ts';
+import { RTT_MODEL_TOLERANCE, rttModelChecks } from './model-rtt.ts';
 
 export interface Measured {
   latencyMeanMs: number;
@@ -25,6 +26,9 @@ export interface Measured {
   requestsPerSecond: number;
   /** Server bytes of the transport (in + out) per delivered message. */
   bytesPerDelivered?: number;
+  /** For the models under RTT (bench/model-rtt.ts). */
+  latencyP50Ms?: number;
+  requestsPerDelivered?: number;
 }
 
 export function check(metric: string, predicted: number, measured: number, unit: string, tolerance: number, note: string, upperBoundOnly = false): ModelCheck {
@@ -42,7 +46,9 @@ export function modelChecks(transport: Transport, options: BenchOptions, measure
   switch (transport) {
     case 'short-polling': {
       if (options.rate > 0 && measured.latencyCount > 0) {
-        checks.push(check('latency mean', options.pollIntervalMs / 2, measured.latencyMeanMs, 'ms', 0.1, 'a message waits for the next poll: uniform over the interval, mean interval/2'));
+        // Under --rtt both legs add one RTT (bench/model-rtt.ts): mean ≈ I/2 + RTT, held tighter.
+        const rtt = options.rttMs ?? 0;
+        checks.push(check('latency mean', options.pollIntervalMs / 2 + rtt, measured.latencyMeanMs, 'ms', rtt > 0 ? RTT_MODEL_TOLERANCE.shortPollingMean : 0.1, rtt > 0 ? 'a message waits for the next poll (uniform over the interval) and crosses both legs: I/2 + RTT' : 'a message waits for the next poll: uniform over the interval, mean interval/2'));
       }
       if (requestModels) checks.push(check('requests per second', (options.clients * 1000) / options.pollIntervalMs + publishes, measured.requestsPerSecond, 'req/s', 0.05, 'each client polls its room once per interval, plus one POST per message'));
       break;
@@ -67,6 +73,7 @@ export function modelChecks(transport: Transport, options: BenchOptions, measure
       }
       break;
   }
+  if (measured.latencyP50Ms !== undefined) checks.push(...rttModelChecks(transport, options, { latencyP50Ms: measured.latencyP50Ms, latencyMeanMs: measured.latencyMeanMs, latencyCount: measured.latencyCount, requestsPerDelivered: measured.requestsPerDelivered ?? 0 }));
   return checks;
 }
 

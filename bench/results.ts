@@ -8,6 +8,7 @@ import type { PeerName, PeerTarget } from './peers/peers.ts';
 import type { Interruption } from './interrupt.ts';
 import type { Phase } from './phases.ts';
 import type { ThresholdResult } from './thresholds.ts';
+import type { PathCalibration, PathRunCost } from './delay/path.ts';
 
 export type { Interruption, Phase, ThresholdResult }; // declared beside the modules that make them
 
@@ -139,6 +140,8 @@ export interface RunResult {
   /** `--faults` / `--restart-server` runs only: what the cuts and restarts cost (docs/results.md, "Faults"). */
   faults?: FaultsResult;
   workers: WorkerHealth;
+  /** `--rtt/--jitter/--bandwidth` runs only: the delay proxy's own cost over the window (bench/delay/path.ts). */
+  path?: PathRunCost;
   model: ModelCheck[];
   timeline: TimelinePoint[];
   /**
@@ -259,6 +262,12 @@ export interface BenchOptions {
   target?: string;
   /** `--phases` / a config file's phases: steps run in order, each measured on its own (like a sweep). */
   phases?: Phase[];
+  /** `--rtt`: round trip added by the delay proxy between load clients and server, ms (absent or 0 = loopback). */
+  rttMs?: number;
+  /** `--jitter`: per direction, ± uniform, ms. */
+  jitterMs?: number;
+  /** `--bandwidth`: per connection and direction, bits/s. */
+  bandwidthBps?: number;
   /** `--threshold` expressions, as given (bench/thresholds.ts). */
   thresholds?: string[];
   /** False with `--no-default-thresholds`: the loss and load-bound gates are off. Default true. */
@@ -319,6 +328,8 @@ export interface BenchResults {
   ok: boolean;
   /** Every threshold (default gates and `--threshold`) per target, with the value met. */
   thresholds?: ThresholdResult[];
+  /** `--rtt/--jitter/--bandwidth`: what carried the delay and its calibration by the floors (one per swept RTT). */
+  path?: PathCalibration[];
   /** True when the bench was interrupted: `runs` holds only the runs completed before it. */
   partial?: boolean;
   interruption?: Interruption;

@@ -126,7 +126,7 @@ export function buildResult(spec: RunSpec, server: TargetShape, results: WorkerR
     };
   });
 
-  const measured = { latencyMeanMs: latencySummary.mean, latencyCount: latencySummary.count, requestsPerSecond, bytesPerDelivered: perDelivered(bytesIn + bytesOut) };
+  const measured = { latencyMeanMs: latencySummary.mean, latencyCount: latencySummary.count, requestsPerSecond, bytesPerDelivered: perDelivered(bytesIn + bytesOut), latencyP50Ms: latencySummary.p50, requestsPerDelivered: perDelivered(requests) };
   const run: RunResult = {
     target: spec.target,
     transport,

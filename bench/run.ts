@@ -20,6 +20,8 @@ import { evaluateThresholds, thresholdsFor } from './thresholds.ts';
 import { hasTaskset } from './spawn-server.ts';
 import { summarizeRuns } from './summary.ts';
 import { topologiesOf } from './topology.ts';
+import { calibratePaths } from './delay/calibrate-bench.ts';
+import { calibrationWarnings, pathOf } from './delay/path.ts';
 
 export interface RunBenchHooks {
   onProgress?: (event: ProgressEvent) => void;
@@ -164,7 +166,7 @@ export async function runBench(options: BenchOptions, hooks: RunBenchHooks = {})
   let floors: FloorResult[] = [];
   const warnings: string[] = [];
   try {
-    floors = await measureFloors(cpus.server);
+    floors = await measureFloors(cpus.server, pathOf(options), cpus.load);
   } catch (error) {
     warnings.push(`floor measurement failed: ${(error as Error).message}`);
   }
@@ -186,6 +188,10 @@ export async function runBench(options: BenchOptions, hooks: RunBenchHooks = {})
     // The model checks and the long-poll drain assume --hold-ms; an external server has its own.
     if (hold !== undefined && hold !== options.holdMs) warnings.push(`the target holds long polls ${hold} ms, the bench assumed --hold-ms ${options.holdMs}: long-polling's drain and model use the latter (pass --hold-ms ${hold})`);
   }
+
+  // The emulated path of each step, calibrated by the floors before any run relies on it.
+  const calibrations = aborted() ? [] : await calibratePaths(plan, { spec: pathOf(options), floors }, (spec) => measureFloors(cpus.server, spec, cpus.load));
+  warnings.push(...calibrationWarnings(calibrations));
 
   const runs: RunResult[] = [];
   let interruption: Interruption | undefined;
@@ -221,7 +227,8 @@ export async function runBench(options: BenchOptions, hooks: RunBenchHooks = {})
     summary: summarizeRuns(runs, floors),
     capacity,
     warnings: [...warnings, ...warningsFor(runs, capacity)],
-    ok: !runs.some(runFailed),
+    ok: !runs.some(runFailed) && calibrations.every((c) => c.ok),
+    ...(calibrations.length === 0 ? {} : { path: calibrations }),
   };
   if (interruption !== undefined) {
     results.partial = true;
