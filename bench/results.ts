@@ -9,6 +9,7 @@ import type { Interruption } from './interrupt.ts';
 import type { Phase } from './phases.ts';
 import type { ThresholdResult } from './thresholds.ts';
 import type { PathCalibration, PathRunCost } from './delay/path.ts';
+import type { ConnectionSetup } from './setup.ts';
 
 export type { Interruption, Phase, ThresholdResult }; // declared beside the modules that make them
 
@@ -140,6 +141,8 @@ export interface RunResult {
   /** `--faults` / `--restart-server` runs only: what the cuts and restarts cost (docs/results.md, "Faults"). */
   faults?: FaultsResult;
   workers: WorkerHealth;
+  /** Client start → joined and → first message, per subscriber (bench/setup.ts). */
+  connectionSetup?: ConnectionSetup;
   /** `--rtt/--jitter/--bandwidth` runs only: the delay proxy's own cost over the window (bench/delay/path.ts). */
   path?: PathRunCost;
   model: ModelCheck[];
@@ -262,6 +265,8 @@ export interface BenchOptions {
   target?: string;
   /** `--phases` / a config file's phases: steps run in order, each measured on its own (like a sweep). */
   phases?: Phase[];
+  /** `--tls`: pushlab's servers speak https/wss with a self-signed certificate the load clients trust. */
+  tls?: boolean;
   /** `--rtt`: round trip added by the delay proxy between load clients and server, ms (absent or 0 = loopback). */
   rttMs?: number;
   /** `--jitter`: per direction, ± uniform, ms. */

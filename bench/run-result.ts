@@ -13,6 +13,7 @@ import { isPeerTarget, peerOf } from './peers/peers.ts';
 import type { ProcessPartCost, RunResult, TimelinePoint, WorkerHealth } from './results.ts';
 import type { Sample } from './sampler.ts';
 import { summarizeFaults } from './faults.ts';
+import { summarizeSetup } from './setup.ts';
 import { stitchCounterResets, type RestartableTarget } from './restart.ts';
 import type { RunSpec } from './orchestrator.ts';
 import type { TargetHandle } from './targets.ts';
@@ -126,6 +127,7 @@ export function buildResult(spec: RunSpec, server: TargetShape, results: WorkerR
     };
   });
 
+  const setup = summarizeSetup(results.map((r) => r.setup));
   const measured = { latencyMeanMs: latencySummary.mean, latencyCount: latencySummary.count, requestsPerSecond, bytesPerDelivered: perDelivered(bytesIn + bytesOut), latencyP50Ms: latencySummary.p50, requestsPerDelivered: perDelivered(requests) };
   const run: RunResult = {
     target: spec.target,
@@ -161,6 +163,7 @@ export function buildResult(spec: RunSpec, server: TargetShape, results: WorkerR
     clients: { connected, reconnects: results.reduce((s, r) => s + r.reconnects, 0) },
     ...(faults === undefined ? {} : { faults }),
     workers,
+    ...(setup === undefined ? {} : { connectionSetup: setup }),
     // A peer is held to its own model (bench/peers/model.ts), not to pushlab's.
     model: isPeerTarget(spec.target) ? peerModelChecks(spec.target, options, measured) : modelChecks(transport, options, measured),
     timeline,

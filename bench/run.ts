@@ -156,7 +156,8 @@ export async function runBench(options: BenchOptions, hooks: RunBenchHooks = {})
   const cpus = cpuPlan();
   const plan = planRuns(options);
   const estimates = plan.map((step) => estimateRunMs(step.options, step.transport));
-  const capacityMs = options.capacity && options.target === undefined ? 3 * (options.capacityDurationMs ?? 3000) + 3000 : 0;
+  // autocannon probes plain HTTP: under --tls the capacity probe is skipped (docs/network.md).
+  const capacityMs = options.capacity && options.target === undefined && options.tls !== true ? 3 * (options.capacityDurationMs ?? 3000) + 3000 : 0;
   const restAfter = (i: number): number => estimates.slice(i).reduce((a, b) => a + b, 0);
   const aborted = (): boolean => hooks.signal?.aborted === true;
   // This process runs floor clients and autocannon: keep it off the server's core.

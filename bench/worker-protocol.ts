@@ -65,6 +65,8 @@ export interface WorkerResult {
   cpuPercentPeak: number;
   timeline: WorkerTimelinePoint[];
   faultsInjected: number;
+  /** Connection setup histograms (bench/setup.ts); absent from older workers. */
+  setup?: { joined: string; firstMessage: string };
   /** Cuts and restarts: outages and their recovery (bench/faults.ts). */
   faults?: WorkerFaults;
   /** First few problems (join failures, send errors), for the report. */

@@ -19,6 +19,7 @@ import { CuttableHttp, FAULT_TAIL_MS, RecoveryTracker } from './faults.ts';
 import { cutLiveEventSources, trackedEventSource } from './tracked-event-source.ts';
 import { createHistogram, encodeHistogram, recordMs } from './histogram.ts';
 import { runSchedule, seededRandom, type Scheduled } from './schedule.ts';
+import { SetupTimes } from './setup.ts';
 import type { FromWorker, ToWorker, WorkerPlan, WorkerResult, WorkerTimelinePoint } from './worker-protocol.ts';
 
 const MAX_PROBLEMS = 10;
@@ -47,6 +48,8 @@ class LoadWorker {
   readonly latency = createHistogram();
   readonly latencyUncorrected = createHistogram();
   readonly lag = createHistogram();
+  /** Connection setup per subscriber (bench/setup.ts): client start → joined, and → first message. */
+  readonly setup = new SetupTimes();
   lagMaxMs = 0;
   readonly subscribers: { client?: ChatClient; ledger: SubscriberLedger; joined: boolean; http?: CuttableHttp }[] = [];
   readonly senders = new Map<number, ChatClient>();
@@ -235,11 +238,16 @@ class LoadWorker {
     const client = benchClient(plan.transport, plan.peer, { baseUrl, nick: `sub${index}`, pollIntervalMs: plan.pollIntervalMs, webSocket: trackedWebSocket, eventSource: trackedEventSource, ...(entry.http === undefined ? {} : { http: entry.http }) });
     entry.client = client;
     const slot = this.subscribers.indexOf(entry);
-    client.on('message', (m) => this.receive(entry.ledger, m, slot));
+    const startedAt = clockMs();
+    client.on('message', (m) => {
+      this.setup.firstMessage(slot, startedAt);
+      this.receive(entry.ledger, m, slot);
+    });
     try {
       await client.connect();
       await client.join(room);
       entry.joined = true;
+      this.setup.joined(clockMs() - startedAt);
     } catch (error) {
       this.problem(`subscriber ${index} could not join ${room}: ${(error as Error).message}`);
     }
@@ -342,6 +350,7 @@ class LoadWorker {
       cpuPercentPeak: Math.round(this.#cpuPeak * 10) / 10,
       timeline: [...this.timeline.values()].sort((a, b) => a.t - b.t),
       faultsInjected: this.faultsInjected,
+      setup: this.setup.encoded(),
       ...(this.plan.faultEveryMs > 0 || this.#restartAtMs !== undefined
         ? {
             faults: {

@@ -15,6 +15,8 @@ export interface TlsMaterial {
   cert: Buffer;
   /** Where the certificate is (clients pass it as their trusted CA). */
   certPath: string;
+  /** Where the key is, when on disk. */
+  keyPath?: string;
 }
 
 /** A throwaway self-signed certificate for localhost/127.0.0.1/::1 (openssl). */
@@ -24,7 +26,7 @@ export function makeSelfSigned(): TlsMaterial {
   const certPath = join(dir, 'cert.pem');
   const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1'], { encoding: 'utf8' });
   if (r.error !== undefined || r.status !== 0) throw new OptionError(`--tls-self-signed: openssl could not make a certificate: ${r.error?.message ?? r.stderr.trim()}`);
-  return { key: readFileSync(keyPath), cert: readFileSync(certPath), certPath };
+  return { key: readFileSync(keyPath), cert: readFileSync(certPath), certPath, keyPath };
 }
 
 /** The TLS material the options ask for, or undefined for plain HTTP. */
