@@ -58,6 +58,7 @@ export const BENCH_FLAG_SPECS: readonly BenchFlagSpec[] = [
   { key: 'jitterMs', flag: 'jitter', kind: 'duration', unit: 'time', default: undefined, help: 'jitter per direction on the emulated path, ± uniform, order kept (bare numbers are ms)' },
   { key: 'bandwidthBps', flag: 'bandwidth', kind: 'string', unit: 'rate', default: undefined, help: 'bandwidth per connection and direction on the emulated path, e.g. 2mbit, 500kbit, 1MB/s' },
   { key: 'tls', flag: 'tls', kind: 'bool', unit: '', default: false, help: 'serve https/wss with a throwaway self-signed certificate the load clients trust (pushlab servers only; capacity is skipped)' },
+  { key: 'headers', flag: 'headers', kind: 'string', unit: 'set', default: 'node', help: "request headers of the load clients: node (Node's few) or browser (a desktop Chrome's set to a same-site API, cookie included: docs/network.md)" },
   { key: 'baselines', flag: 'baselines', kind: 'bool', unit: '', default: false, help: 'also run the bare ws and long-poll baseline servers (on in the default scenario)' },
   { key: 'peers', flag: 'peers', kind: 'string', unit: 'list', default: 'none', help: 'peers run beside their counterpart: socketio (Socket.IO, WebSocket only, beside websocket), socketio-polling (its long polling only, beside long-polling); none or \'\' for none (both on in the default and fanout scenarios)' },
   { key: 'capacity', flag: 'capacity', kind: 'bool', unit: '', default: true, help: 'measure HTTP endpoint capacity with autocannon (--no-capacity to skip)' },
@@ -270,6 +271,7 @@ export function validate(options: BenchOptions): BenchOptions {
   if (options.target !== undefined && (options.instances > 1 || options.backplane !== undefined || options.topologies !== undefined || options.restartServer === true)) {
     throw new UsageError('--target drives a server the bench did not start: it cannot be combined with --instances, --backplane, --topologies or --restart-server');
   }
+  if (options.headers !== undefined && options.headers !== 'node' && options.headers !== 'browser') throw new UsageError(`--headers must be node or browser, got "${String(options.headers)}"`);
   // The baselines and the Socket.IO peers have no TLS of their own: a TLS bench compares pushlab's transports.
   if (options.tls === true && (options.baselines || (options.peers ?? []).length > 0 || options.target !== undefined || options.instances > 1)) throw new UsageError('--tls covers the pushlab servers the bench starts: it cannot be combined with --baselines, --peers (add --peers none), --target or --instances');
   // The delay proxy sits in front of servers the bench starts and knows; an external target is the user's path.

@@ -30,8 +30,8 @@ const MAX_PROBLEMS = 10;
  */
 const liveSockets = new Set<WebSocketLike>();
 const trackedWebSocket: WebSocketFactory = {
-  open(url) {
-    const ws = nodeWebSocket.open(url);
+  open(url, headers) {
+    const ws = nodeWebSocket.open(url, headers);
     liveSockets.add(ws);
     (ws as unknown as WebSocket).once('close', () => liveSockets.delete(ws));
     return ws;
@@ -129,7 +129,7 @@ class LoadWorker {
     }
     for (const s of plan.senders) {
       this.acked.set(s, plan.rooms.map(() => -1));
-      const client = benchClient(plan.transport, plan.peer, { baseUrl: url(s), nick: `send${s}`, pollIntervalMs: plan.pollIntervalMs, webSocket: trackedWebSocket });
+      const client = benchClient(plan.transport, plan.peer, { baseUrl: url(s), nick: `send${s}`, pollIntervalMs: plan.pollIntervalMs, webSocket: trackedWebSocket, ...(plan.headers === undefined ? {} : { headers: plan.headers }) });
       this.senders.set(s, client);
       // Only a sender that holds a connection connects (WebSocket, a peer): an HTTP sender just
       // POSTs; connecting a long-poll client would open a session whose polls would pollute the
@@ -235,7 +235,7 @@ class LoadWorker {
     const room = plan.rooms[index % plan.rooms.length] as string;
     // Faults: each HTTP subscriber gets its own cuttable requester (same shared keep-alive agent).
     if (plan.faultEveryMs > 0 && plan.transport !== 'websocket' && plan.transport !== 'sse') entry.http = new CuttableHttp(new NodeHttp());
-    const client = benchClient(plan.transport, plan.peer, { baseUrl, nick: `sub${index}`, pollIntervalMs: plan.pollIntervalMs, webSocket: trackedWebSocket, eventSource: trackedEventSource, ...(entry.http === undefined ? {} : { http: entry.http }) });
+    const client = benchClient(plan.transport, plan.peer, { baseUrl, nick: `sub${index}`, pollIntervalMs: plan.pollIntervalMs, webSocket: trackedWebSocket, eventSource: trackedEventSource, ...(plan.headers === undefined ? {} : { headers: plan.headers }), ...(entry.http === undefined ? {} : { http: entry.http }) });
     entry.client = client;
     const slot = this.subscribers.indexOf(entry);
     const startedAt = clockMs();

@@ -99,7 +99,7 @@ export abstract class BaseClient implements ChatClient {
 
   /** A JSON call to the server. Error bodies become ProtocolErrors; no answer is a TransportError. */
   protected async call<T>(http: HttpRequester, method: string, path: string, body?: unknown, extra?: { signal?: AbortSignal; timeoutMs?: number }): Promise<T> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...this.options.headers?.fetch };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.options.token !== undefined) headers.authorization = `Bearer ${this.options.token}`;
     let result;

@@ -6,8 +6,8 @@ import type { WebSocketFactory, WebSocketLike } from '../platform.ts';
 const sockets = new WeakMap<WebSocketLike, { socket?: Socket; sent: number; received: number }>();
 
 export const nodeWebSocket: WebSocketFactory = {
-  open(url: string): WebSocketLike {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
+  open(url: string, headers?: Record<string, string>): WebSocketLike {
+    const ws = new WebSocket(url, { perMessageDeflate: false, ...(headers === undefined ? {} : { headers }) });
     const entry: { socket?: Socket; sent: number; received: number } = { sent: 0, received: 0 };
     ws.once('upgrade', (res) => {
       entry.socket = res.socket as Socket;
