@@ -47,6 +47,19 @@ export function browserHeaders(baseUrl: string): { fetch: Record<string, string>
   };
 }
 
+type HeaderSets = { fetch: Record<string, string>; upgrade: Record<string, string>; stream: Record<string, string> };
+
+/**
+ * A worker plan's `headers` and `compression`: the browser set under `--headers browser`;
+ * under `--compression` alone, just `accept-encoding: gzip` (what Node's client would add).
+ */
+export function clientHeaders(options: { headers?: 'node' | 'browser'; compression?: boolean }, baseUrl: string): { headers?: HeaderSets; compression?: boolean } {
+  const compression = options.compression === true ? { compression: true } : {};
+  if (options.headers === 'browser') return { headers: browserHeaders(baseUrl), ...compression };
+  if (options.compression === true) return { headers: { fetch: { 'accept-encoding': 'gzip' }, upgrade: {}, stream: {} }, ...compression };
+  return {};
+}
+
 /** Bytes the set adds to one request on the wire (`name: value\r\n` each). */
 export function headerBytes(headers: Record<string, string>): number {
   return Object.entries(headers).reduce((sum, [k, v]) => sum + Buffer.byteLength(`${k}: ${v}\r\n`), 0);

@@ -25,7 +25,7 @@ import { startTarget, type TargetHandle } from './targets.ts';
 import { RestartableTarget, canRestart } from './restart.ts';
 import { parseTopology } from './topology.ts';
 import { RunPath } from './delay/run-path.ts';
-import { browserHeaders } from './browser-headers.ts';
+import { clientHeaders } from './browser-headers.ts';
 import type { FromWorker, ToWorker, WorkerPlan, WorkerResult } from './worker-protocol.ts';
 
 export { SCHEDULE_LAG_LIMIT_MS, WORKER_CPU_LIMIT_PERCENT } from './run-result.ts';
@@ -219,7 +219,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
         windowEndMs: windowEnd,
         faultEveryMs: isSender ? 0 : faultEveryMs,
         seed: options.seed,
-        ...(options.headers === 'browser' ? { headers: browserHeaders(path?.urls[0] ?? server.url) } : {}),
+        ...clientHeaders(options, path?.urls[0] ?? server.url),
       };
       w.send({ type: 'plan', plan });
     });

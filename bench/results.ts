@@ -265,6 +265,8 @@ export interface BenchOptions {
   target?: string;
   /** `--phases` / a config file's phases: steps run in order, each measured on its own (like a sweep). */
   phases?: Phase[];
+  /** `--compression`: permessage-deflate on WebSockets, gzip on JSON answers (pushlab servers). */
+  compression?: boolean;
   /** `--headers`: node (default) or browser (bench/browser-headers.ts). */
   headers?: 'node' | 'browser';
   /** `--tls`: pushlab's servers speak https/wss with a self-signed certificate the load clients trust. */

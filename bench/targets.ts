@@ -52,6 +52,7 @@ export function serverArgs(transport: Transport, options: BenchOptions): string[
   // Every load worker publishes from loopback, so the server sees one client: its per-client
   // publish limit (on by default) would cap the offered rate. The bench measures capacity: off.
   const args = ['--transports', transport, '--hold-ms', String(options.holdMs), '--poll-interval-ms', String(options.pollIntervalMs), '--history', String(history), '--no-demo', '--rate-limit', '0'];
+  if (options.compression === true) args.push('--compression');
   // --tls: the bench's one certificate (bench/tls.ts), trusted by its load workers.
   if (options.tls === true) {
     const tls = benchTls();

@@ -28,6 +28,8 @@ export interface WorkerPlan {
   /** Faults: cut this worker's client connections every so often during the window, ms (0 = never). */
   faultEveryMs: number;
   seed: number;
+  /** `--compression`: WebSockets offer permessage-deflate; HTTP clients accept gzip (via headers). */
+  compression?: boolean;
   /** `--headers browser`: the clients' extra headers (bench/browser-headers.ts). */
   headers?: { fetch: Record<string, string>; upgrade: Record<string, string>; stream: Record<string, string> };
 }

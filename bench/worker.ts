@@ -8,7 +8,7 @@
  */
 import type { ChatClient } from '../clients/index.ts';
 import { NodeHttp, sharedAgent } from '../clients/node/http.ts';
-import { nodeWebSocket } from '../clients/node/websocket.ts';
+import { nodeWebSocket, nodeWebSocketFactory } from '../clients/node/websocket.ts';
 import type { WebSocketFactory, WebSocketLike } from '../clients/platform.ts';
 import type WebSocket from 'ws';
 import type { ChatMessage } from '../protocol/types.ts';
@@ -29,9 +29,12 @@ const MAX_PROBLEMS = 10;
  * cut them (terminate = the TCP connection dies without a close handshake).
  */
 const liveSockets = new Set<WebSocketLike>();
+/** `--compression`: the clients offer permessage-deflate, as browsers do (set from the plan). */
+let compressing = false;
+const deflatingWebSocket = nodeWebSocketFactory(true);
 const trackedWebSocket: WebSocketFactory = {
   open(url, headers) {
-    const ws = nodeWebSocket.open(url, headers);
+    const ws = (compressing ? deflatingWebSocket : nodeWebSocket).open(url, headers);
     liveSockets.add(ws);
     (ws as unknown as WebSocket).once('close', () => liveSockets.delete(ws));
     return ws;
@@ -374,6 +377,7 @@ process.on('message', (message: ToWorker) => {
   try {
     switch (message.type) {
       case 'plan':
+        compressing = message.plan.compression === true;
         worker = new LoadWorker(message.plan);
         worker.start();
         return;

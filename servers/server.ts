@@ -10,6 +10,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { tlsFor } from './tls.ts';
+import { markCompressible } from './http/compression.ts';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import express from 'express';
@@ -148,6 +149,7 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
     // One shared listener, its state on the response: no closures allocated per request.
     (res as Accounted).pushlab = { transport, route: routeName, socket };
     res.once('close', accountResponse);
+    if (options.compression === true) markCompressible(req, res);
     if (draining) {
       res.setHeader('connection', 'close');
       sendError(res, new ProtocolError('shutting_down'));

@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { gunzipSync } from 'node:zlib';
 import type { Socket } from 'node:net';
 import type { HttpRequest, HttpRequester, HttpResult } from '../platform.ts';
 
@@ -13,6 +14,11 @@ export const sharedAgent = new http.Agent({ keepAlive: true, maxSockets: Infinit
  * NODE_EXTRA_CA_CERTS, which is how a client trusts a self-signed server's certificate.
  */
 export const sharedHttpsAgent = new https.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1024, scheduling: 'lifo' });
+
+function decode(chunks: Buffer[], encoding: string | undefined): string {
+  const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+  return (encoding === 'gzip' ? gunzipSync(body) : body).toString('utf8');
+}
 
 export class NodeHttp implements HttpRequester {
   readonly #agent: http.Agent;
@@ -49,7 +55,8 @@ export class NodeHttp implements HttpRequester {
         res.once('end', () => {
           resolve({
             status: res.statusCode ?? 0,
-            text: chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'),
+            // A server with --compression gzips answers to clients that accept it (bytes stay the wire's).
+            text: decode(chunks, res.headers['content-encoding']),
             bytesSent: socket === undefined ? 0 : socket.bytesWritten - baseWritten,
             bytesReceived: socket === undefined ? 0 : socket.bytesRead - baseRead,
           });
