@@ -94,7 +94,7 @@ describe('gzip on JSON answers', () => {
   it('gzips a history page for a client that accepts it, and not for one that does not', async () => {
     const t = await server({ compression: true });
     for (let i = 0; i < 5; i++) {
-      await fetch(`${t.url}/rooms/g/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nick: 'n', text: `hello number ${i} `.repeat(10) }) });
+      await fetch(`${t.url}/rooms/g/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: 'n', text: `hello number ${i} `.repeat(10) }) });
     }
     const zipped = await get(`${t.url}/rooms/g/messages?after=0`, { 'accept-encoding': 'gzip, deflate, br' });
     expect(zipped.headers['content-encoding']).toBe('gzip');

@@ -18,7 +18,7 @@ import type { FloorResult } from '../bench/results.ts';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
-  for (const fn of cleanup.splice(0)) await fn();
+  for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
 async function echoServer(): Promise<number> {

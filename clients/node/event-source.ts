@@ -5,11 +5,12 @@
  * stream (`cutEventSource`, for --faults), and learns the catalog error of a refused stream.
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { EventSource } from 'eventsource';
 import type { EventSourceFactory, EventSourceLike } from '../platform.ts';
-import { sharedAgent } from './http.ts';
+import { sharedAgent, sharedHttpsAgent } from './http.ts';
 
 interface Entry {
   requests: number;
@@ -35,7 +36,9 @@ function fetchFor(entry: Entry, extra: Record<string, string>): typeof fetch {
   return ((url: string | URL, init?: { headers?: Record<string, string>; signal?: AbortSignal | null }) =>
     new Promise<Response>((resolve, reject) => {
       entry.requests++;
-      const req = http.request(url, { method: 'GET', agent: sharedAgent, headers: { ...init?.headers, ...extra }, signal: init?.signal ?? undefined });
+      // https:// (a --tls server): the same request on node:https, trusting NODE_EXTRA_CA_CERTS.
+      const options = { method: 'GET', headers: { ...init?.headers, ...extra }, signal: init?.signal ?? undefined };
+      const req = String(url).startsWith('https:') ? https.request(url, { ...options, agent: sharedHttpsAgent }) : http.request(url, { ...options, agent: sharedAgent });
       req.once('socket', (socket: Socket) => {
         entry.live = { socket, read: socket.bytesRead, written: socket.bytesWritten, req };
       });
