@@ -141,6 +141,8 @@ describe('the delay proxy', () => {
     cleanup.push(() => proxy.stop());
     const url = new URL(proxy.urls[0] as string);
     expect(url.port).not.toBe(String(port));
+    // The caller's form is kept (no trailing slash added): `${url}/echo` must stay one path.
+    expect(proxy.urls[0]).toBe(`http://127.0.0.1:${url.port}`);
     const socket = connect(Number(url.port), '127.0.0.1');
     cleanup.push(() => void socket.destroy());
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));

@@ -57,7 +57,8 @@ export async function spawnDelayProxy(urls: readonly string[], spec: PathSpec, c
       const v = new URL(u.href);
       v.hostname = '127.0.0.1';
       v.port = String(ready.ports[i]);
-      return v.href.replace(/\/$/, u.href.endsWith('/') ? '/' : '');
+      // Keep the caller's form: `http://127.0.0.1:3000` stays without the trailing slash URL adds.
+      return (urls[i] as string).endsWith('/') ? v.href : v.href.replace(/\/$/, '');
     }),
     pid: child.pid ?? 0,
     async cpu() {
