@@ -9,6 +9,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { tlsFor } from './tls.ts';
 import { markCompressible } from './http/compression.ts';
 import type { Socket } from 'node:net';
@@ -127,8 +128,10 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
   };
   const http: Server = tls === undefined ? createServer(serverOptions) : createHttpsServer({ ...serverOptions, key: tls.key, cert: tls.cert });
   http.maxConnections = options.maxConnections;
-  // Over TLS the requests ride the TLSSocket (its bytes are the TLS records on the wire, handshake included).
-  http.on(tls === undefined ? 'connection' : 'secureConnection', (socket: Socket) => metrics.track(socket));
+  // Over TLS the requests ride the TLSSocket, whose own byte counts are plaintext: the wire's
+  // (TLS records, handshake included) are read off the TCP socket beneath it (`_parent`).
+  if (tls === undefined) http.on('connection', (socket: Socket) => metrics.track(socket));
+  else http.on('secureConnection', (socket: TLSSocket) => metrics.track(socket, (socket as TLSSocket & { _parent?: Socket })._parent ?? socket));
   http.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket));
   http.on('checkExpectation', refuseExpectation);
   // One request at a time per connection, the next on a later tick once the socket drained.
