@@ -273,8 +273,8 @@ export function validate(options: BenchOptions): BenchOptions {
     throw new UsageError('--target drives a server the bench did not start: it cannot be combined with --instances, --backplane, --topologies or --restart-server');
   }
   if (options.headers !== undefined && options.headers !== 'node' && options.headers !== 'browser') throw new UsageError(`--headers must be node or browser, got "${String(options.headers)}"`);
-  // The baselines and the Socket.IO peers have no TLS of their own: a TLS bench compares pushlab's transports.
-  if (options.tls === true && (options.baselines || (options.peers ?? []).length > 0 || options.target !== undefined || options.instances > 1)) throw new UsageError('--tls covers the pushlab servers the bench starts: it cannot be combined with --baselines, --peers (add --peers none), --target or --instances');
+  // --tls covers the pushlab servers the bench starts (the baselines and peers are left out: bench/run.ts).
+  if (options.tls === true && (options.target !== undefined || options.instances > 1)) throw new UsageError('--tls covers the single pushlab server the bench starts: it cannot be combined with --target or --instances');
   // The delay proxy sits in front of servers the bench starts and knows; an external target is the user's path.
   if ((options.rttMs ?? 0) + (options.jitterMs ?? 0) + (options.bandwidthBps ?? 0) > 0 && options.instances > 1) throw new UsageError('--rtt/--jitter/--bandwidth work on a single server (not with --instances)');
   return options;

@@ -80,7 +80,8 @@ function version(): string {
 export function targetsOf(options: BenchOptions): { target: RunTarget; transport: Transport }[] {
   const list: { target: RunTarget; transport: Transport }[] = options.transports.map((t) => ({ target: t, transport: t }));
   // An external --target is the user's server alone: no baselines or peers started beside it.
-  if (options.target !== undefined) return list;
+  // Under --tls neither: they have no TLS of their own (a warning says so: tlsLeftOut).
+  if (options.target !== undefined || options.tls === true) return list;
   if (options.baselines) {
     if (options.transports.includes('websocket')) list.push({ target: 'baseline-ws', transport: 'websocket' });
     if (options.transports.includes('long-polling')) list.push({ target: 'baseline-long-polling', transport: 'long-polling' });
@@ -193,6 +194,8 @@ export async function runBench(options: BenchOptions, hooks: RunBenchHooks = {})
   // The emulated path of each step, calibrated by the floors before any run relies on it.
   const calibrations = aborted() ? [] : await calibratePaths(plan, { spec: pathOf(options), floors }, (spec) => measureFloors(cpus.server, spec, cpus.load));
   warnings.push(...calibrationWarnings(calibrations));
+
+  if (options.tls === true && (options.baselines || (options.peers ?? []).length > 0)) warnings.push('--tls: the bare baselines and the Socket.IO peers have no TLS of their own and were left out');
 
   const runs: RunResult[] = [];
   let interruption: Interruption | undefined;
