@@ -12,6 +12,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { spawnServer, type SpawnedServer } from '../bench/spawn-server.ts';
 import { createPushlabServer } from '../servers/server.ts';
 import { tlsFor } from '../servers/tls.ts';
+import { parseFlags } from '../cli/args.ts';
+import { BENCH_FLAG_SPECS, resolveBenchOptions } from '../bench/options.ts';
+import { targetsOf } from '../bench/run.ts';
+import { serverArgs } from '../bench/targets.ts';
 
 const run = promisify(execFile);
 const EXCHANGE = fileURLToPath(new URL('./fixtures/tls-exchange.ts', import.meta.url));
@@ -77,5 +81,19 @@ describe('the TLS server in process', () => {
     expect(() => tlsFor({ tlsCert: '/x.pem' })).toThrow(/go together/);
     expect(() => tlsFor({ tlsSelfSigned: true, tlsCert: '/x.pem' })).toThrow(/cannot be combined/);
     expect(tlsFor({})).toBeUndefined();
+  });
+});
+
+describe('pushlab bench --tls', () => {
+  it('starts the servers with the bench certificate and leaves out the baselines and peers (no TLS of their own)', () => {
+    const { options } = resolveBenchOptions(parseFlags(['--tls'], BENCH_FLAG_SPECS).values);
+    expect(options.baselines).toBe(true);
+    expect(targetsOf(options).map((t) => t.target)).toEqual(options.transports);
+    const args = serverArgs('websocket', options);
+    const cert = args[args.indexOf('--tls-cert') + 1] as string;
+    expect(readFileSync(cert, 'utf8')).toMatch(/BEGIN CERTIFICATE/);
+    // Everything the bench forks from now on trusts it.
+    expect(process.env.NODE_EXTRA_CA_CERTS).toBe(cert);
+    expect(() => resolveBenchOptions(parseFlags(['--tls', '--target', 'http://127.0.0.1:1'], BENCH_FLAG_SPECS).values)).toThrow(/--tls covers/);
   });
 });
