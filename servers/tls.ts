@@ -5,7 +5,7 @@
  * directory whose path the server prints so clients can trust exactly that certificate.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OptionError } from './options.ts';
@@ -22,6 +22,8 @@ export interface TlsMaterial {
 /** A throwaway self-signed certificate for localhost/127.0.0.1/::1 (openssl). */
 export function makeSelfSigned(): TlsMaterial {
   const dir = mkdtempSync(join(tmpdir(), 'pushlab-tls-'));
+  // Throwaway: gone when the process that made it exits (clients read it while it runs).
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const keyPath = join(dir, 'key.pem');
   const certPath = join(dir, 'cert.pem');
   const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1'], { encoding: 'utf8' });
