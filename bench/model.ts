@@ -21,6 +21,7 @@
  */
 import type { Transport } from '../protocol/types.ts';
 import type { BenchOptions, ModelCheck, RunResult } from './results.ts';
+import { RTT_MODEL_TOLERANCE, rttModelChecks } from './model-rtt.ts';
 
 export interface Measured {
   latencyMeanMs: number;
@@ -35,6 +36,9 @@ export interface Measured {
   requestsPerSecond: number;
   /** Server bytes of the transport (in + out) per delivered message. */
   bytesPerDelivered?: number;
+  /** For the models under RTT (bench/model-rtt.ts). */
+  latencyP50Ms?: number;
+  requestsPerDelivered?: number;
 }
 
 export function check(metric: string, predicted: number, measured: number, unit: string, tolerance: number, note: string, upperBoundOnly = false): ModelCheck {
@@ -52,9 +56,11 @@ export function modelChecks(transport: Transport, options: BenchOptions, measure
   switch (transport) {
     case 'short-polling': {
       if (options.rate > 0 && measured.latencyCount > 0) {
-        checks.push(check('latency mean', options.pollIntervalMs / 2, measured.latencyMeanMs, 'ms', 0.1, 'a message waits for the next poll: uniform over the interval, mean interval/2'));
-        if (measured.latencyP50Ms !== undefined) checks.push(check('latency p50', options.pollIntervalMs / 2, measured.latencyP50Ms, 'ms', 0.1, 'uniform wait over the interval: the median is half of it'));
-        if (measured.latencyP99Ms !== undefined) checks.push(check('latency p99', 0.99 * options.pollIntervalMs, measured.latencyP99Ms, 'ms', 0.05, 'uniform wait over the interval: the 99th percentile is 0.99 of it'));
+        // Under --rtt both legs add one RTT (bench/model-rtt.ts): mean ≈ I/2 + RTT, held tighter.
+        const rtt = options.rttMs ?? 0;
+        checks.push(check('latency mean', options.pollIntervalMs / 2 + rtt, measured.latencyMeanMs, 'ms', rtt > 0 ? RTT_MODEL_TOLERANCE.shortPollingMean : 0.1, rtt > 0 ? 'a message waits for the next poll (uniform over the interval) and crosses both legs: I/2 + RTT' : 'a message waits for the next poll: uniform over the interval, mean interval/2'));
+        if (measured.latencyP50Ms !== undefined) checks.push(check('latency p50', options.pollIntervalMs / 2 + rtt, measured.latencyP50Ms, 'ms', 0.1, 'uniform wait over the interval: the median is half of it (plus one RTT under --rtt)'));
+        if (measured.latencyP99Ms !== undefined) checks.push(check('latency p99', 0.99 * options.pollIntervalMs + rtt, measured.latencyP99Ms, 'ms', 0.05, 'uniform wait over the interval: the 99th percentile is 0.99 of it (plus one RTT under --rtt)'));
       }
       if (requestModels) checks.push(check('requests per second', (options.clients * 1000) / options.pollIntervalMs + publishes, measured.requestsPerSecond, 'req/s', 0.05, 'each client polls its room once per interval, plus one POST per message'));
       break;
@@ -79,10 +85,13 @@ export function modelChecks(transport: Transport, options: BenchOptions, measure
       if (requestModels) checks.push(check('requests per second', publishes, measured.requestsPerSecond, 'req/s', 0.05, 'the stream is one request: none while idle, one POST per message'));
       if (options.rate > 0 && measured.bytesPerDelivered !== undefined && measured.bytesPerDelivered > 0) {
         const publish = measured.publishBytesPerDelivered ?? 0;
-        checks.push(check('bytes per delivered message', sseEventBytes(options) + publish, measured.bytesPerDelivered, 'B', 0.1, `one event per delivery: id, event and data lines around the message JSON, in one HTTP chunk${publish > 0 ? `, plus the publishes' POSTs (${Math.round(publish)} B per delivery, as the senders counted them)` : ''}`));
+        // --tls: each event is one TLS 1.3 record: 5-byte header, 1-byte type, 16-byte AEAD tag.
+        const tlsRecord = options.tls === true ? 22 : 0;
+        checks.push(check('bytes per delivered message', sseEventBytes(options) + tlsRecord + publish, measured.bytesPerDelivered, 'B', 0.1, `one event per delivery: id, event and data lines around the message JSON, in one HTTP chunk (one TLS record under --tls)${publish > 0 ? `, plus the publishes' POSTs (${Math.round(publish)} B per delivery, as the senders counted them)` : ''}`));
       }
       break;
   }
+  if (measured.latencyP50Ms !== undefined) checks.push(...rttModelChecks(transport, options, { latencyP50Ms: measured.latencyP50Ms, latencyMeanMs: measured.latencyMeanMs, latencyCount: measured.latencyCount, requestsPerDelivered: measured.requestsPerDelivered ?? 0 }));
   return checks;
 }
 

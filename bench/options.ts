@@ -12,6 +12,7 @@ import { SCENARIOS, SCENARIO_NAMES, type Preset } from './scenarios.ts';
 import { parseThreshold } from './thresholds.ts';
 import { parsePeers } from './peers/peers.ts';
 import { parseTopologies, topologiesOf } from './topology.ts';
+import { parseBandwidth } from './delay/link.ts';
 
 /** Options of the CLI only (where to write, how to print), not of the measurement. */
 export interface OutputOptions {
@@ -53,6 +54,12 @@ export const BENCH_FLAG_SPECS: readonly BenchFlagSpec[] = [
   { key: 'repeat', flag: 'repeat', kind: 'int', unit: 'N', default: 1, min: 1, help: 'repetitions of each run (fresh server each)' },
   { key: 'pollIntervalMs', flag: 'poll-interval-ms', kind: 'int', unit: 'ms', default: 2000, min: 1, sweepable: true, help: 'short-polling interval, start to start, ms' },
   { key: 'holdMs', flag: 'hold-ms', kind: 'int', unit: 'ms', default: 20_000, min: 1, sweepable: true, help: 'long-poll hold with nothing to send, ms' },
+  { key: 'rttMs', flag: 'rtt', kind: 'duration', unit: 'time', default: undefined, sweepable: true, help: 'round-trip time added between every load client and the server by a delay proxy (bench/delay/; bare numbers are ms), e.g. 100ms' },
+  { key: 'jitterMs', flag: 'jitter', kind: 'duration', unit: 'time', default: undefined, help: 'jitter per direction on the emulated path, ± uniform, order kept (bare numbers are ms)' },
+  { key: 'bandwidthBps', flag: 'bandwidth', kind: 'string', unit: 'rate', default: undefined, help: 'bandwidth per connection and direction on the emulated path, e.g. 2mbit, 500kbit, 1MB/s' },
+  { key: 'tls', flag: 'tls', kind: 'bool', unit: '', default: false, help: 'serve https/wss with a throwaway self-signed certificate the load clients trust (pushlab servers only; capacity is skipped)' },
+  { key: 'compression', flag: 'compression', kind: 'bool', unit: '', default: false, help: 'servers accept permessage-deflate and gzip answers; the load clients offer both (compare bytes, CPU and heap with a run without)' },
+  { key: 'headers', flag: 'headers', kind: 'string', unit: 'set', default: 'node', help: "request headers of the load clients: node (Node's few) or browser (a desktop Chrome's set to a same-site API, cookie included: docs/network.md)" },
   { key: 'baselines', flag: 'baselines', kind: 'bool', unit: '', default: false, help: 'also run the bare ws and long-poll baseline servers (on in the default scenario)' },
   { key: 'peers', flag: 'peers', kind: 'string', unit: 'list', default: 'none', help: 'peers run beside their counterpart: socketio (Socket.IO, WebSocket only, beside websocket), socketio-polling (its long polling only, beside long-polling); none or \'\' for none (both on in the default and fanout scenarios)' },
   { key: 'capacity', flag: 'capacity', kind: 'bool', unit: '', default: true, help: 'measure HTTP endpoint capacity with autocannon (--no-capacity to skip)' },
@@ -123,8 +130,10 @@ export function convert(spec: BenchFlagSpec, raw: string | boolean): unknown {
     case 'int':
       return toInt(spec.flag, text, spec.min ?? 0);
     case 'duration': {
-      const ms = toDurationMs(spec.flag, text);
-      if (ms <= 0 && spec.key !== 'warmupMs') throw new UsageError(`--${spec.flag} must be longer than 0`);
+      // The path's times are small: a bare number is ms there (`--sweep rtt=0,20,50,150ms`), 0 means none.
+      const pathTime = spec.key === 'rttMs' || spec.key === 'jitterMs';
+      const ms = pathTime && /^\d+(?:\.\d+)?$/.test(text.trim()) ? Number(text.trim()) : toDurationMs(spec.flag, text);
+      if (ms <= 0 && spec.key !== 'warmupMs' && !pathTime) throw new UsageError(`--${spec.flag} must be longer than 0`);
       return ms;
     }
     case 'list':
@@ -184,6 +193,11 @@ const PARSERS: Partial<Record<Key, (raw: string) => unknown>> = {
   thresholds: (raw) => raw.split('\n').map((e) => parseThreshold(e).expression),
   target: parseTargetUrl,
   peers: parsePeers,
+  bandwidthBps: (raw) => {
+    const bps = parseBandwidth(raw);
+    if (bps === undefined) throw new UsageError(`--bandwidth must be a rate like 2mbit, 500kbit or 1MB/s, got "${raw}"`);
+    return bps;
+  },
 };
 
 /** `--target`: an http://host:port URL, nothing else (it is the only address contacted). */
@@ -262,5 +276,10 @@ export function validate(options: BenchOptions): BenchOptions {
   if (options.target !== undefined && (options.instances > 1 || options.backplane !== undefined || options.topologies !== undefined || options.restartServer === true)) {
     throw new UsageError('--target drives a server the bench did not start: it cannot be combined with --instances, --backplane, --topologies or --restart-server');
   }
+  if (options.headers !== undefined && options.headers !== 'node' && options.headers !== 'browser') throw new UsageError(`--headers must be node or browser, got "${String(options.headers)}"`);
+  // --tls covers the pushlab servers the bench starts (the baselines and peers are left out: bench/run.ts).
+  if (options.tls === true && (options.target !== undefined || options.instances > 1)) throw new UsageError('--tls covers the single pushlab server the bench starts: it cannot be combined with --target or --instances');
+  // The delay proxy sits in front of servers the bench starts and knows; an external target is the user's path.
+  if ((options.rttMs ?? 0) + (options.jitterMs ?? 0) + (options.bandwidthBps ?? 0) > 0 && options.instances > 1) throw new UsageError('--rtt/--jitter/--bandwidth work on a single server (not with --instances)');
   return options;
 }

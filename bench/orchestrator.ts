@@ -25,6 +25,8 @@ import { connectTimes } from './schedule.ts';
 import { startTarget, type TargetHandle } from './targets.ts';
 import { RestartableTarget, canRestart } from './restart.ts';
 import { parseTopology } from './topology.ts';
+import { RunPath } from './delay/run-path.ts';
+import { clientHeaders } from './browser-headers.ts';
 import type { FromWorker, ToWorker, WorkerPlan, WorkerResult } from './worker-protocol.ts';
 
 export { SCHEDULE_LAG_LIMIT_MS, WORKER_CPU_LIMIT_PERCENT } from './run-result.ts';
@@ -182,7 +184,11 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   const errors: string[] = [];
   let sampler: Sampler | undefined;
   let loadCores: LoadCoreSampler | undefined;
+  let path: RunPath | undefined;
   try {
+    // --rtt/--jitter/--bandwidth: the load clients reach the server across the delay proxy (bench/delay/).
+    const directUrls = server.proxied || server.instanceUrls.length <= 1 ? [server.url] : server.instanceUrls;
+    path = await RunPath.start(options, directUrls, spec.cpus.load);
     const nSub = subscriberWorkers(transport, options);
     const hasSenders = options.rate > 0 && options.senders > 0;
     for (let i = 0; i < nSub + (hasSenders ? 1 : 0); i++) workers.push(new Worker(i, spec.cpus.load));
@@ -206,7 +212,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
         transport,
         ...(isPeerTarget(target) ? { peer: peerOf(target) } : {}),
         // Several instances without a proxy: the clients are spread over them by index.
-        baseUrls: server.proxied || server.instanceUrls.length <= 1 ? [server.url] : server.instanceUrls,
+        baseUrls: path?.urls ?? directUrls,
         pollIntervalMs: options.pollIntervalMs,
         rooms,
         subscribers: isSender ? [] : times.flatMap((at, index) => (index % nSub === id ? [{ index, connectAtMs: at }] : [])),
@@ -218,6 +224,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
         windowEndMs: windowEnd,
         faultEveryMs: isSender ? 0 : faultEveryMs,
         seed: options.seed,
+        ...clientHeaders(options, path?.urls[0] ?? server.url),
       };
       w.send({ type: 'plan', plan });
     });
@@ -226,6 +233,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     sampler.start();
     loadCores = new LoadCoreSampler(spec.cpus.load);
     loadCores.schedule(windowStart - clockMs(), windowEnd - clockMs());
+    path?.measureWindow(windowStart, windowEnd);
 
     const failure = (): string | undefined => (restartable ?? server).crashed() ?? workers.find((w) => w.died !== undefined)?.died;
     let so = { delivered: 0 };
@@ -286,7 +294,9 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     // the drain ends at once (WebSocket): wait for it before reading the samples.
     await sampler.settled(Math.round(options.durationMs / 1000), 3000);
     sampler.stop();
-    return buildResult(spec, server, results, sampler.samples, windowStart, errors, restartable, loadCores.result());
+    const run = buildResult(spec, server, results, sampler.samples, windowStart, errors, restartable, loadCores.result());
+    if (path !== undefined) run.path = await path.cost();
+    return run;
   } catch (error) {
     // Ctrl-C in a terminal signals the whole process group: a worker or server that died of it is the interruption, not a failure.
     if (error instanceof RunInterrupted || interrupted()) throw new RunInterrupted(label);
@@ -297,6 +307,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     sampler?.stop();
     loadCores?.stop();
     for (const w of workers) w.kill();
+    await path?.stop().catch(() => {});
     await (restartable ?? server).stop().catch(() => {});
   }
 }

@@ -9,6 +9,8 @@ import type { Interruption } from './interrupt.ts';
 import type { Phase } from './phases.ts';
 import type { ThresholdResult } from './thresholds.ts';
 import type { BatchSizes } from './batches.ts';
+import type { PathCalibration, PathRunCost } from './delay/path.ts';
+import type { ConnectionSetup } from './setup.ts';
 
 export type { Interruption, Phase, ThresholdResult }; // declared beside the modules that make them
 
@@ -165,6 +167,10 @@ export interface RunResult {
   /** `--faults` / `--restart-server` runs only: what the cuts and restarts cost (docs/results.md, "Faults"). */
   faults?: FaultsResult;
   workers: WorkerHealth;
+  /** Client start → joined and → first message, per subscriber (bench/setup.ts). */
+  connectionSetup?: ConnectionSetup;
+  /** `--rtt/--jitter/--bandwidth` runs only: the delay proxy's own cost over the window (bench/delay/path.ts). */
+  path?: PathRunCost;
   model: ModelCheck[];
   timeline: TimelinePoint[];
   /**
@@ -287,6 +293,18 @@ export interface BenchOptions {
   target?: string;
   /** `--phases` / a config file's phases: steps run in order, each measured on its own (like a sweep). */
   phases?: Phase[];
+  /** `--compression`: permessage-deflate on WebSockets, gzip on JSON answers (pushlab servers). */
+  compression?: boolean;
+  /** `--headers`: node (default) or browser (bench/browser-headers.ts). */
+  headers?: 'node' | 'browser';
+  /** `--tls`: pushlab's servers speak https/wss with a self-signed certificate the load clients trust. */
+  tls?: boolean;
+  /** `--rtt`: round trip added by the delay proxy between load clients and server, ms (absent or 0 = loopback). */
+  rttMs?: number;
+  /** `--jitter`: per direction, ± uniform, ms. */
+  jitterMs?: number;
+  /** `--bandwidth`: per connection and direction, bits/s. */
+  bandwidthBps?: number;
   /** `--threshold` expressions, as given (bench/thresholds.ts). */
   thresholds?: string[];
   /** False with `--no-default-thresholds`: the loss and load-bound gates are off. Default true. */
@@ -351,6 +369,8 @@ export interface BenchResults {
   ok: boolean;
   /** Every threshold (default gates and `--threshold`) per target, with the value met. */
   thresholds?: ThresholdResult[];
+  /** `--rtt/--jitter/--bandwidth`: what carried the delay and its calibration by the floors (one per swept RTT). */
+  path?: PathCalibration[];
   /** True when the bench was interrupted: `runs` holds only the runs completed before it. */
   partial?: boolean;
   interruption?: Interruption;

@@ -16,6 +16,7 @@ import { isPeerTarget, peerOf } from './peers/peers.ts';
 import type { ProcessPartCost, RunResult, TimelinePoint, WorkerHealth } from './results.ts';
 import type { Sample } from './sampler.ts';
 import { summarizeFaults } from './faults.ts';
+import { summarizeSetup } from './setup.ts';
 import { stitchCounterResets, type RestartableTarget } from './restart.ts';
 import type { RunSpec } from './orchestrator.ts';
 import type { TargetHandle } from './targets.ts';
@@ -134,7 +135,8 @@ export function buildResult(spec: RunSpec, server: TargetShape, results: WorkerR
   const batches = batchesOf(results).batches;
   // The senders' worker holds no subscriber: its client bytes are the publishes' (request + answer).
   const publishBytes = results.filter((r) => r.subscribers === 0).reduce((s, r) => s + r.bytesInWindow.sent + r.bytesInWindow.received, 0);
-  const measured = { latencyMeanMs: latencySummary.mean, latencyCount: latencySummary.count, latencyP50Ms: latencySummary.p50, latencyP99Ms: latencySummary.p99, requestsPerSecond, bytesPerDelivered: perDelivered(bytesIn + bytesOut), publishBytesPerDelivered: perDelivered(publishBytes), ...(batches === undefined ? {} : { batchMean: batches.mean }) };
+  const setup = summarizeSetup(results.map((r) => r.setup));
+  const measured = { latencyMeanMs: latencySummary.mean, latencyCount: latencySummary.count, latencyP50Ms: latencySummary.p50, latencyP99Ms: latencySummary.p99, requestsPerSecond, requestsPerDelivered: perDelivered(requests), bytesPerDelivered: perDelivered(bytesIn + bytesOut), publishBytesPerDelivered: perDelivered(publishBytes), ...(batches === undefined ? {} : { batchMean: batches.mean }) };
   const run: RunResult = {
     target: spec.target,
     transport,
@@ -166,6 +168,7 @@ export function buildResult(spec: RunSpec, server: TargetShape, results: WorkerR
     clients: { connected, reconnects: results.reduce((s, r) => s + r.reconnects, 0) },
     ...(faults === undefined ? {} : { faults }),
     workers,
+    ...(setup === undefined ? {} : { connectionSetup: setup }),
     // A peer is held to its own model (bench/peers/model.ts), not to pushlab's.
     model: isPeerTarget(spec.target) ? peerModelChecks(spec.target, options, measured) : modelChecks(transport, options, measured),
     timeline,

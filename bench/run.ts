@@ -21,6 +21,8 @@ import { hasTaskset } from './spawn-server.ts';
 import { summarizeRuns } from './summary.ts';
 import { seededRandom } from './schedule.ts';
 import { topologiesOf } from './topology.ts';
+import { calibratePaths } from './delay/calibrate-bench.ts';
+import { calibrationWarnings, pathOf } from './delay/path.ts';
 
 export interface RunBenchHooks {
   onProgress?: (event: ProgressEvent) => void;
@@ -79,7 +81,8 @@ function version(): string {
 export function targetsOf(options: BenchOptions): { target: RunTarget; transport: Transport }[] {
   const list: { target: RunTarget; transport: Transport }[] = options.transports.map((t) => ({ target: t, transport: t }));
   // An external --target is the user's server alone: no baselines or peers started beside it.
-  if (options.target !== undefined) return list;
+  // Under --tls neither: they have no TLS of their own (a warning says so: tlsLeftOut).
+  if (options.target !== undefined || options.tls === true) return list;
   if (options.baselines) {
     if (options.transports.includes('websocket')) list.push({ target: 'baseline-ws', transport: 'websocket' });
     if (options.transports.includes('long-polling')) list.push({ target: 'baseline-long-polling', transport: 'long-polling' });
@@ -172,7 +175,8 @@ export async function runBench(options: BenchOptions, hooks: RunBenchHooks = {})
   const cpus = cpuPlan();
   const plan = planRuns(options);
   const estimates = plan.map((step) => estimateRunMs(step.options, step.transport));
-  const capacityMs = options.capacity && options.target === undefined ? 3 * (options.capacityDurationMs ?? 3000) + 3000 : 0;
+  // autocannon probes plain HTTP: under --tls the capacity probe is skipped (docs/network.md).
+  const capacityMs = options.capacity && options.target === undefined && options.tls !== true ? 3 * (options.capacityDurationMs ?? 3000) + 3000 : 0;
   const restAfter = (i: number): number => estimates.slice(i).reduce((a, b) => a + b, 0);
   const aborted = (): boolean => hooks.signal?.aborted === true;
   // This process runs floor clients and autocannon: keep it off the server's core.
@@ -182,7 +186,7 @@ export async function runBench(options: BenchOptions, hooks: RunBenchHooks = {})
   let floors: FloorResult[] = [];
   const warnings: string[] = [];
   try {
-    floors = await measureFloors(cpus.server);
+    floors = await measureFloors(cpus.server, pathOf(options), cpus.load);
   } catch (error) {
     warnings.push(`floor measurement failed: ${(error as Error).message}`);
   }
@@ -204,6 +208,12 @@ export async function runBench(options: BenchOptions, hooks: RunBenchHooks = {})
     // The model checks and the long-poll drain assume --hold-ms; an external server has its own.
     if (hold !== undefined && hold !== options.holdMs) warnings.push(`the target holds long polls ${hold} ms, the bench assumed --hold-ms ${options.holdMs}: long-polling's drain and model use the latter (pass --hold-ms ${hold})`);
   }
+
+  // The emulated path of each step, calibrated by the floors before any run relies on it.
+  const calibrations = aborted() ? [] : await calibratePaths(plan, { spec: pathOf(options), floors }, (spec) => measureFloors(cpus.server, spec, cpus.load));
+  warnings.push(...calibrationWarnings(calibrations));
+
+  if (options.tls === true && (options.baselines || (options.peers ?? []).length > 0)) warnings.push('--tls: the bare baselines and the Socket.IO peers have no TLS of their own and were left out');
 
   const runs: RunResult[] = [];
   let interruption: Interruption | undefined;
@@ -239,7 +249,8 @@ export async function runBench(options: BenchOptions, hooks: RunBenchHooks = {})
     summary: summarizeRuns(runs, floors),
     capacity,
     warnings: [...warnings, ...warningsFor(runs, capacity)],
-    ok: !runs.some(runFailed),
+    ok: !runs.some(runFailed) && calibrations.every((c) => c.ok),
+    ...(calibrations.length === 0 ? {} : { path: calibrations }),
   };
   if (interruption !== undefined) {
     results.partial = true;

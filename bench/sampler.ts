@@ -7,6 +7,8 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import { trustedCa } from './tls.ts';
 import { spawnSync } from 'node:child_process';
 import { clockMs } from './clock.ts';
 
@@ -186,10 +188,15 @@ export interface Sample {
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+let httpsAgent: https.Agent | undefined;
 
 export function scrape(url: string, timeoutMs = 2000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = http.get(`${url}/metrics`, { agent, timeout: timeoutMs }, (res) => {
+    // --tls: the bench's own certificate is the one to trust (bench/tls.ts).
+    const secure = url.startsWith('https:');
+    if (secure) httpsAgent ??= new https.Agent({ keepAlive: true, maxSockets: 4, ...(trustedCa() === undefined ? {} : { ca: trustedCa() }) });
+    const get = secure ? https.get : http.get;
+    const req = get(`${url}/metrics`, { agent: secure ? httpsAgent : agent, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`/metrics answered ${res.statusCode}`))));

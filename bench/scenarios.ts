@@ -54,6 +54,20 @@ export const SCENARIOS: Record<string, { summary: string; preset: Preset }> = {
     summary: 'cut client connections at random during the window: reconnects, recovery time, loss (+ --restart-server)',
     preset: { clients: 50, rooms: 1, senders: 2, rate: 20, size: 100, durationMs: 20_000, warmupMs: 3000, pollIntervalMs: 2000, holdMs: 20_000, baselines: false, capacity: false, faults: true },
   },
+  wan: {
+    // A desktop on a continental link: 50 ms round trip between every client and the server
+    // (the delay proxy, bench/delay/), no bandwidth cap. Fewer clients and long-enough windows
+    // for polls to cycle many times per window.
+    summary: 'every transport across a 50 ms RTT path (delay proxy), 50 clients × 20 msg/s',
+    preset: { clients: 50, rooms: 1, senders: 2, rate: 20, size: 100, durationMs: 20_000, warmupMs: 5000, pollIntervalMs: 2000, holdMs: 20_000, baselines: false, capacity: false, rttMs: 50, tls: true, headers: 'browser' },
+  },
+  mobile: {
+    // A phone on a mediocre cellular link: 150 ms round trip, ±10 ms jitter (order kept),
+    // 2 Mbit/s per connection and direction. Messages 100 ms apart, closer than one RTT:
+    // long polling batches and pays the re-poll (RFC 6202).
+    summary: 'every transport across a phone-like path: 150 ms RTT, ±10 ms jitter, 2 Mbit/s per connection, 50 clients × 10 msg/s',
+    preset: { clients: 50, rooms: 1, senders: 2, rate: 10, size: 100, durationMs: 20_000, warmupMs: 5000, pollIntervalMs: 2000, holdMs: 20_000, baselines: false, capacity: false, rttMs: 150, jitterMs: 10, bandwidthBps: 2_000_000, tls: true, headers: 'browser' },
+  },
 };
 
 export const SCENARIO_NAMES = Object.keys(SCENARIOS);

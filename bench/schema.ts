@@ -18,6 +18,7 @@ export const RESULTS_SHAPE: Shape = {
     durationMs: 'number', warmupMs: 'number', repeat: 'number', pollIntervalMs: 'number', holdMs: 'number', baselines: 'boolean', 'peers?': ['string'], capacity: 'boolean',
     'capacityDurationMs?': 'number', seed: 'number', instances: 'number', 'backplane?': 'string', 'topologies?': ['string'], 'sweep?': { option: 'string', values: ['string|number'] }, 'faults?': 'boolean', 'restartServer?': 'boolean',
     'target?': 'string', 'phases?': [{ durationMs: 'number', rate: 'number', clients: 'number' }], 'thresholds?': ['string'], 'defaultThresholds?': 'boolean', 'allowLoss?': 'boolean', 'allowLoadBound?': 'boolean',
+    'rttMs?': 'number', 'jitterMs?': 'number', 'bandwidthBps?': 'number', 'tls?': 'boolean', 'headers?': 'string', 'compression?': 'boolean',
   },
   floors: [{ name: 'string', latencyMs: LATENCY, histogram: 'string', samples: 'number' }],
   runs: [{
@@ -31,6 +32,8 @@ export const RESULTS_SHAPE: Shape = {
     'parts?': [{ part: 'string', processes: 'number', cpuSeconds: 'number', cpuSecondsPer1kDelivered: 'number', rssPeakBytes: 'number' }],
     clients: { connected: 'number', reconnects: 'number' },
     'faults?': { cuts: 'number', reconnects: 'number', recovered: 'number', unrecovered: 'number', recoveryMs: LATENCY, recoveryHistogram: 'string', serverRestarts: 'number', 'serverDownMs?': 'number', 'restartRecoveryMs?': LATENCY, 'restartUnrecovered?': 'number' },
+    'connectionSetup?': { joinedMs: LATENCY, firstMessageMs: LATENCY },
+    'path?': { mode: 'string', rttMs: 'number', proxyCpuSeconds: 'number', proxyCpuPercent: 'number', connections: 'number' },
     workers: { cpuPercentMax: 'number', scheduleLagMaxMs: 'number', 'scheduleLagP50Ms?': 'number', 'scheduleLagP99Ms?': 'number', 'eventLoopDelayP50Ms?': 'number', 'eventLoopDelayP99Ms?': 'number', 'loadCores?': ['number'], 'loadCoresBusyPercent?': 'number', 'loadCoresStealPercent?': 'number', 'workers?': 'number', loadBound: 'boolean', reasons: ['string'] },
     model: [{ metric: 'string', predicted: 'number', measured: 'number', unit: 'string', ratio: 'number', flagged: 'boolean', tolerance: 'number', note: 'string' }],
     timeline: [{ t: 'number', delivered: 'number', requests: 'number', cpuPercent: 'number', rssBytes: 'number', heapUsedBytes: 'number', eventLoopDelayP99Ms: 'number' }],
@@ -54,6 +57,7 @@ export const RESULTS_SHAPE: Shape = {
   warnings: ['string'],
   ok: 'boolean',
   'thresholds?': [{ expression: 'string', source: 'string', target: 'string', metric: 'string', op: 'string', limit: 'number|boolean', actual: 'number|boolean|object', ok: 'boolean', merge: 'string', 'note?': 'string' }],
+  'path?': [{ mode: 'string', description: 'string', spec: { rttMs: 'number', jitterMs: 'number', 'bandwidthBps?': 'number' }, 'sweepValue?': 'string|number', checks: [{ floor: 'string', p50Ms: 'number', askedMs: 'number', offByMs: 'number', toleranceMs: 'number', ok: 'boolean' }], ok: 'boolean' }],
   'partial?': 'boolean',
   'interruption?': { signal: 'string', runsCompleted: 'number', runsPlanned: 'number', 'during?': 'string' },
 };

@@ -12,6 +12,8 @@ export interface SpawnedServer {
   url: string;
   port: number;
   pid: number;
+  /** `--tls-*`: the certificate the server printed (clients trust it). */
+  tlsCertPath?: string;
   child: ChildProcess;
   /** What the server printed on stderr (kept for error reports). */
   stderr(): string;
@@ -77,14 +79,16 @@ export function spawnServer(options: SpawnServerOptions = {}): Promise<SpawnedSe
     child.once('exit', early);
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      const m = /listening on (http:\/\/\S+:(\d+))/.exec(stdout);
+      const m = /listening on (https?:\/\/\S+:(\d+))/.exec(stdout);
       if (m === null || child.pid === undefined) return;
       clearTimeout(timer);
       child.off('exit', early);
       child.stdout?.removeAllListeners('data');
       child.stdout?.resume();
       const pid = child.pid;
+      const cert = /tls: certificate (\S+)/.exec(stdout);
       resolve({
+        ...(cert === null ? {} : { tlsCertPath: cert[1] as string }),
         url: m[1] as string,
         port: Number(m[2]),
         pid,

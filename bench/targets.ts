@@ -12,6 +12,7 @@ import { startPeerServer } from './peers/start.ts';
 import type { BenchOptions, ProcessPartCost, RunTarget } from './results.ts';
 import { withDescendants } from './sampler.ts';
 import { hasTaskset, spawnServer } from './spawn-server.ts';
+import { benchTls } from './tls.ts';
 import type { Topology } from './topology.ts';
 
 export interface TargetHandle {
@@ -50,7 +51,14 @@ export function serverArgs(transport: Transport, options: BenchOptions): string[
   const history = Math.max(1000, perRoomPerPoll * 3);
   // Every load worker publishes from loopback, so the server sees one client: its per-client
   // publish limit (on by default) would cap the offered rate. The bench measures capacity: off.
-  return ['--transports', transport, '--hold-ms', String(options.holdMs), '--poll-interval-ms', String(options.pollIntervalMs), '--history', String(history), '--no-demo', '--rate-limit', '0'];
+  const args = ['--transports', transport, '--hold-ms', String(options.holdMs), '--poll-interval-ms', String(options.pollIntervalMs), '--history', String(history), '--no-demo', '--rate-limit', '0'];
+  if (options.compression === true) args.push('--compression');
+  // --tls: the bench's one certificate (bench/tls.ts), trusted by its load workers.
+  if (options.tls === true) {
+    const tls = benchTls();
+    args.push('--tls-cert', tls.certPath, '--tls-key', tls.keyPath);
+  }
+  return args;
 }
 
 /**

@@ -31,6 +31,10 @@ export interface WorkerPlan {
   /** Faults: cut this worker's client connections every so often during the window, ms (0 = never). */
   faultEveryMs: number;
   seed: number;
+  /** `--compression`: WebSockets offer permessage-deflate; HTTP clients accept gzip (via headers). */
+  compression?: boolean;
+  /** `--headers browser`: the clients' extra headers (bench/browser-headers.ts). */
+  headers?: { fetch: Record<string, string>; upgrade: Record<string, string>; stream: Record<string, string> };
 }
 
 export interface WorkerTimelinePoint {
@@ -72,6 +76,8 @@ export interface WorkerResult {
   cpuPercentPeak: number;
   timeline: WorkerTimelinePoint[];
   faultsInjected: number;
+  /** Connection setup histograms (bench/setup.ts); absent from older workers. */
+  setup?: { joined: string; firstMessage: string };
   /** Cuts and restarts: outages and their recovery (bench/faults.ts). */
   faults?: WorkerFaults;
   /** First few problems (join failures, send errors), for the report. */

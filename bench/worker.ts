@@ -8,7 +8,7 @@
  */
 import type { ChatClient } from '../clients/index.ts';
 import { NodeHttp, sharedAgent } from '../clients/node/http.ts';
-import { nodeWebSocket } from '../clients/node/websocket.ts';
+import { nodeWebSocket, nodeWebSocketFactory } from '../clients/node/websocket.ts';
 import type { WebSocketFactory, WebSocketLike } from '../clients/platform.ts';
 import type WebSocket from 'ws';
 import type { RawDelivery } from '../clients/types.ts';
@@ -21,6 +21,7 @@ import { CuttableHttp, FAULT_TAIL_MS, RecoveryTracker } from './faults.ts';
 import { cutLiveEventSources, trackedEventSource } from './tracked-event-source.ts';
 import { createHistogram, encodeHistogram, recordMs } from './histogram.ts';
 import { countInWindow, runSchedule, seededRandom, type Scheduled } from './schedule.ts';
+import { SetupTimes } from './setup.ts';
 import type { FromWorker, ToWorker, WorkerPlan, WorkerResult, WorkerTimelinePoint } from './worker-protocol.ts';
 
 const MAX_PROBLEMS = 10;
@@ -30,9 +31,12 @@ const MAX_PROBLEMS = 10;
  * cut them (terminate = the TCP connection dies without a close handshake).
  */
 const liveSockets = new Set<WebSocketLike>();
+/** `--compression`: the clients offer permessage-deflate, as browsers do (set from the plan). */
+let compressing = false;
+const deflatingWebSocket = nodeWebSocketFactory(true);
 const trackedWebSocket: WebSocketFactory = {
-  open(url) {
-    const ws = nodeWebSocket.open(url);
+  open(url, headers) {
+    const ws = (compressing ? deflatingWebSocket : nodeWebSocket).open(url, headers);
     liveSockets.add(ws);
     (ws as unknown as WebSocket).once('close', () => liveSockets.delete(ws));
     return ws;
@@ -49,6 +53,8 @@ class LoadWorker {
   readonly latency = createHistogram();
   readonly latencyUncorrected = createHistogram();
   readonly lag = createHistogram();
+  /** Connection setup per subscriber (bench/setup.ts): client start → joined, and → first message. */
+  readonly setup = new SetupTimes();
   lagMaxMs = 0;
   readonly subscribers: { client?: ChatClient; ledger: SubscriberLedger; room: number; joined: boolean; http?: CuttableHttp }[] = [];
   readonly health = new LoadHealth();
@@ -134,7 +140,7 @@ class LoadWorker {
     }
     for (const s of plan.senders) {
       this.acked.set(s, plan.rooms.map(() => -1));
-      const client = benchClient(plan.transport, plan.peer, { baseUrl: url(s), nick: `send${s}`, pollIntervalMs: plan.pollIntervalMs, webSocket: trackedWebSocket });
+      const client = benchClient(plan.transport, plan.peer, { baseUrl: url(s), nick: `send${s}`, pollIntervalMs: plan.pollIntervalMs, webSocket: trackedWebSocket, ...(plan.headers === undefined ? {} : { headers: plan.headers }) });
       this.senders.set(s, client);
       // Only a sender that holds a connection connects (WebSocket, a peer): an HTTP sender just
       // POSTs; connecting a long-poll client would open a session whose polls would pollute the
@@ -242,15 +248,20 @@ class LoadWorker {
     const room = plan.rooms[index % plan.rooms.length] as string;
     // Faults: each HTTP subscriber gets its own cuttable requester (same shared keep-alive agent).
     if (plan.faultEveryMs > 0 && plan.transport !== 'websocket' && plan.transport !== 'sse') entry.http = new CuttableHttp(new NodeHttp());
-    const client = benchClient(plan.transport, plan.peer, { baseUrl, nick: `sub${index}`, pollIntervalMs: plan.pollIntervalMs, webSocket: trackedWebSocket, eventSource: trackedEventSource, clock: clockMs, ...(entry.http === undefined ? {} : { http: entry.http }) });
+    const client = benchClient(plan.transport, plan.peer, { baseUrl, nick: `sub${index}`, pollIntervalMs: plan.pollIntervalMs, webSocket: trackedWebSocket, eventSource: trackedEventSource, clock: clockMs, ...(plan.headers === undefined ? {} : { headers: plan.headers }), ...(entry.http === undefined ? {} : { http: entry.http }) });
     entry.client = client;
     const slot = this.subscribers.indexOf(entry);
+    const startedAt = clockMs();
     // Raw deliveries, before the client's de-duplication, stamped on receipt (bench/accounting.ts).
-    client.on('raw', (d) => this.receive(entry.ledger, d, slot));
+    client.on('raw', (d) => {
+      this.setup.firstMessage(slot, startedAt);
+      this.receive(entry.ledger, d, slot);
+    });
     try {
       await client.connect();
       await client.join(room);
       entry.joined = true;
+      this.setup.joined(clockMs() - startedAt);
     } catch (error) {
       this.problem(`subscriber ${index} could not join ${room}: ${(error as Error).message}`);
     }
@@ -376,6 +387,7 @@ class LoadWorker {
       cpuPercentPeak: Math.round(this.#cpuPeak * 10) / 10,
       timeline: [...this.timeline.values()].sort((a, b) => a.t - b.t),
       faultsInjected: this.faultsInjected,
+      setup: this.setup.encoded(),
       ...(this.plan.faultEveryMs > 0 || this.#restartAtMs !== undefined
         ? {
             faults: {
@@ -399,6 +411,7 @@ process.on('message', (message: ToWorker) => {
   try {
     switch (message.type) {
       case 'plan':
+        compressing = message.plan.compression === true;
         worker = new LoadWorker(message.plan);
         worker.start();
         return;

@@ -130,6 +130,8 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
     await server.shutdown();
     return 1;
   }
+  // Before `listening on`: whoever waits for that line has the certificate's path already.
+  if (server.tlsCertPath !== undefined) console.log(`tls: certificate ${server.tlsCertPath} (Node clients trust it with NODE_EXTRA_CA_CERTS=${server.tlsCertPath})`);
   console.log(`listening on ${address.url}`);
   console.log(`transports: ${server.options.transports.join(', ')} · backplane: ${server.core.backplane.kind} · hold ${server.options.holdMs} ms`);
   return stopped;

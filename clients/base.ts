@@ -121,7 +121,7 @@ export abstract class BaseClient implements ChatClient {
   }
 
   protected async call<T>(http: HttpRequester, method: string, path: string, body?: unknown, extra?: { signal?: AbortSignal; timeoutMs?: number; headers?: Record<string, string> }): Promise<T> {
-    const headers: Record<string, string> = { ...extra?.headers };
+    const headers: Record<string, string> = { ...this.options.headers?.fetch, ...extra?.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.options.token !== undefined) headers.authorization = `Bearer ${this.options.token}`;
     let result;

@@ -36,7 +36,8 @@ export interface WebSocketLike {
 }
 
 export interface WebSocketFactory {
-  open(url: string): WebSocketLike;
+  /** `headers`: extra upgrade request headers where the platform allows them (Node; a browser sends its own). */
+  open(url: string, headers?: Record<string, string>): WebSocketLike;
   /** Wire bytes of a socket so far, where the platform can see them. */
   wireBytes?(socket: WebSocketLike): { sent: number; received: number } | undefined;
 }

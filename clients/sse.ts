@@ -108,7 +108,7 @@ export class SseClient extends BaseClient {
     if (positions.size > 0) url.searchParams.set('after', formatSseCursor(positions));
     // EventSource in browsers cannot set headers, hence ?token= (as on the WebSocket upgrade).
     if (this.options.token !== undefined) url.searchParams.set('token', this.options.token);
-    const source = this.#factory.open(url.toString(), {});
+    const source = this.#factory.open(url.toString(), { ...this.options.headers?.stream });
     if (this.#factory.stats === undefined) this.#past.requests++;
     this.#source = source;
     const mine = (): boolean => this.#source === source;

@@ -79,6 +79,12 @@ export interface ClientOptions {
   backoffMaxMs?: number;
   /** Bearer token, when the server requires one. */
   token?: string;
+  /**
+   * Extra request headers, Node only (a browser sends its own): `fetch` on every poll and
+   * publish, `upgrade` on the WebSocket upgrade, `stream` on the SSE request. The bench's
+   * `--headers browser` fills them with a desktop browser's set (bench/browser-headers.ts).
+   */
+  headers?: { fetch: Record<string, string>; upgrade: Record<string, string>; stream: Record<string, string> };
   /** Platform pieces; the Node ones are used when absent (clients/node/). */
   http?: HttpRequester;
   webSocket?: WebSocketFactory;

@@ -105,7 +105,7 @@ export class WebSocketClient extends BaseClient {
       const url = new URL(this.baseUrl.replace(/^http/, 'ws') + '/ws');
       url.searchParams.set('nick', this.nick);
       if (this.options.token !== undefined) url.searchParams.set('token', this.options.token);
-      const ws = this.#factory.open(url.toString());
+      const ws = this.options.headers === undefined ? this.#factory.open(url.toString()) : this.#factory.open(url.toString(), this.options.headers.upgrade);
       this.#ws = ws;
       this.counters.requests++;
       let opened = false;

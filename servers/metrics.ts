@@ -22,6 +22,8 @@ interface Metered {
   transport: RouteTransport;
   read: number;
   written: number;
+  /** Where the wire bytes are read: the socket itself, or under TLS the TCP socket beneath it. */
+  wire: { readonly bytesRead: number; readonly bytesWritten: number };
 }
 
 export class ServerMetrics {
@@ -70,9 +72,9 @@ export class ServerMetrics {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  /** Start metering a new TCP connection. */
-  track(socket: Socket): void {
-    const metered: Metered = { transport: 'http', read: 0, written: 0 };
+  /** Start metering a new connection; `wire`: its TCP socket when `socket` is a TLSSocket (its own counts are plaintext). */
+  track(socket: Socket, wire: Metered['wire'] = socket): void {
+    const metered: Metered = { transport: 'http', read: 0, written: 0, wire };
     this.#sockets.set(socket, metered);
     socket.once('close', () => {
       this.#flush(socket, metered);
@@ -104,8 +106,8 @@ export class ServerMetrics {
   }
 
   #flush(socket: Socket, metered: Metered): void {
-    const read = socket.bytesRead;
-    const written = socket.bytesWritten;
+    const read = metered.wire.bytesRead;
+    const written = metered.wire.bytesWritten;
     let children = this.#bytesChildren.get(metered.transport);
     if (children === undefined) {
       children = { in: this.bytes.labels(metered.transport, 'in'), out: this.bytes.labels(metered.transport, 'out') };

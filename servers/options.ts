@@ -46,6 +46,13 @@ export interface ServerOptions {
   tokenSecret: string | undefined;
   /** Serve the browser demo at `/`. */
   demo: boolean;
+  /** PEM certificate and key files: serve https/wss (servers/tls.ts). */
+  tlsCert?: string | undefined;
+  tlsKey?: string | undefined;
+  /** permessage-deflate on WebSockets and gzip on JSON answers (servers/http/compression.ts). */
+  compression?: boolean | undefined;
+  /** Make a throwaway self-signed certificate (openssl) and serve https/wss. */
+  tlsSelfSigned?: boolean | undefined;
 }
 
 type Kind = 'int' | 'string' | 'list' | 'bool';
@@ -89,6 +96,10 @@ export const SERVER_OPTION_SPECS: readonly OptionSpec[] = [
   { key: 'rateLimit', flag: 'rate-limit', kind: 'int', unit: 'msg/s', default: DEFAULTS.rateLimit, min: 0, help: 'publishes per second per client (token nick, else address); past it 429 rate_limited; 0 = off' },
   { key: 'tokenSecret', flag: 'token-secret', kind: 'string', unit: '', default: undefined, help: 'HS256 secret: require a signed token on every transport' },
   { key: 'demo', flag: 'demo', kind: 'bool', unit: '', default: true, help: 'serve the browser demo at / (--no-demo to turn off)' },
+  { key: 'compression', flag: 'compression', kind: 'bool', unit: '', default: false, help: 'accept permessage-deflate on WebSockets and gzip JSON answers of 256 bytes or more for clients that accept it' },
+  { key: 'tlsCert', flag: 'tls-cert', kind: 'string', unit: 'file', default: undefined, help: 'PEM certificate: serve https and wss (with --tls-key)' },
+  { key: 'tlsKey', flag: 'tls-key', kind: 'string', unit: 'file', default: undefined, help: 'PEM private key of --tls-cert' },
+  { key: 'tlsSelfSigned', flag: 'tls-self-signed', kind: 'bool', unit: '', default: false, help: 'serve https/wss with a throwaway self-signed certificate for localhost (made with openssl; its path is printed)' },
 ];
 
 export class OptionError extends Error {
@@ -127,6 +138,10 @@ export function resolveServerOptions(input: Partial<ServerOptions> = {}): Server
     rateLimit: input.rateLimit ?? DEFAULTS.rateLimit,
     tokenSecret: input.tokenSecret,
     demo: input.demo ?? true,
+    tlsCert: input.tlsCert,
+    tlsKey: input.tlsKey,
+    tlsSelfSigned: input.tlsSelfSigned ?? false,
+    compression: input.compression ?? false,
   };
   for (const spec of SERVER_OPTION_SPECS) {
     const value = options[spec.key];

@@ -8,6 +8,10 @@
  *   await server.shutdown();
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import { tlsFor } from './tls.ts';
+import { markCompressible } from './http/compression.ts';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import express from 'express';
@@ -46,6 +50,8 @@ export interface PushlabServer extends ServerContext {
   readonly sse: SseAdapter | undefined;
   /** Resolves with the real address once listening. */
   listen(): Promise<{ host: string; port: number; url: string }>;
+  /** With --tls-*: the certificate clients must trust (a self-signed one's temporary path). */
+  readonly tlsCertPath: string | undefined;
   /** Graceful: stop accepting, answer held polls, close WebSockets 1001, end event streams, finish in-flight work. */
   shutdown(): Promise<void>;
 }
@@ -108,7 +114,9 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
     metrics.request(transport, route, this.writableFinished ? this.statusCode : 499);
     metrics.flush(socket);
   }
-  const http = createServer({
+  // --tls: the same handlers, pipeline and guards on node:https (servers/tls.ts).
+  const tls = tlsFor(options);
+  const serverOptions = {
     // Checked by us (request-hygiene.ts), so the answer is the catalog's JSON, not an empty 400.
     requireHostHeader: false,
     headersTimeout: options.headersTimeoutMs,
@@ -118,9 +126,13 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
     // would otherwise live up to 30 s past its bound: check at least twice per timeout.
     connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(Math.min(options.headersTimeoutMs, options.requestTimeoutMs) / 2))),
     // Long polls hold for holdMs; node's default 5 s keep-alive would not cut them, but be explicit.
-  });
+  };
+  const http: Server = tls === undefined ? createServer(serverOptions) : createHttpsServer({ ...serverOptions, key: tls.key, cert: tls.cert });
   http.maxConnections = options.maxConnections;
-  http.on('connection', (socket: Socket) => metrics.track(socket));
+  // Over TLS the requests ride the TLSSocket, whose own byte counts are plaintext: the wire's
+  // (TLS records, handshake included) are read off the TCP socket beneath it (`_parent`).
+  if (tls === undefined) http.on('connection', (socket: Socket) => metrics.track(socket));
+  else http.on('secureConnection', (socket: TLSSocket) => metrics.track(socket, (socket as TLSSocket & { _parent?: Socket })._parent ?? socket));
   http.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket));
   http.on('checkExpectation', refuseExpectation);
   // One request at a time per connection, the next on a later tick once the socket drained.
@@ -144,6 +156,7 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
     // One shared listener, its state on the response: no closures allocated per request.
     (res as Accounted).pushlab = { transport, route: routeName, socket };
     res.once('close', accountResponse);
+    if (options.compression === true) markCompressible(req, res);
     if (draining) {
       res.setHeader('connection', 'close');
       sendError(res, new ProtocolError('shutting_down'));
@@ -220,6 +233,7 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
     held,
     websocket,
     sse,
+    tlsCertPath: tls?.certPath,
     listen() {
       return new Promise((resolve, reject) => {
         http.once('error', reject);
@@ -228,7 +242,7 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
           const address = http.address();
           const port = typeof address === 'object' && address !== null ? address.port : options.port;
           const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-          const url = `http://${host}:${port}`;
+          const url = `${tls === undefined ? 'http' : 'https'}://${host}:${port}`;
           sessionRouter?.start(url);
           resolve({ host: options.host, port, url });
         });

@@ -14,10 +14,11 @@
  * of a refused stream.
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { Socket } from 'node:net';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { EventSourceFactory, EventSourceLike } from '../platform.ts';
-import { sharedAgent } from './http.ts';
+import { sharedAgent, sharedHttpsAgent } from './http.ts';
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -69,7 +70,8 @@ class NodeEventSource implements EventSourceLike {
     this.requests++;
     const headers: Record<string, string> = { accept: 'text/event-stream', 'cache-control': 'no-cache', ...this.#headers };
     if (this.#lastEventId !== '') headers['last-event-id'] = this.#lastEventId;
-    const req = http.request(this.#url, { method: 'GET', agent: sharedAgent, headers });
+    // https:// (a --tls server): the same request on node:https, trusting NODE_EXTRA_CA_CERTS.
+    const req = this.#url.startsWith('https:') ? https.request(this.#url, { method: 'GET', agent: sharedHttpsAgent, headers }) : http.request(this.#url, { method: 'GET', agent: sharedAgent, headers });
     this.#req = req;
     let settled = false;
     // Whatever ends this exchange — an error, a cut, the server ending the stream — ends here

@@ -9,6 +9,7 @@ import { methodologySection } from './methodology.ts';
 import { scaleOutSection } from './scaleout.ts';
 import { modelTable, runsTable, summaryTable } from './tables.ts';
 import { batchesTable } from './batches.ts';
+import { networkSection } from './network.ts';
 import { partialBanner, thresholdsSection } from './thresholds.ts';
 import { renderPage, chartsGrid, section } from './template.ts';
 import { verdictSection } from './verdict.ts';
@@ -33,6 +34,8 @@ export function renderReport(results: BenchResults, options: RenderOptions = {})
   // Present only when the bench ran a topology ladder (`--instances N`).
   const scaleOut = scaleOutSection(results);
   const thresholds = thresholdsSection(results);
+  // Present when the bench crossed an emulated path or its runs carry connection setup.
+  const network = networkSection(results);
   const body = [
     partialBanner(results),
     verdictSection(results),
@@ -41,6 +44,7 @@ export function renderReport(results: BenchResults, options: RenderOptions = {})
     section('summary-h', 'Summary', `${summaryTable(results)}\n${runsTable(results)}\n${batchesTable(results)}`),
     ...(faults === '' ? [] : [faults]),
     section('charts-h', 'Charts', chartsGrid(charts)),
+    ...(network === '' ? [] : [network]),
     section('model-h', 'Measured vs model', modelTable(results)),
     section('method-h', 'Methodology and environment', methodologySection([{ label: '', results }])),
   ].join('\n');

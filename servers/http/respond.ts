@@ -2,6 +2,7 @@
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ProtocolError } from '../../protocol/errors.ts';
+import { encodeBody } from './compression.ts';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -10,10 +11,16 @@ export function sendJsonText(res: ServerResponse, status: number, body: string, 
   if (res.headersSent || res.destroyed) return;
   res.statusCode = status;
   res.setHeader('content-type', JSON_TYPE);
-  res.setHeader('content-length', Buffer.byteLength(body));
+  // --compression: gzip when the client accepts it (servers/http/compression.ts).
+  const encoded = encodeBody(res, body);
+  if (encoded.encoding !== undefined) {
+    res.setHeader('content-encoding', encoded.encoding);
+    res.setHeader('vary', 'accept-encoding');
+  }
+  res.setHeader('content-length', Buffer.byteLength(encoded.body));
   res.setHeader('cache-control', 'no-store');
   if (headers !== undefined) for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  res.end(body);
+  res.end(encoded.body);
   // An answer that closes the connection (413, a draining server) must free the socket even
   // when the client never reads it: node only ends it, and a peer that ignores FIN keeps it.
   if (headers?.connection === 'close' && res.socket !== null) destroyAfterGrace(res.socket);

@@ -28,8 +28,10 @@ export class WebSocketAdapter {
     this.#wss = new WebSocketServer({
       noServer: true,
       maxPayload: server.options.maxFrameBytes,
-      // Compression costs CPU per message and skews the bytes the lab reports; off, as in ws's default.
-      perMessageDeflate: false,
+      // Compression costs CPU per message and memory per connection (a zlib context each way):
+      // off unless --compression, as in ws's default. ws applies maxPayload to the inflated
+      // size, so a deflate bomb is cut at maxFrameBytes (1009), like any oversized frame.
+      perMessageDeflate: server.options.compression === true ? { threshold: 64, concurrencyLimit: 10 } : false,
       clientTracking: false,
       // ws answers pings itself and cuts a peer with 60 pongs unsent (maxPendingAutoPongs,
       // ws ≥ 8.18): a ping flood that never reads the pongs cannot grow our memory.

@@ -1,0 +1,89 @@
+/**
+ * The emulated path of a bench: which one ran, what it cost, and whether it held what was
+ * asked. The floors (TCP, ws and HTTP echo) cross the same proxy as the load clients, so their
+ * p50 is the path's measured round trip; a path off by more than 1 ms + 2% of the asked RTT
+ * fails the bench (the issue's calibration rule), since every latency figure would be off too.
+ */
+import type { BenchOptions, FloorResult } from '../results.ts';
+import { describePath, isEmulated, type PathSpec } from './link.ts';
+
+/** Allowed error of the measured round trip: this many ms plus this share of the asked RTT. */
+export const PATH_TOLERANCE = { ms: 1, share: 0.02 };
+
+/** What carries the delay. Kernel netem would be `netem`; this kernel has none (docs/network.md). */
+export const PATH_MODE = 'userspace-delay-proxy';
+
+export function pathOf(options: Pick<BenchOptions, 'rttMs' | 'jitterMs' | 'bandwidthBps'>): PathSpec | undefined {
+  const spec: PathSpec = { rttMs: options.rttMs ?? 0, jitterMs: options.jitterMs ?? 0, ...(options.bandwidthBps === undefined ? {} : { bandwidthBps: options.bandwidthBps }) };
+  return isEmulated(spec) ? spec : undefined;
+}
+
+/** One floor's check: its p50 against the asked RTT plus the loopback it also crosses. */
+export interface PathCheck {
+  floor: FloorResult['name'];
+  p50Ms: number;
+  askedMs: number;
+  offByMs: number;
+  toleranceMs: number;
+  ok: boolean;
+}
+
+/** results.json `path`: the path of the bench (per swept RTT when `--sweep rtt=…`). */
+export interface PathCalibration {
+  mode: typeof PATH_MODE;
+  description: string;
+  spec: PathSpec;
+  /** The sweep value this calibration belongs to, when the bench sweeps the RTT. */
+  sweepValue?: number | string;
+  checks: PathCheck[];
+  ok: boolean;
+}
+
+/** Per run: the delay proxy's own CPU over the window (it runs on the load cores). */
+export interface PathRunCost {
+  mode: typeof PATH_MODE;
+  rttMs: number;
+  proxyCpuSeconds: number;
+  /** Percent of one core over the window. */
+  proxyCpuPercent: number;
+  /** Connections the proxy accepted in the whole run (clients, senders, reconnections). */
+  connections: number;
+}
+
+export function toleranceMs(rttMs: number): number {
+  return PATH_TOLERANCE.ms + PATH_TOLERANCE.share * rttMs;
+}
+
+/**
+ * Check the floors measured across the path. With jitter the round trip's median is still
+ * RTT (symmetric jitter); with a bandwidth cap a 64-byte echo adds well under a millisecond
+ * at any rate above 1 Mbit/s, so the same tolerance applies.
+ */
+export function calibrate(spec: PathSpec, floors: readonly FloorResult[], sweepValue?: number | string): PathCalibration {
+  const tolerance = toleranceMs(spec.rttMs);
+  const checks = floors.map((f): PathCheck => {
+    const offBy = Math.round((f.latencyMs.p50 - spec.rttMs) * 1000) / 1000;
+    return { floor: f.name, p50Ms: f.latencyMs.p50, askedMs: spec.rttMs, offByMs: offBy, toleranceMs: Math.round(tolerance * 1000) / 1000, ok: Math.abs(offBy) <= tolerance };
+  });
+  return {
+    mode: PATH_MODE,
+    description: describePath(spec),
+    spec,
+    ...(sweepValue === undefined ? {} : { sweepValue }),
+    checks,
+    ok: checks.length > 0 && checks.every((c) => c.ok),
+  };
+}
+
+/** Warnings for a calibration that failed (the bench then fails: results.ok = false). */
+export function calibrationWarnings(calibrations: readonly PathCalibration[]): string[] {
+  const out: string[] = [];
+  for (const c of calibrations) {
+    const where = c.sweepValue === undefined ? '' : ` [rtt=${String(c.sweepValue)}]`;
+    if (c.checks.length === 0) out.push(`path${where}: not calibrated (no floor measured across it): the run fails`);
+    for (const k of c.checks) {
+      if (!k.ok) out.push(`path${where}: ${k.floor} p50 ${k.p50Ms} ms vs asked ${k.askedMs} ms RTT (off by ${k.offByMs} ms, tolerance ${k.toleranceMs} ms): the emulated path is not what was asked, the run fails`);
+    }
+  }
+  return out;
+}
