@@ -3,7 +3,7 @@
  * Every option can also come from the environment (`--token-secret` ← PUSHLAB_TOKEN_SECRET,
  * so a secret stays out of `ps`); a flag given on the command line wins over its variable.
  */
-import { SERVER_OPTION_SPECS, OptionError, type OptionSpec, type ServerOptions } from '../servers/options.ts';
+import { SERVER_OPTION_SPECS, OptionError, WEAK_SECRET_CHARS, type OptionSpec, type ServerOptions } from '../servers/options.ts';
 import { createPushlabServer } from '../servers/server.ts';
 import { helpText, parseFlags, toInt, toList, UsageError } from './args.ts';
 import type { Transport } from '../protocol/types.ts';
@@ -132,6 +132,9 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
   }
   // Before `listening on`: whoever waits for that line has the certificate's path already.
   if (server.tlsCertPath !== undefined) console.log(`tls: certificate ${server.tlsCertPath} (Node clients trust it with NODE_EXTRA_CA_CERTS=${server.tlsCertPath})`);
+  // A short secret still turns auth on (what the operator asked for), but says it is weak.
+  const secret = server.options.tokenSecret;
+  if (secret !== undefined && secret.length < WEAK_SECRET_CHARS) console.error(`pushlab serve: warning: the token secret is ${secret.length} characters; anyone who guesses it can mint tokens — use at least ${WEAK_SECRET_CHARS} random characters (32 bytes is HS256's own size)`);
   console.log(`listening on ${address.url}`);
   console.log(`transports: ${server.options.transports.join(', ')} · backplane: ${server.core.backplane.kind} · hold ${server.options.holdMs} ms`);
   return stopped;

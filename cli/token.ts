@@ -7,7 +7,7 @@ import { mintToken } from '../servers/http/auth.ts';
 import { helpText, parseFlags, toDurationMs, UsageError, type FlagSpec } from './args.ts';
 
 const SPECS: readonly FlagSpec[] = [
-  { flag: 'secret', kind: 'string', unit: '', default: undefined, help: 'the server\'s --token-secret (at least 16 characters)' },
+  { flag: 'secret', kind: 'string', unit: '', default: undefined, help: 'the server\'s --token-secret' },
   { flag: 'nick', kind: 'string', unit: '', default: undefined, help: 'the nick the token speaks for (1-32 characters, no control characters)' },
   { flag: 'ttl', kind: 'duration', unit: 'duration', default: '1h', help: 'how long the token is valid: 30s, 15m, 1h, 24h' },
 ];
@@ -21,7 +21,7 @@ export async function runToken(argv: string[]): Promise<number> {
     }
     const secret = values.secret;
     const nick = values.nick;
-    if (typeof secret !== 'string' || secret.length < 16) throw new UsageError('--secret is required and must be at least 16 characters (the server\'s --token-secret)');
+    if (typeof secret !== 'string' || secret === '') throw new UsageError('--secret is required (the server\'s --token-secret)');
     if (typeof nick !== 'string') throw new UsageError('--nick is required');
     const ttlMs = toDurationMs('ttl', typeof values.ttl === 'string' ? values.ttl : '1h');
     if (ttlMs < 1000) throw new UsageError('--ttl must be at least 1s');

@@ -6,6 +6,9 @@
 import { DEFAULTS, FRAME_ENVELOPE_BYTES, maxBodyBytesFor } from '../protocol/defaults.ts';
 import { TRANSPORTS, type Transport } from '../protocol/types.ts';
 
+/** Below this many characters a token secret is guessable: `pushlab serve` warns (HS256 wants ≥ 32 random bytes). */
+export const WEAK_SECRET_CHARS = 16;
+
 export interface ServerOptions {
   host: string;
   port: number;
@@ -165,8 +168,8 @@ export function resolveServerOptions(input: Partial<ServerOptions> = {}): Server
   if (options.headersTimeoutMs > options.requestTimeoutMs) {
     throw new OptionError(`--headers-timeout-ms (${options.headersTimeoutMs}) must be at most --request-timeout-ms (${options.requestTimeoutMs})`);
   }
-  if (options.tokenSecret !== undefined && options.tokenSecret.length < 16) {
-    throw new OptionError('--token-secret must be at least 16 characters');
+  if (options.tokenSecret !== undefined && options.tokenSecret === '') {
+    throw new OptionError('--token-secret must not be empty');
   }
   return options;
 }
