@@ -36,8 +36,7 @@ export interface Measured {
   requestsPerSecond: number;
   /** Server bytes of the transport (in + out) per delivered message. */
   bytesPerDelivered?: number;
-  /** For the models under RTT (bench/model-rtt.ts). */
-  latencyP50Ms?: number;
+  /** For the models under RTT (bench/model-rtt.ts), with latencyP50Ms above. */
   requestsPerDelivered?: number;
 }
 
