@@ -62,6 +62,11 @@ export class SubscriberLedger {
   wireDuplicates = 0;
   outOfOrder = 0;
 
+  /** Whether message k was received at all (in time or late). */
+  has(k: number): boolean {
+    return this.#seqOf.has(k);
+  }
+
   /** Returns false for a repeat (the caller then records no latency). */
   receive(id: MessageId, seq: number, late = false, ts = -Infinity): boolean {
     const before = this.#seqOf.get(id.k);
@@ -81,7 +86,7 @@ export class SubscriberLedger {
     return true;
   }
 
-  /** Messages of the window this subscriber should have had (`expected`) and never got. */
+  /** Messages of the window this subscriber should have had (`expected`, late joins' `beforeJoin` already taken off) and never got. */
   lostOf(expected: number): number {
     return Math.max(0, expected - this.delivered - this.late);
   }
@@ -95,6 +100,8 @@ export interface Counts {
   scheduled: number;
   /** Per (subscriber, message) of the schedule: what every subscriber should get. */
   expected: number;
+  /** Messages a late-joining subscriber was not owed: scheduled before it joined, never received (bench/late-joins.ts). */
+  beforeJoin: number;
   acked: number;
   failed: number;
   unanswered: number;
@@ -108,7 +115,7 @@ export interface Counts {
 
 /** The run's tally: `sent` is the acknowledged publishes; `expected` comes from the schedule, never from what was acknowledged. */
 export function tally(c: Counts): Tally {
-  return { scheduled: c.scheduled, sent: c.acked, failed: c.failed, unanswered: c.unanswered, expected: c.expected, delivered: c.delivered, late: c.late, lost: c.lost, duplicates: c.duplicates, wireDuplicates: c.wireDuplicates, outOfOrder: c.outOfOrder };
+  return { scheduled: c.scheduled, sent: c.acked, failed: c.failed, unanswered: c.unanswered, expected: c.expected, beforeJoin: c.beforeJoin, delivered: c.delivered, late: c.late, lost: c.lost, duplicates: c.duplicates, wireDuplicates: c.wireDuplicates, outOfOrder: c.outOfOrder };
 }
 
 /** Messages of the window the schedule sends to room `room` (k mod rooms = room). */

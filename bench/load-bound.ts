@@ -6,7 +6,9 @@
  * - the senders' lag behind the schedule (p50) is a real fraction of the latency p50, or its
  *   p99 passes SCHEDULE_LAG_LIMIT_MS;
  * - a worker's event-loop delay p99 is a real fraction of the latency p99 being measured:
- *   a receiver that stamps late adds its own delay to every sample.
+ *   a receiver that stamps late adds its own delay to every sample;
+ * - a subscriber joined only after the window opened (bench/late-joins.ts): the warm-up could
+ *   not connect everyone, so the window's first seconds measured fewer subscribers than asked.
  * Each limit is declared once here; docs/results.md and the report's methodology cite them.
  */
 import type { LatencySummaryMs } from './results.ts';
@@ -31,6 +33,8 @@ export interface LoadFigures {
   eventLoopDelay: { p50Ms: number; p99Ms: number };
   latency: LatencySummaryMs;
   loadCores?: LoadCoreFigures;
+  /** Subscribers that joined after the window opened, of `subscribers`, and the latest's delay, ms. */
+  lateJoins?: { count: number; subscribers: number; maxMs: number };
 }
 
 /** Why the run was load-bound, one sentence per reason with its figures; empty when it was not. */
@@ -47,6 +51,9 @@ export function loadBoundReasons(f: LoadFigures): string[] {
   }
   if (f.latency.count > 0 && f.eventLoopDelay.p99Ms > ELD_FLOOR_MS && f.eventLoopDelay.p99Ms > ELD_SHARE_LIMIT * f.latency.p99) {
     reasons.push(`a load worker's event-loop delay p99 ${ms(f.eventLoopDelay.p99Ms)} is ${((f.eventLoopDelay.p99Ms / Math.max(1e-9, f.latency.p99)) * 100).toFixed(0)}% of latency p99 ${ms(f.latency.p99)} (limit ${ELD_SHARE_LIMIT * 100}%)`);
+  }
+  if (f.lateJoins !== undefined && f.lateJoins.count > 0) {
+    reasons.push(`${f.lateJoins.count} of ${f.lateJoins.subscribers} subscribers joined only after the window opened (the latest ${ms(f.lateJoins.maxMs)} late): the load side could not connect them in the warm-up (a longer --warmup, fewer clients, or a quieter machine)`);
   }
   return reasons;
 }

@@ -31,6 +31,11 @@ export interface MessageTally {
   unanswered?: number;
   /** Every subscriber of a room gets every message the schedule sends to it in the window. */
   expected: number;
+  /**
+   * Per (subscriber, message): not expected because the subscriber joined only after the window
+   * opened and the message was scheduled before that (bench/late-joins.ts); such a run is load-bound.
+   */
+  beforeJoin?: number;
   /** Distinct messages received before the drain ended (raw deliveries, before de-duplication). */
   delivered: number;
   /** Distinct messages received after the drain ended (in a short grace, when some were missing). */
@@ -88,6 +93,9 @@ export interface WorkerHealth {
   loadCores?: number[];
   loadCoresBusyPercent?: number;
   loadCoresStealPercent?: number;
+  /** Subscribers that joined only after the window opened, and the latest's delay, ms (bench/late-joins.ts). */
+  lateJoins?: number;
+  lateJoinMaxMs?: number;
   /** Load worker processes used (subscribers and senders). */
   workers?: number;
   /** True when the load generator, not the server, was the bottleneck. */

@@ -45,7 +45,7 @@ export function buildResult(spec: RunSpec, server: TargetShape, results: WorkerR
   const uncorrected = summarize(mergeEncoded(results.map((r) => r.latencyUncorrected)));
   const lag = summarize(mergeEncoded(results.map((r) => r.scheduleLag)));
   const counts = {} as Counts;
-  for (const key of ['scheduled', 'expected', 'acked', 'failed', 'unanswered', 'delivered', 'late', 'lost', 'duplicates', 'wireDuplicates', 'outOfOrder'] as const) counts[key] = results.reduce((sum, r) => sum + r.messages[key], 0);
+  for (const key of ['scheduled', 'expected', 'beforeJoin', 'acked', 'failed', 'unanswered', 'delivered', 'late', 'lost', 'duplicates', 'wireDuplicates', 'outOfOrder'] as const) counts[key] = results.reduce((sum, r) => sum + (r.messages[key] ?? 0), 0);
   const t = tally(counts);
   const negativeLatency = results.reduce((s, r) => s + r.negativeLatency, 0);
   const requests = results.reduce((sum, r) => sum + r.requestsInWindow, 0);
@@ -97,7 +97,9 @@ export function buildResult(spec: RunSpec, server: TargetShape, results: WorkerR
   const cpuWindowMax = Math.max(0, ...results.map((r) => r.cpuPercentWindow));
   const lagMax = Math.max(0, ...results.map((r) => r.scheduleLagMaxMs));
   const eld = { p50Ms: Math.max(0, ...results.map((r) => r.eventLoopDelay.p50Ms)), p99Ms: Math.max(0, ...results.map((r) => r.eventLoopDelay.p99Ms)) };
-  const reasons = loadBoundReasons({ cpuWindowMax, lag, lagMax, eventLoopDelay: eld, latency: latencySummary, ...(loadCores === undefined ? {} : { loadCores }) });
+  const lateJoins = { count: results.reduce((s, r) => s + (r.lateJoins?.count ?? 0), 0), maxMs: Math.max(0, ...results.map((r) => r.lateJoins?.maxMs ?? 0)) };
+  const subscriberCount = results.reduce((s, r) => s + r.subscribers, 0);
+  const reasons = loadBoundReasons({ cpuWindowMax, lag, lagMax, eventLoopDelay: eld, latency: latencySummary, lateJoins: { ...lateJoins, subscribers: subscriberCount }, ...(loadCores === undefined ? {} : { loadCores }) });
   const workers: WorkerHealth = {
     cpuPercentMax,
     scheduleLagMaxMs: lagMax,
@@ -106,6 +108,7 @@ export function buildResult(spec: RunSpec, server: TargetShape, results: WorkerR
     eventLoopDelayP50Ms: eld.p50Ms,
     eventLoopDelayP99Ms: eld.p99Ms,
     ...(loadCores === undefined ? {} : { loadCores: loadCores.cores, loadCoresBusyPercent: loadCores.busyPercent, loadCoresStealPercent: loadCores.stealPercent }),
+    ...(lateJoins.count > 0 ? { lateJoins: lateJoins.count, lateJoinMaxMs: lateJoins.maxMs } : {}),
     workers: results.length,
     loadBound: reasons.length > 0,
     reasons,

@@ -6,6 +6,7 @@ import type { ScheduleSpec } from './schedule.ts';
 import type { Counts } from './accounting.ts';
 import type { EventLoopDelayFigures } from './load-health.ts';
 import type { BatchSizes } from './batches.ts';
+import type { LateJoins } from './late-joins.ts';
 
 export interface WorkerPlan {
   id: number;
@@ -66,6 +67,8 @@ export interface WorkerResult {
   eventLoopDelay: EventLoopDelayFigures;
   /** Subscribers that joined their room. */
   connected: number;
+  /** Subscribers that joined after the window opened (bench/late-joins.ts). */
+  lateJoins?: LateJoins;
   subscribers: number;
   reconnects: number;
   /** Client-counted HTTP requests in the window (subscribers and senders). */

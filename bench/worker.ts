@@ -22,6 +22,7 @@ import { cutLiveEventSources, trackedEventSource } from './tracked-event-source.
 import { createHistogram, encodeHistogram, recordMs } from './histogram.ts';
 import { countInWindow, runSchedule, seededRandom, type Scheduled } from './schedule.ts';
 import { SetupTimes } from './setup.ts';
+import { addLateJoin, missedBeforeJoin, type LateJoins } from './late-joins.ts';
 import type { FromWorker, ToWorker, WorkerPlan, WorkerResult, WorkerTimelinePoint } from './worker-protocol.ts';
 
 const MAX_PROBLEMS = 10;
@@ -56,7 +57,8 @@ class LoadWorker {
   /** Connection setup per subscriber (bench/setup.ts): client start → joined, and → first message. */
   readonly setup = new SetupTimes();
   lagMaxMs = 0;
-  readonly subscribers: { client?: ChatClient; ledger: SubscriberLedger; room: number; joined: boolean; http?: CuttableHttp }[] = [];
+  /** joinedAtMs: when join() first resolved (clockMs), for late joins (bench/late-joins.ts). */
+  readonly subscribers: { client?: ChatClient; ledger: SubscriberLedger; room: number; joined: boolean; joinedAtMs?: number; http?: CuttableHttp }[] = [];
   readonly health = new LoadHealth();
   /** Messages per response (polling transports: one receipt stamp per response). */
   readonly batches = new BatchCounter();
@@ -261,7 +263,8 @@ class LoadWorker {
       await client.connect();
       await client.join(room);
       entry.joined = true;
-      this.setup.joined(clockMs() - startedAt);
+      entry.joinedAtMs = clockMs();
+      this.setup.joined(entry.joinedAtMs - startedAt);
     } catch (error) {
       this.problem(`subscriber ${index} could not join ${room}: ${(error as Error).message}`);
     }
@@ -344,10 +347,16 @@ class LoadWorker {
     const window = countInWindow(plan.schedule, plan.windowStartMs, plan.windowEndMs);
     let connected = 0;
     let reconnects = 0;
-    const c = { delivered: 0, late: 0, lost: 0, duplicates: 0, wireDuplicates: 0, outOfOrder: 0, expected: 0 };
+    const c = { delivered: 0, late: 0, lost: 0, duplicates: 0, wireDuplicates: 0, outOfOrder: 0, expected: 0, beforeJoin: 0 };
+    const lateJoins: LateJoins = { count: 0, maxMs: 0 };
     for (const s of this.subscribers) {
       const l = s.ledger;
-      const expected = scheduledForRoom(window, plan.rooms.length, s.room);
+      let expected = scheduledForRoom(window, plan.rooms.length, s.room);
+      if (addLateJoin(lateJoins, s.joinedAtMs, plan.windowStartMs)) {
+        const missed = missedBeforeJoin(plan.schedule, window, s.room, s.joinedAtMs ?? 0, (k) => l.has(k));
+        c.beforeJoin += missed;
+        expected -= missed;
+      }
       c.expected += expected;
       c.delivered += l.delivered;
       c.late += l.late;
@@ -379,6 +388,7 @@ class LoadWorker {
       ...(plan.transport === 'short-polling' || plan.transport === 'long-polling' ? { batches: this.batches.result() } : {}),
       eventLoopDelay: this.health.eventLoopDelay(),
       connected,
+      lateJoins,
       subscribers: this.subscribers.length,
       reconnects,
       requestsInWindow: (this.#requestsAtEnd ?? this.requestsNow()) - this.#requestsAtStart,

@@ -12,13 +12,14 @@ report="$(mktemp -t pushlab-vitest-XXXXXX.json)"
 alone="$(mktemp -t pushlab-vitest-alone-XXXXXX.json)"
 # Benches that must own the machine — the quiet-run check (a quiet machine is *not* flagged
 # load-bound) and the cluster ladder (five processes on two cores, gated on loss) — run after
-# the parallel suite, alone: the rest of the suite would load the cores they measure.
+# the parallel suite, alone and one after the other: anything beside them would load the cores
+# they measure (the two in parallel did, and failed each other).
 ALONE=(test/bench-gates-e2e.test.ts test/cluster-bench.test.ts)
 excludes=()
 for f in "${ALONE[@]}"; do excludes+=(--exclude "$f"); done
 status=0
 npx vitest run "${excludes[@]}" --reporter=default --reporter=json --outputFile.json="$report" || status=$?
-npx vitest run "${ALONE[@]}" --reporter=default --reporter=json --outputFile.json="$alone" || status=$?
+npx vitest run "${ALONE[@]}" --no-file-parallelism --reporter=default --reporter=json --outputFile.json="$alone" || status=$?
 # One plain closing line over both passes, whatever the runner's own format.
 node -e '
   const rs = process.argv.slice(1).map((f) => JSON.parse(require("fs").readFileSync(f, "utf8")));

@@ -153,7 +153,7 @@ describe('accounting', () => {
     b.receive(m(0), 1);
     b.receive(m(0), 9); // b's surplus copy does not make up for what it missed
     expect(a.lostOf(3) + b.lostOf(3)).toBe(2);
-    const t = tally({ scheduled: 5, expected: 6, acked: 3, failed: 1, unanswered: 1, delivered: 4, late: 0, lost: 2, duplicates: 1, wireDuplicates: 0, outOfOrder: 0 });
+    const t = tally({ scheduled: 5, expected: 6, beforeJoin: 0, acked: 3, failed: 1, unanswered: 1, delivered: 4, late: 0, lost: 2, duplicates: 1, wireDuplicates: 0, outOfOrder: 0 });
     expect(t).toMatchObject({ scheduled: 5, sent: 3, failed: 1, unanswered: 1, expected: 6, lost: 2 });
   });
 });
