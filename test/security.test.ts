@@ -217,7 +217,7 @@ describe('token auth (--token-secret)', () => {
       }),
     );
     for (const c of clients) await c.client.send(room, `from ${c.transport}`);
-    await until(() => clients.every((c) => c.got.length >= 3), 'every client to get every message');
+    await until(() => clients.every((c) => c.got.length >= TRANSPORTS.length), 'every client to get every message');
     for (const c of clients) expect(c.got.map((m) => m.from).sort()).toEqual(TRANSPORTS.map((tr) => `user-${tr}`).sort());
     for (const c of clients) await c.client.close();
   });
