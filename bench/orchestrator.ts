@@ -159,6 +159,17 @@ export function subscriberWorkers(transport: Transport, options: BenchOptions): 
   return Math.max(1, Math.min(MAX_SUBSCRIBER_WORKERS, n, options.clients));
 }
 
+/**
+ * Round trips a subscriber's setup may take on an emulated path: the emulated TCP handshake,
+ * TLS (up to two), then the session or upgrade, and the join — a long-poll client's is the
+ * longest (measured: ~3–4 RTT joined p50 at 150 ms). Loopback needs none of this.
+ */
+const SETUP_ROUND_TRIPS = 6;
+
+function setupAllowanceMs(options: BenchOptions): number {
+  return SETUP_ROUND_TRIPS * ((options.rttMs ?? 0) + 2 * (options.jitterMs ?? 0));
+}
+
 function drainBudgetMs(transport: Transport, options: BenchOptions): number {
   if (transport === 'short-polling') return options.pollIntervalMs + DRAIN_SLACK_MS;
   if (transport === 'long-polling') return options.holdMs + DRAIN_SLACK_MS;
@@ -202,7 +213,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     const windowStart = connectStart + options.warmupMs;
     const windowEnd = windowStart + options.durationMs;
     const schedule = { startMs: options.warmupMs > 0 ? connectStart + options.warmupMs / 2 : windowStart, endMs: windowEnd, rate: options.rate, senders: options.senders, rooms: options.rooms };
-    const times = connectTimes(options.clients, connectStart, options.warmupMs, options.seed);
+    const times = connectTimes(options.clients, connectStart, options.warmupMs, options.seed, setupAllowanceMs(options));
     const faultEveryMs = options.faults === true ? Math.max(1000, options.durationMs / 5) : 0;
     workers.forEach((w, id) => {
       const isSender = hasSenders && id === nSub;

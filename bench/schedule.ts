@@ -112,9 +112,13 @@ export function seededRandom(seed: number): () => number {
 /**
  * When each subscriber connects, epoch ms: spread at random over the first 80% of the
  * warm-up (seeded), so short-poll timers and long-poll renewals don't line up, and the last
- * fifth of the warm-up lets the system settle before the window opens.
+ * fifth of the warm-up lets the system settle before the window opens. `setupMs` is how long a
+ * connection takes to join on the emulated path (a few round trips under --rtt): the spread ends
+ * at least that long before the window, so a client connecting last has joined when it opens
+ * (one that has not is a late join: bench/late-joins.ts).
  */
-export function connectTimes(count: number, startMs: number, spreadMs: number, seed: number): number[] {
+export function connectTimes(count: number, startMs: number, warmupMs: number, seed: number, setupMs = 0): number[] {
   const rnd = seededRandom(seed);
-  return Array.from({ length: count }, () => startMs + rnd() * spreadMs * 0.8);
+  const spread = Math.max(0, Math.min(warmupMs * 0.8, warmupMs - setupMs));
+  return Array.from({ length: count }, () => startMs + rnd() * spread);
 }

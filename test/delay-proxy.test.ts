@@ -165,6 +165,19 @@ describe('calibration', () => {
     expect(calibrationWarnings([bad])[0]).toMatch(/http-request p50 103.2 ms vs asked 100 ms/);
     expect(calibrate({ rttMs: 100, jitterMs: 0 }, []).ok).toBe(false);
   });
+
+  it('takes the same floor on loopback off: the endpoints\' time is not the path\'s', () => {
+    const across = [floor('tcp-echo', 23.1), floor('http-request', 21.9)];
+    const loopback = [floor('tcp-echo', 2.4), floor('http-request', 0.6)];
+    expect(calibrate({ rttMs: 20, jitterMs: 0 }, across).ok).toBe(false); // 3.1 ms over, tolerance 1.4
+    const c = calibrate({ rttMs: 20, jitterMs: 0 }, across, loopback);
+    expect(c.checks.map((k) => [k.loopbackP50Ms, k.offByMs])).toEqual([[2.4, 0.7], [0.6, 1.3]]);
+    expect(c.ok).toBe(true);
+    // A path that adds too little fails too (two-sided).
+    const short = calibrate({ rttMs: 20, jitterMs: 0 }, [floor('tcp-echo', 19.5)], [floor('tcp-echo', 1.5)]);
+    expect(short.ok).toBe(false);
+    expect(calibrationWarnings([short])[0]).toMatch(/tcp-echo p50 19.5 ms less 1.5 ms on loopback vs asked 20 ms RTT \(off by -2 ms/);
+  });
 });
 
 describe('options and models under RTT', () => {

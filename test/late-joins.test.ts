@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addLateJoin, missedBeforeJoin, type LateJoins } from '../bench/late-joins.ts';
 import { loadBoundReasons } from '../bench/load-bound.ts';
-import { countInWindow, scheduledAt, type ScheduleSpec } from '../bench/schedule.ts';
+import { connectTimes, countInWindow, scheduledAt, type ScheduleSpec } from '../bench/schedule.ts';
 
 // 10 msg/s over 0–10 s, two rooms: message k is due at k·100 ms, in room k mod 2.
 const spec: ScheduleSpec = { startMs: 0, endMs: 10_000, rate: 10, senders: 1, rooms: 2 };
@@ -39,5 +39,15 @@ describe('addLateJoin', () => {
     expect(loadBoundReasons({ ...quiet, lateJoins: { count: 0, subscribers: 20, maxMs: 0 } })).toEqual([]);
     const [reason] = loadBoundReasons({ ...quiet, lateJoins: { count: 3, subscribers: 20, maxMs: 412 } });
     expect(reason).toMatch(/3 of 20 subscribers joined only after the window opened \(the latest 412 ms late\)/);
+  });
+});
+
+describe('connectTimes with a setup allowance', () => {
+  it('ends the spread the setup time before the window (an emulated path needs round trips to join)', () => {
+    expect(Math.max(...connectTimes(200, 0, 2000, 3))).toBeGreaterThan(1500); // loopback: 80% of the warm-up
+    const under = connectTimes(200, 0, 2000, 3, 900); // e.g. 6 × 150 ms RTT
+    expect(Math.max(...under)).toBeLessThan(1100);
+    expect(Math.max(...under)).toBeGreaterThan(1000);
+    expect(connectTimes(5, 0, 500, 3, 900).every((t) => t === 0)).toBe(true); // no room left: all at once
   });
 });

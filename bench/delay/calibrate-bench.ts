@@ -1,7 +1,8 @@
 /**
  * Calibrate every distinct path a bench runs (one per swept RTT, or the one of `--rtt`): the
- * floors crossing that path, checked against what was asked (bench/delay/path.ts). The
- * bench's own floors (measured across its base path) are reused rather than measured twice.
+ * floors crossing that path less the same floors on loopback, checked against what was asked
+ * (bench/delay/path.ts). The bench's own floors (measured across its base path) are reused
+ * rather than measured twice.
  */
 import type { BenchOptions, FloorResult } from '../results.ts';
 import { calibrate, pathOf, type PathCalibration } from './path.ts';
@@ -9,7 +10,7 @@ import type { PathSpec } from './link.ts';
 
 export async function calibratePaths(
   steps: readonly { options: BenchOptions; sweepValue?: number | string }[],
-  base: { spec: PathSpec | undefined; floors: readonly FloorResult[] },
+  base: { spec: PathSpec | undefined; floors: readonly FloorResult[]; loopback: readonly FloorResult[] },
   measure: (spec: PathSpec) => Promise<FloorResult[]>,
 ): Promise<PathCalibration[]> {
   const seen = new Set<string>();
@@ -21,7 +22,7 @@ export async function calibratePaths(
     if (seen.has(key)) continue;
     seen.add(key);
     const floors = base.spec !== undefined && JSON.stringify(base.spec) === key ? base.floors : await measure(spec).catch(() => []);
-    out.push(calibrate(spec, floors, step.options.sweep?.option === 'rtt' ? step.sweepValue : undefined));
+    out.push(calibrate(spec, floors, base.loopback, step.options.sweep?.option === 'rtt' ? step.sweepValue : undefined));
   }
   return out;
 }

@@ -11,10 +11,10 @@ import { section } from './template.ts';
 
 function calibrationTable(results: BenchResults): string {
   const rows = (results.path ?? []).flatMap((p) =>
-    p.checks.map((c) => `<tr><td>${escapeHtml(p.description)}${p.sweepValue === undefined ? '' : ` (rtt=${escapeHtml(p.sweepValue)})`}</td><td>${escapeHtml(c.floor)}</td><td>${fmtMs(c.askedMs)}</td><td>${fmtMs(c.p50Ms)}</td><td>${fmtNum(c.offByMs)} ms</td><td>±${fmtNum(c.toleranceMs)} ms</td><td>${c.ok ? 'ok' : '<strong>OFF — the bench fails</strong>'}</td></tr>`),
+    p.checks.map((c) => `<tr><td>${escapeHtml(p.description)}${p.sweepValue === undefined ? '' : ` (rtt=${escapeHtml(p.sweepValue)})`}</td><td>${escapeHtml(c.floor)}</td><td>${fmtMs(c.askedMs)}</td><td>${fmtMs(c.p50Ms)}</td><td>${c.loopbackP50Ms === undefined ? '–' : fmtMs(c.loopbackP50Ms)}</td><td>${fmtNum(c.offByMs)} ms</td><td>±${fmtNum(c.toleranceMs)} ms</td><td>${c.ok ? 'ok' : '<strong>OFF — the bench fails</strong>'}</td></tr>`),
   );
   if (rows.length === 0) return '';
-  return `<table><thead><tr><th>path</th><th>floor</th><th>asked RTT</th><th>floor p50</th><th>off by</th><th>tolerance</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table><thead><tr><th>path</th><th>floor</th><th>asked RTT</th><th>floor p50 across the path</th><th>floor p50 on loopback</th><th>off by (path − loopback − RTT)</th><th>tolerance</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function setupTable(results: BenchResults): string {
