@@ -7,6 +7,7 @@ import type { Counts } from './accounting.ts';
 import type { EventLoopDelayFigures } from './load-health.ts';
 import type { BatchSizes } from './batches.ts';
 import type { LateJoins } from './late-joins.ts';
+import type { EncodedSetup } from './setup.ts';
 
 export interface WorkerPlan {
   id: number;
@@ -80,7 +81,7 @@ export interface WorkerResult {
   timeline: WorkerTimelinePoint[];
   faultsInjected: number;
   /** Connection setup histograms (bench/setup.ts); absent from older workers. */
-  setup?: { joined: string; firstMessage: string };
+  setup?: EncodedSetup;
   /** Cuts and restarts: outages and their recovery (bench/faults.ts). */
   faults?: WorkerFaults;
   /** First few problems (join failures, send errors), for the report. */

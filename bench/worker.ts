@@ -264,7 +264,7 @@ class LoadWorker {
       await client.join(room);
       entry.joined = true;
       entry.joinedAtMs = clockMs();
-      this.setup.joined(entry.joinedAtMs - startedAt);
+      this.setup.joined(entry.joinedAtMs - startedAt, { sent: client.stats.bytesSent, received: client.stats.bytesReceived });
     } catch (error) {
       this.problem(`subscriber ${index} could not join ${room}: ${(error as Error).message}`);
     }

@@ -27,6 +27,7 @@ function setupTable(results: BenchResults): string {
         s === undefined ? '–' : fmtMs(s.joinedMs.p50),
         s === undefined ? '–' : fmtMs(s.joinedMs.p99),
         s === undefined ? '–' : fmtMs(s.firstMessageMs.p50),
+        s?.bytesPerConnection === undefined ? '–' : `${fmtNum(s.bytesPerConnection.sent)} / ${fmtNum(s.bytesPerConnection.received)}`,
         fmtNum(r.bytes.perDelivered),
         fmtNum(r.requests.perDelivered),
         r.path === undefined ? '–' : `${fmtNum(r.path.proxyCpuPercent)} %`,
@@ -34,7 +35,7 @@ function setupTable(results: BenchResults): string {
       return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
     });
   if (rows.length === 0) return '';
-  return `<table><thead><tr><th>run</th><th>start → joined p50</th><th>p99</th><th>start → first message p50</th><th>B per delivered</th><th>requests per delivered</th><th>delay proxy CPU</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table><thead><tr><th>run</th><th>start → joined p50</th><th>p99</th><th>start → first message p50</th><th>B per new connection, sent / received (client-counted, to joined)</th><th>B per delivered</th><th>requests per delivered</th><th>delay proxy CPU</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 export function networkSection(results: BenchResults): string {
