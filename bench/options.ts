@@ -4,7 +4,9 @@
  * preset, and `resolveBenchOptions` validates the result — one place, so help, presets and
  * the harness cannot disagree.
  */
-import { UsageError, toDurationMs, toInt, toList, type FlagSpec } from '../cli/args.ts';
+import { convertValue, toList } from '../options/convert.ts';
+import type { OptionSpec } from '../options/table.ts';
+import { UsageError } from '../options/usage-error.ts';
 import { TRANSPORTS, type Transport } from '../protocol/types.ts';
 import { parsePhases } from './phases.ts';
 import type { BenchOptions, Phase } from './results.ts';
@@ -33,29 +35,28 @@ type Key = keyof BenchOptions | keyof OutputOptions | keyof SourceOptions;
 /** Keys that are not part of the measurement: a config file may hold them, --from keeps them. */
 export const OUTPUT_KEYS: readonly Key[] = ['out', 'json', 'quiet'];
 
-export interface BenchFlagSpec extends FlagSpec {
-  key: Key;
-  min?: number;
-  /** Can be the subject of `--sweep`. */
-  sweepable?: boolean;
-}
+/** A row of the one option table type (options/table.ts), keyed by the bench's option names. */
+export type BenchFlagSpec = OptionSpec<Key>;
 
-/** Base defaults (the `default` scenario then adjusts a few: see scenarios.ts). */
+/**
+ * The base defaults, declared here once; a scenario preset (scenarios.ts) overrides some of them
+ * (the `default` scenario too), and `pushlab bench --help` shows the values a run really uses.
+ */
 export const BENCH_FLAG_SPECS: readonly BenchFlagSpec[] = [
   { key: 'scenario', flag: 'scenario', kind: 'string', unit: 'name', default: 'default', help: `preset: ${SCENARIO_NAMES.join(', ')}; explicit flags override it` },
-  { key: 'transports', flag: 'transports', kind: 'list', unit: 'list', default: TRANSPORTS.join(','), sweepable: true, help: 'transports to measure' },
+  { key: 'transports', flag: 'transports', kind: 'list', unit: 'list', default: TRANSPORTS.join(','), choices: { name: 'transport', values: TRANSPORTS }, sweepable: true, help: 'transports to measure' },
   { key: 'clients', flag: 'clients', kind: 'int', unit: 'N', default: 100, min: 1, sweepable: true, help: 'subscribers (each joins one room), clients' },
   { key: 'rooms', flag: 'rooms', kind: 'int', unit: 'N', default: 1, min: 1, sweepable: true, help: 'rooms; subscriber i joins room i mod N, message k goes to room k mod N' },
   { key: 'senders', flag: 'senders', kind: 'int', unit: 'N', default: 4, min: 0, sweepable: true, help: 'sending clients (not subscribed), clients' },
   { key: 'rate', flag: 'rate', kind: 'int', unit: 'msg/s', default: 100, min: 0, sweepable: true, help: 'messages per second, total across senders (0 = idle)' },
   { key: 'size', flag: 'size', kind: 'int', unit: 'bytes', default: 100, min: 32, sweepable: true, help: 'message text size, bytes (starts with a 20–40 byte id)' },
-  { key: 'durationMs', flag: 'duration', kind: 'duration', unit: 'time', default: '30s', sweepable: true, help: 'measured window per run (e.g. 30s, 2m, 500ms)' },
+  { key: 'durationMs', flag: 'duration', kind: 'duration', unit: 'time', default: '30s', positive: true, sweepable: true, help: 'measured window per run (e.g. 30s, 2m, 500ms)' },
   { key: 'warmupMs', flag: 'warmup', kind: 'duration', unit: 'time', default: '5s', sweepable: true, help: 'warm-up before the window; clients connect spread over it' },
   { key: 'repeat', flag: 'repeat', kind: 'int', unit: 'N', default: 1, min: 1, help: 'repetitions of each run (fresh server each)' },
   { key: 'pollIntervalMs', flag: 'poll-interval-ms', kind: 'int', unit: 'ms', default: 2000, min: 1, sweepable: true, help: 'short-polling interval, start to start, ms' },
   { key: 'holdMs', flag: 'hold-ms', kind: 'int', unit: 'ms', default: 20_000, min: 1, sweepable: true, help: 'long-poll hold with nothing to send, ms' },
-  { key: 'rttMs', flag: 'rtt', kind: 'duration', unit: 'time', default: undefined, sweepable: true, help: 'round-trip time added between every load client and the server by a delay proxy (bench/delay/; bare numbers are ms), e.g. 100ms' },
-  { key: 'jitterMs', flag: 'jitter', kind: 'duration', unit: 'time', default: undefined, help: 'jitter per direction on the emulated path, ± uniform, order kept (bare numbers are ms)' },
+  { key: 'rttMs', flag: 'rtt', kind: 'duration', unit: 'time', default: undefined, bareMs: true, sweepable: true, help: 'round-trip time added between every load client and the server by a delay proxy (bench/delay/; bare numbers are ms), e.g. 100ms' },
+  { key: 'jitterMs', flag: 'jitter', kind: 'duration', unit: 'time', default: undefined, bareMs: true, help: 'jitter per direction on the emulated path, ± uniform, order kept (bare numbers are ms)' },
   { key: 'bandwidthBps', flag: 'bandwidth', kind: 'string', unit: 'rate', default: undefined, help: 'bandwidth per connection and direction on the emulated path, e.g. 2mbit, 500kbit, 1MB/s' },
   { key: 'tls', flag: 'tls', kind: 'bool', unit: '', default: false, help: 'serve https/wss with a throwaway self-signed certificate the load clients trust (pushlab servers only; capacity is skipped)' },
   { key: 'compression', flag: 'compression', kind: 'bool', unit: '', default: false, help: 'servers accept permessage-deflate and gzip answers; the load clients offer both (compare bytes, CPU and heap with a run without)' },
@@ -63,7 +64,7 @@ export const BENCH_FLAG_SPECS: readonly BenchFlagSpec[] = [
   { key: 'baselines', flag: 'baselines', kind: 'bool', unit: '', default: false, help: 'also run the bare ws and long-poll baseline servers (on in the default scenario)' },
   { key: 'peers', flag: 'peers', kind: 'string', unit: 'list', default: 'none', help: 'peers run beside their counterpart: socketio (Socket.IO, WebSocket only, beside websocket), socketio-polling (its long polling only, beside long-polling); none or \'\' for none (both on in the default and fanout scenarios)' },
   { key: 'capacity', flag: 'capacity', kind: 'bool', unit: '', default: true, help: 'measure HTTP endpoint capacity with autocannon (--no-capacity to skip)' },
-  { key: 'capacityDurationMs', flag: 'capacity-duration', kind: 'duration', unit: 'time', default: '3s', help: 'autocannon time per endpoint' },
+  { key: 'capacityDurationMs', flag: 'capacity-duration', kind: 'duration', unit: 'time', default: '3s', positive: true, help: 'autocannon time per endpoint' },
   { key: 'sweep', flag: 'sweep', kind: 'string', unit: 'option=v1,v2', default: undefined, help: 'repeat the bench for each value of one option, e.g. clients=10,100,1000' },
   { key: 'seed', flag: 'seed', kind: 'int', unit: 'N', default: 1, min: 0, help: 'seed of the random connect times (same seed, same schedule)' },
   { key: 'instances', flag: 'instances', kind: 'int', unit: 'N', default: 1, min: 1, help: 'server processes behind nginx (scale-out; a redis-server of its own unless --backplane)' },
@@ -84,63 +85,14 @@ export const BENCH_FLAG_SPECS: readonly BenchFlagSpec[] = [
   { key: 'quiet', flag: 'quiet', kind: 'bool', unit: '', default: false, help: 'no progress lines (the table and the paths still print)' },
 ];
 
-const BASE: Omit<BenchOptions, 'scenario'> = {
-  transports: [...TRANSPORTS],
-  clients: 100,
-  rooms: 1,
-  senders: 4,
-  rate: 100,
-  size: 100,
-  durationMs: 30_000,
-  warmupMs: 5000,
-  repeat: 1,
-  pollIntervalMs: 2000,
-  holdMs: 20_000,
-  baselines: false,
-  peers: [],
-  capacity: true,
-  capacityDurationMs: 3000,
-  seed: 1,
-  instances: 1,
-  faults: false,
-  restartServer: false,
-  defaultThresholds: true,
-  allowLoss: false,
-  allowLoadBound: false,
-};
 
 function specFor(flag: string): BenchFlagSpec | undefined {
   return BENCH_FLAG_SPECS.find((s) => s.flag === flag);
 }
 
-function parseTransports(flag: string, raw: string): Transport[] {
-  const list = toList(raw);
-  if (list.length === 0) throw new UsageError(`--${flag} must name at least one transport`);
-  for (const t of list) {
-    if (!(TRANSPORTS as readonly string[]).includes(t)) throw new UsageError(`--${flag}: unknown transport "${t}" (known: ${TRANSPORTS.join(', ')})`);
-  }
-  return [...new Set(list)] as Transport[];
-}
-
-/** One raw flag value to its typed value, by the spec's kind. */
+/** One raw value to its typed value by the spec's kind (options/convert.ts: the one converter). */
 export function convert(spec: BenchFlagSpec, raw: string | boolean): unknown {
-  if (spec.kind === 'bool') return raw === true;
-  const text = String(raw);
-  switch (spec.kind) {
-    case 'int':
-      return toInt(spec.flag, text, spec.min ?? 0);
-    case 'duration': {
-      // The path's times are small: a bare number is ms there (`--sweep rtt=0,20,50,150ms`), 0 means none.
-      const pathTime = spec.key === 'rttMs' || spec.key === 'jitterMs';
-      const ms = pathTime && /^\d+(?:\.\d+)?$/.test(text.trim()) ? Number(text.trim()) : toDurationMs(spec.flag, text);
-      if (ms <= 0 && spec.key !== 'warmupMs' && !pathTime) throw new UsageError(`--${spec.flag} must be longer than 0`);
-      return ms;
-    }
-    case 'list':
-      return parseTransports(spec.flag, text);
-    default:
-      return text;
-  }
+  return convertValue(spec, raw);
 }
 
 /** `clients=10,100,1000` → the option's key and typed values. */
@@ -214,6 +166,22 @@ export function parseTargetUrl(raw: string): string {
   return url.origin;
 }
 
+/**
+ * Options whose default means "not asked for": a run records them in results.json only when
+ * set, as it always has (the table's default is what the harness does without them).
+ */
+const RECORDED_WHEN_SET: readonly Key[] = ['tls', 'compression', 'headers'];
+
+/** The table's defaults as the lowest layer of raw values. */
+function tableDefaults(): RawValues {
+  const out: RawValues = {};
+  for (const spec of BENCH_FLAG_SPECS) {
+    if (spec.default === undefined || RECORDED_WHEN_SET.includes(spec.key)) continue;
+    out[spec.flag] = typeof spec.default === 'number' ? String(spec.default) : spec.default;
+  }
+  return out;
+}
+
 /** Lay raw values over `merged`/`output`; the spec table decides how each is read. */
 function apply(values: RawValues, merged: Record<string, unknown>, output: OutputOptions, where: string): void {
   for (const spec of BENCH_FLAG_SPECS) {
@@ -245,11 +213,14 @@ function phasesFromFlag(raw: string, base: { rate: number; clients: number }): P
 
 /** argv values (from parseFlags), over a config file's layers when given → resolved, validated options. Throws UsageError. */
 export function resolveBenchOptions(values: RawValues, config?: ConfigLayers): { options: BenchOptions; output: OutputOptions } {
-  const scenario = config?.scenario ?? (values.scenario === undefined ? 'default' : String(values.scenario));
+  const scenario = config?.scenario ?? String(values.scenario ?? specFor('scenario')?.default);
   const preset = config?.preset ?? SCENARIOS[scenario]?.preset;
   if (preset === undefined) throw new UsageError(`--scenario: unknown scenario "${scenario}" (known: ${SCENARIO_NAMES.join(', ')})`);
-  const merged: Record<string, unknown> = { scenario, ...BASE, ...preset };
-  const output: OutputOptions = { out: 'reports/', json: false, quiet: false };
+  // Precedence, lowest first: the table's defaults, the preset, the config file's layers, the flags.
+  const merged: Record<string, unknown> = { scenario };
+  const output = {} as OutputOptions;
+  apply(tableDefaults(), merged, output, '');
+  Object.assign(merged, preset);
   for (const layer of config?.layers ?? []) apply(layer.values, merged, output, `${layer.where}: `);
   apply(values, merged, output, '');
   if (typeof merged.phasesRaw === 'string') merged.phases = phasesFromFlag(merged.phasesRaw, { rate: merged.rate as number, clients: merged.clients as number });
