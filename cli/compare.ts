@@ -9,12 +9,11 @@
 import { dirname, join, resolve } from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { OptionSpec } from '../options/table.ts';
-import { UsageError } from '../options/usage-error.ts';
 import { loadChartJs } from '../reports/render/assets.ts';
 import { REGRESSION_THRESHOLD, compareSummaries, renderComparison, workloadDifferences } from '../reports/render/compare.ts';
 import { fmtRatio } from '../reports/render/format.ts';
 import { ResultsFileError, readResults } from '../reports/render/load.ts';
-import { parseFlags } from './args.ts';
+import { startFileCommand } from './file-command.ts';
 import { helpText } from './help.ts';
 import { defaultIo, type CliIo } from './io.ts';
 
@@ -35,31 +34,16 @@ export const COMPARE_USAGE = helpText('pushlab compare — two benches in one re
 });
 
 export async function runCompareCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
-  const usage = (problem: string): number => {
-    io.err(`pushlab compare: ${problem}\n\n${COMPARE_USAGE}`);
-    return 2;
-  };
-  let parsed;
-  try {
-    parsed = parseFlags(argv, SPECS, true);
-  } catch (error) {
-    if (error instanceof UsageError) return usage(error.message);
-    throw error;
-  }
-  const { values, positionals } = parsed;
-  if (parsed.help) {
-    io.out(COMPARE_USAGE);
-    return 0;
-  }
-  if (positionals.length !== 2) return usage(positionals.length < 2 ? 'missing two results files: <a.json> (before) <b.json> (after)' : `too many arguments: ${positionals.slice(2).join(' ')}`);
-  if (values.out === '') return usage('--out needs a folder');
+  const started = startFileCommand(argv, io, { name: 'compare', usage: COMPARE_USAGE, specs: SPECS, files: 2, missing: 'missing two results files: <a.json> (before) <b.json> (after)' });
+  if (typeof started === 'number') return started;
+  const { values, files, out, usage } = started;
   let threshold: number | undefined;
   const raw = values['fail-on-regression'];
   if (typeof raw === 'string') {
     if (!/^\d+(\.\d+)?%?$/.test(raw.trim())) return usage(`--fail-on-regression must be a percentage ≥ 0 (e.g. 10), got "${raw}"`);
     threshold = Number(raw.trim().replace(/%$/, '')) / 100;
   }
-  const [aPath = '', bPath = ''] = positionals;
+  const [aPath = '', bPath = ''] = files;
   try {
     const [a, b] = await Promise.all([readResults(aPath), readResults(bPath)]);
     const differences = workloadDifferences(a, b);
@@ -69,7 +53,7 @@ export async function runCompareCli(argv: string[], io: CliIo = defaultIo): Prom
     }
     const bound = threshold ?? REGRESSION_THRESHOLD;
     const html = renderComparison(a, b, { chartJs: await loadChartJs(), threshold: bound });
-    const dir = resolve(typeof values.out === 'string' ? values.out : dirname(bPath));
+    const dir = resolve(out ?? dirname(bPath));
     await mkdir(dir, { recursive: true });
     const file = join(dir, 'compare.html');
     await writeFile(file, html, 'utf8');

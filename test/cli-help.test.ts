@@ -71,28 +71,17 @@ describe('help', () => {
 });
 
 describe('bench --help shows the values a plain run uses', () => {
-  it('the default scenario: its window, repetitions, baselines and peers, not the table base', async () => {
-    const { code, stdout } = await pushlab('bench', '--help');
-    expect(code).toBe(0);
+  it('the default scenario shows its window, repetitions, baselines and peers (not the table base); smoke shows smoke\'s', async () => {
     const preset = SCENARIOS.default?.preset;
-    expect(shown(stdout, 'scenario')).toBe('default');
-    expect(shown(stdout, 'duration')).toBe(`${(preset?.durationMs ?? 0) / 1000}s`);
-    expect(shown(stdout, 'repeat')).toBe(String(preset?.repeat));
-    expect(shown(stdout, 'baselines')).toBe('true');
-    expect(shown(stdout, 'peers')).toBe('socketio,socketio-polling');
-    expect(shown(stdout, 'out')).toBe('reports/');
-    expect(shown(stdout, 'tls')).toBe('false');
-  });
-
-  it('--scenario smoke --help: smoke\'s values', async () => {
-    const { stdout } = await pushlab('bench', '--scenario', 'smoke', '--help');
-    expect(shown(stdout, 'scenario')).toBe('smoke');
-    expect(shown(stdout, 'duration')).toBe('5s');
-    expect(shown(stdout, 'repeat')).toBe('1');
-    expect(shown(stdout, 'clients')).toBe('20');
-    expect(shown(stdout, 'baselines')).toBe('false');
-    expect(shown(stdout, 'peers')).toBe('none');
-    expect(shown(stdout, 'capacity-duration')).toBe('1s');
+    const cases: [string[], Record<string, string>][] = [
+      [[], { scenario: 'default', duration: `${(preset?.durationMs ?? 0) / 1000}s`, repeat: String(preset?.repeat), baselines: 'true', peers: 'socketio,socketio-polling', out: 'reports/', tls: 'false' }],
+      [['--scenario', 'smoke'], { scenario: 'smoke', duration: '5s', repeat: '1', clients: '20', baselines: 'false', peers: 'none', 'capacity-duration': '1s' }],
+    ];
+    for (const [argv, expected] of cases) {
+      const { code, stdout } = await pushlab('bench', ...argv, '--help');
+      expect(code).toBe(0);
+      expect(Object.fromEntries(Object.keys(expected).map((flag) => [flag, shown(stdout, flag)])), argv.join(' ')).toEqual(expected);
+    }
   });
 
   it('a path scenario shows its emulated path in flag syntax', async () => {
