@@ -7,7 +7,8 @@
 import { convertValue, toList } from '../options/convert.ts';
 import type { OptionSpec } from '../options/table.ts';
 import { UsageError } from '../options/usage-error.ts';
-import { TRANSPORTS, type Transport } from '../protocol/types.ts';
+import { DEFAULTS } from '../protocol/defaults.ts';
+import { TRANSPORTS } from '../protocol/types.ts';
 import { parsePhases } from './phases.ts';
 import type { BenchOptions, Phase } from './results.ts';
 import { SCENARIOS, SCENARIO_NAMES, type Preset } from './scenarios.ts';
@@ -53,8 +54,8 @@ export const BENCH_FLAG_SPECS: readonly BenchFlagSpec[] = [
   { key: 'durationMs', flag: 'duration', kind: 'duration', unit: 'time', default: '30s', positive: true, sweepable: true, help: 'measured window per run (e.g. 30s, 2m, 500ms)' },
   { key: 'warmupMs', flag: 'warmup', kind: 'duration', unit: 'time', default: '5s', sweepable: true, help: 'warm-up before the window; clients connect spread over it' },
   { key: 'repeat', flag: 'repeat', kind: 'int', unit: 'N', default: 1, min: 1, help: 'repetitions of each run (fresh server each)' },
-  { key: 'pollIntervalMs', flag: 'poll-interval-ms', kind: 'int', unit: 'ms', default: 2000, min: 1, sweepable: true, help: 'short-polling interval, start to start, ms' },
-  { key: 'holdMs', flag: 'hold-ms', kind: 'int', unit: 'ms', default: 20_000, min: 1, sweepable: true, help: 'long-poll hold with nothing to send, ms' },
+  { key: 'pollIntervalMs', flag: 'poll-interval-ms', kind: 'int', unit: 'ms', default: DEFAULTS.pollIntervalMs, min: 1, sweepable: true, help: 'short-polling interval, start to start, ms' },
+  { key: 'holdMs', flag: 'hold-ms', kind: 'int', unit: 'ms', default: DEFAULTS.holdMs, min: 1, sweepable: true, help: 'long-poll hold with nothing to send, ms' },
   { key: 'rttMs', flag: 'rtt', kind: 'duration', unit: 'time', default: undefined, bareMs: true, sweepable: true, help: 'round-trip time added between every load client and the server by a delay proxy (bench/delay/; bare numbers are ms), e.g. 100ms' },
   { key: 'jitterMs', flag: 'jitter', kind: 'duration', unit: 'time', default: undefined, bareMs: true, help: 'jitter per direction on the emulated path, ± uniform, order kept (bare numbers are ms)' },
   { key: 'bandwidthBps', flag: 'bandwidth', kind: 'string', unit: 'rate', default: undefined, help: 'bandwidth per connection and direction on the emulated path, e.g. 2mbit, 500kbit, 1MB/s' },
@@ -182,6 +183,18 @@ function tableDefaults(): RawValues {
   return out;
 }
 
+/** The options before any scenario: the table's defaults, read like any other layer (fills `output` too). */
+function base(output: OutputOptions): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  apply(tableDefaults(), merged, output, '');
+  return merged;
+}
+
+/** The table's defaults as options: what a preset changes (bench/scenarios.ts states only that). */
+export function baseOptions(): Omit<BenchOptions, 'scenario'> {
+  return base({} as OutputOptions) as unknown as Omit<BenchOptions, 'scenario'>;
+}
+
 /** Lay raw values over `merged`/`output`; the spec table decides how each is read. */
 function apply(values: RawValues, merged: Record<string, unknown>, output: OutputOptions, where: string): void {
   for (const spec of BENCH_FLAG_SPECS) {
@@ -217,10 +230,8 @@ export function resolveBenchOptions(values: RawValues, config?: ConfigLayers): {
   const preset = config?.preset ?? SCENARIOS[scenario]?.preset;
   if (preset === undefined) throw new UsageError(`--scenario: unknown scenario "${scenario}" (known: ${SCENARIO_NAMES.join(', ')})`);
   // Precedence, lowest first: the table's defaults, the preset, the config file's layers, the flags.
-  const merged: Record<string, unknown> = { scenario };
   const output = {} as OutputOptions;
-  apply(tableDefaults(), merged, output, '');
-  Object.assign(merged, preset);
+  const merged: Record<string, unknown> = { scenario, ...base(output), ...preset };
   for (const layer of config?.layers ?? []) apply(layer.values, merged, output, `${layer.where}: `);
   apply(values, merged, output, '');
   if (typeof merged.phasesRaw === 'string') merged.phases = phasesFromFlag(merged.phasesRaw, { rate: merged.rate as number, clients: merged.clients as number });
