@@ -1,8 +1,9 @@
 /**
- * Every `pushlab bench` option, declared once with its flag, unit and default. `--help` is
- * generated from this table, a scenario preset fills values, explicit flags override the
- * preset, and `resolveBenchOptions` validates the result — one place, so help, presets and
- * the harness cannot disagree.
+ * Every bench option as data, declared once with its flag, unit and default. cli/ turns the
+ * table into flags and `--help` (argv is parsed there, never here); a config file is read with
+ * it too (bench/config.ts). A scenario preset overrides the table's defaults, explicit values
+ * override the preset, and `resolveBenchOptions` validates the result — one place, so help,
+ * presets and the harness cannot disagree.
  */
 import { convertValue, toList } from '../options/convert.ts';
 import type { OptionSpec } from '../options/table.ts';
@@ -91,11 +92,6 @@ function specFor(flag: string): BenchFlagSpec | undefined {
   return BENCH_FLAG_SPECS.find((s) => s.flag === flag);
 }
 
-/** One raw value to its typed value by the spec's kind (options/convert.ts: the one converter). */
-export function convert(spec: BenchFlagSpec, raw: string | boolean): unknown {
-  return convertValue(spec, raw);
-}
-
 /** `clients=10,100,1000` → the option's key and typed values. */
 export function parseSweep(raw: string): NonNullable<BenchOptions['sweep']> {
   const m = /^([a-z-]+)=(.+)$/.exec(raw.trim());
@@ -109,7 +105,7 @@ export function parseSweep(raw: string): NonNullable<BenchOptions['sweep']> {
   const rawValues = toList(m[2] as string);
   if (rawValues.length === 0) throw new UsageError('--sweep needs at least one value');
   const values = rawValues.map((v) => {
-    const typed = convert(spec, v);
+    const typed = convertValue(spec, v);
     // A transports sweep runs one transport per value.
     return Array.isArray(typed) ? (typed[0] as string) : (typed as number | string);
   });
@@ -203,11 +199,11 @@ function apply(values: RawValues, merged: Record<string, unknown>, output: Outpu
     // `--peers ''` is a way to say none (bench/peers/peers.ts); every other empty value is a mistake.
     if (spec.kind !== 'bool' && spec.key !== 'peers' && String(raw).trim() === '') throw new UsageError(`${where}--${spec.flag} needs a value`);
     try {
-      if (OUTPUT_KEYS.includes(spec.key)) (output as unknown as Record<string, unknown>)[spec.key] = convert(spec, raw);
+      if (OUTPUT_KEYS.includes(spec.key)) (output as unknown as Record<string, unknown>)[spec.key] = convertValue(spec, raw);
       else if (spec.key === 'thresholds') merged.thresholds = [...((merged.thresholds as string[] | undefined) ?? []), ...(PARSERS.thresholds?.(String(raw)) as string[])];
       // Phases default their rate and clients to the bench's: read once everything else is in.
       else if (spec.key === 'phases') merged.phasesRaw = String(raw);
-      else merged[spec.key] = PARSERS[spec.key]?.(String(raw)) ?? convert(spec, raw);
+      else merged[spec.key] = PARSERS[spec.key]?.(String(raw)) ?? convertValue(spec, raw);
     } catch (error) {
       if (error instanceof UsageError && where !== '') throw new UsageError(`${where}${error.message}`);
       throw error;
