@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { UsageError } from '../cli/args.ts';
+import { UsageError } from '../options/usage-error.ts';
 import { BENCH_FLAG_SPECS, OUTPUT_KEYS, validate, type ConfigLayers, type RawValues } from './options.ts';
 import type { BenchOptions } from './results.ts';
 import { RESULTS_SHAPE, checkShape, type Shape } from './schema.ts';

@@ -1,11 +1,15 @@
 /**
- * Every `pushlab bench` option, declared once with its flag, unit and default. `--help` is
- * generated from this table, a scenario preset fills values, explicit flags override the
- * preset, and `resolveBenchOptions` validates the result — one place, so help, presets and
- * the harness cannot disagree.
+ * Every bench option as data, declared once with its flag, unit and default. cli/ turns the
+ * table into flags and `--help` (argv is parsed there, never here); a config file is read with
+ * it too (bench/config.ts). A scenario preset overrides the table's defaults, explicit values
+ * override the preset, and `resolveBenchOptions` validates the result — one place, so help,
+ * presets and the harness cannot disagree.
  */
-import { UsageError, toDurationMs, toInt, toList, type FlagSpec } from '../cli/args.ts';
-import { TRANSPORTS, type Transport } from '../protocol/types.ts';
+import { convertValue, toList } from '../options/convert.ts';
+import type { OptionSpec } from '../options/table.ts';
+import { UsageError } from '../options/usage-error.ts';
+import { DEFAULTS } from '../protocol/defaults.ts';
+import { TRANSPORTS } from '../protocol/types.ts';
 import { parsePhases } from './phases.ts';
 import type { BenchOptions, Phase } from './results.ts';
 import { SCENARIOS, SCENARIO_NAMES, type Preset } from './scenarios.ts';
@@ -33,29 +37,28 @@ type Key = keyof BenchOptions | keyof OutputOptions | keyof SourceOptions;
 /** Keys that are not part of the measurement: a config file may hold them, --from keeps them. */
 export const OUTPUT_KEYS: readonly Key[] = ['out', 'json', 'quiet'];
 
-export interface BenchFlagSpec extends FlagSpec {
-  key: Key;
-  min?: number;
-  /** Can be the subject of `--sweep`. */
-  sweepable?: boolean;
-}
+/** A row of the one option table type (options/table.ts), keyed by the bench's option names. */
+export type BenchFlagSpec = OptionSpec<Key>;
 
-/** Base defaults (the `default` scenario then adjusts a few: see scenarios.ts). */
+/**
+ * The base defaults, declared here once; a scenario preset (scenarios.ts) overrides some of them
+ * (the `default` scenario too), and `pushlab bench --help` shows the values a run really uses.
+ */
 export const BENCH_FLAG_SPECS: readonly BenchFlagSpec[] = [
   { key: 'scenario', flag: 'scenario', kind: 'string', unit: 'name', default: 'default', help: `preset: ${SCENARIO_NAMES.join(', ')}; explicit flags override it` },
-  { key: 'transports', flag: 'transports', kind: 'list', unit: 'list', default: TRANSPORTS.join(','), sweepable: true, help: 'transports to measure' },
+  { key: 'transports', flag: 'transports', kind: 'list', unit: 'list', default: TRANSPORTS.join(','), choices: { name: 'transport', values: TRANSPORTS }, sweepable: true, help: 'transports to measure' },
   { key: 'clients', flag: 'clients', kind: 'int', unit: 'N', default: 100, min: 1, sweepable: true, help: 'subscribers (each joins one room), clients' },
   { key: 'rooms', flag: 'rooms', kind: 'int', unit: 'N', default: 1, min: 1, sweepable: true, help: 'rooms; subscriber i joins room i mod N, message k goes to room k mod N' },
   { key: 'senders', flag: 'senders', kind: 'int', unit: 'N', default: 4, min: 0, sweepable: true, help: 'sending clients (not subscribed), clients' },
   { key: 'rate', flag: 'rate', kind: 'int', unit: 'msg/s', default: 100, min: 0, sweepable: true, help: 'messages per second, total across senders (0 = idle)' },
   { key: 'size', flag: 'size', kind: 'int', unit: 'bytes', default: 100, min: 32, sweepable: true, help: 'message text size, bytes (starts with a 20–40 byte id)' },
-  { key: 'durationMs', flag: 'duration', kind: 'duration', unit: 'time', default: '30s', sweepable: true, help: 'measured window per run (e.g. 30s, 2m, 500ms)' },
+  { key: 'durationMs', flag: 'duration', kind: 'duration', unit: 'time', default: '30s', positive: true, sweepable: true, help: 'measured window per run (e.g. 30s, 2m, 500ms)' },
   { key: 'warmupMs', flag: 'warmup', kind: 'duration', unit: 'time', default: '5s', sweepable: true, help: 'warm-up before the window; clients connect spread over it' },
   { key: 'repeat', flag: 'repeat', kind: 'int', unit: 'N', default: 1, min: 1, help: 'repetitions of each run (fresh server each)' },
-  { key: 'pollIntervalMs', flag: 'poll-interval-ms', kind: 'int', unit: 'ms', default: 2000, min: 1, sweepable: true, help: 'short-polling interval, start to start, ms' },
-  { key: 'holdMs', flag: 'hold-ms', kind: 'int', unit: 'ms', default: 20_000, min: 1, sweepable: true, help: 'long-poll hold with nothing to send, ms' },
-  { key: 'rttMs', flag: 'rtt', kind: 'duration', unit: 'time', default: undefined, sweepable: true, help: 'round-trip time added between every load client and the server by a delay proxy (bench/delay/; bare numbers are ms), e.g. 100ms' },
-  { key: 'jitterMs', flag: 'jitter', kind: 'duration', unit: 'time', default: undefined, help: 'jitter per direction on the emulated path, ± uniform, order kept (bare numbers are ms)' },
+  { key: 'pollIntervalMs', flag: 'poll-interval-ms', kind: 'int', unit: 'ms', default: DEFAULTS.pollIntervalMs, min: 1, sweepable: true, help: 'short-polling interval, start to start, ms' },
+  { key: 'holdMs', flag: 'hold-ms', kind: 'int', unit: 'ms', default: DEFAULTS.holdMs, min: 1, sweepable: true, help: 'long-poll hold with nothing to send, ms' },
+  { key: 'rttMs', flag: 'rtt', kind: 'duration', unit: 'time', default: undefined, bareMs: true, sweepable: true, help: 'round-trip time added between every load client and the server by a delay proxy (bench/delay/; bare numbers are ms), e.g. 100ms' },
+  { key: 'jitterMs', flag: 'jitter', kind: 'duration', unit: 'time', default: undefined, bareMs: true, help: 'jitter per direction on the emulated path, ± uniform, order kept (bare numbers are ms)' },
   { key: 'bandwidthBps', flag: 'bandwidth', kind: 'string', unit: 'rate', default: undefined, help: 'bandwidth per connection and direction on the emulated path, e.g. 2mbit, 500kbit, 1MB/s' },
   { key: 'tls', flag: 'tls', kind: 'bool', unit: '', default: false, help: 'serve https/wss with a throwaway self-signed certificate the load clients trust (pushlab servers only; capacity is skipped)' },
   { key: 'compression', flag: 'compression', kind: 'bool', unit: '', default: false, help: 'servers accept permessage-deflate and gzip answers; the load clients offer both (compare bytes, CPU and heap with a run without)' },
@@ -63,7 +66,7 @@ export const BENCH_FLAG_SPECS: readonly BenchFlagSpec[] = [
   { key: 'baselines', flag: 'baselines', kind: 'bool', unit: '', default: false, help: 'also run the bare ws and long-poll baseline servers (on in the default scenario)' },
   { key: 'peers', flag: 'peers', kind: 'string', unit: 'list', default: 'none', help: 'peers run beside their counterpart: socketio (Socket.IO, WebSocket only, beside websocket), socketio-polling (its long polling only, beside long-polling); none or \'\' for none (both on in the default and fanout scenarios)' },
   { key: 'capacity', flag: 'capacity', kind: 'bool', unit: '', default: true, help: 'measure HTTP endpoint capacity with autocannon (--no-capacity to skip)' },
-  { key: 'capacityDurationMs', flag: 'capacity-duration', kind: 'duration', unit: 'time', default: '3s', help: 'autocannon time per endpoint' },
+  { key: 'capacityDurationMs', flag: 'capacity-duration', kind: 'duration', unit: 'time', default: '3s', positive: true, help: 'autocannon time per endpoint' },
   { key: 'sweep', flag: 'sweep', kind: 'string', unit: 'option=v1,v2', default: undefined, help: 'repeat the bench for each value of one option, e.g. clients=10,100,1000' },
   { key: 'seed', flag: 'seed', kind: 'int', unit: 'N', default: 1, min: 0, help: 'seed of the random connect times (same seed, same schedule)' },
   { key: 'instances', flag: 'instances', kind: 'int', unit: 'N', default: 1, min: 1, help: 'server processes behind nginx (scale-out; a redis-server of its own unless --backplane)' },
@@ -84,63 +87,9 @@ export const BENCH_FLAG_SPECS: readonly BenchFlagSpec[] = [
   { key: 'quiet', flag: 'quiet', kind: 'bool', unit: '', default: false, help: 'no progress lines (the table and the paths still print)' },
 ];
 
-const BASE: Omit<BenchOptions, 'scenario'> = {
-  transports: [...TRANSPORTS],
-  clients: 100,
-  rooms: 1,
-  senders: 4,
-  rate: 100,
-  size: 100,
-  durationMs: 30_000,
-  warmupMs: 5000,
-  repeat: 1,
-  pollIntervalMs: 2000,
-  holdMs: 20_000,
-  baselines: false,
-  peers: [],
-  capacity: true,
-  capacityDurationMs: 3000,
-  seed: 1,
-  instances: 1,
-  faults: false,
-  restartServer: false,
-  defaultThresholds: true,
-  allowLoss: false,
-  allowLoadBound: false,
-};
 
 function specFor(flag: string): BenchFlagSpec | undefined {
   return BENCH_FLAG_SPECS.find((s) => s.flag === flag);
-}
-
-function parseTransports(flag: string, raw: string): Transport[] {
-  const list = toList(raw);
-  if (list.length === 0) throw new UsageError(`--${flag} must name at least one transport`);
-  for (const t of list) {
-    if (!(TRANSPORTS as readonly string[]).includes(t)) throw new UsageError(`--${flag}: unknown transport "${t}" (known: ${TRANSPORTS.join(', ')})`);
-  }
-  return [...new Set(list)] as Transport[];
-}
-
-/** One raw flag value to its typed value, by the spec's kind. */
-export function convert(spec: BenchFlagSpec, raw: string | boolean): unknown {
-  if (spec.kind === 'bool') return raw === true;
-  const text = String(raw);
-  switch (spec.kind) {
-    case 'int':
-      return toInt(spec.flag, text, spec.min ?? 0);
-    case 'duration': {
-      // The path's times are small: a bare number is ms there (`--sweep rtt=0,20,50,150ms`), 0 means none.
-      const pathTime = spec.key === 'rttMs' || spec.key === 'jitterMs';
-      const ms = pathTime && /^\d+(?:\.\d+)?$/.test(text.trim()) ? Number(text.trim()) : toDurationMs(spec.flag, text);
-      if (ms <= 0 && spec.key !== 'warmupMs' && !pathTime) throw new UsageError(`--${spec.flag} must be longer than 0`);
-      return ms;
-    }
-    case 'list':
-      return parseTransports(spec.flag, text);
-    default:
-      return text;
-  }
 }
 
 /** `clients=10,100,1000` → the option's key and typed values. */
@@ -156,7 +105,7 @@ export function parseSweep(raw: string): NonNullable<BenchOptions['sweep']> {
   const rawValues = toList(m[2] as string);
   if (rawValues.length === 0) throw new UsageError('--sweep needs at least one value');
   const values = rawValues.map((v) => {
-    const typed = convert(spec, v);
+    const typed = convertValue(spec, v);
     // A transports sweep runs one transport per value.
     return Array.isArray(typed) ? (typed[0] as string) : (typed as number | string);
   });
@@ -214,6 +163,34 @@ export function parseTargetUrl(raw: string): string {
   return url.origin;
 }
 
+/**
+ * Options whose default means "not asked for": a run records them in results.json only when
+ * set, as it always has (the table's default is what the harness does without them).
+ */
+const RECORDED_WHEN_SET: readonly Key[] = ['tls', 'compression', 'headers'];
+
+/** The table's defaults as the lowest layer of raw values. */
+function tableDefaults(): RawValues {
+  const out: RawValues = {};
+  for (const spec of BENCH_FLAG_SPECS) {
+    if (spec.default === undefined || RECORDED_WHEN_SET.includes(spec.key)) continue;
+    out[spec.flag] = typeof spec.default === 'number' ? String(spec.default) : spec.default;
+  }
+  return out;
+}
+
+/** The options before any scenario: the table's defaults, read like any other layer (fills `output` too). */
+function base(output: OutputOptions): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  apply(tableDefaults(), merged, output, '');
+  return merged;
+}
+
+/** The table's defaults as options: what a preset changes (bench/scenarios.ts states only that). */
+export function baseOptions(): Omit<BenchOptions, 'scenario'> {
+  return base({} as OutputOptions) as unknown as Omit<BenchOptions, 'scenario'>;
+}
+
 /** Lay raw values over `merged`/`output`; the spec table decides how each is read. */
 function apply(values: RawValues, merged: Record<string, unknown>, output: OutputOptions, where: string): void {
   for (const spec of BENCH_FLAG_SPECS) {
@@ -222,11 +199,11 @@ function apply(values: RawValues, merged: Record<string, unknown>, output: Outpu
     // `--peers ''` is a way to say none (bench/peers/peers.ts); every other empty value is a mistake.
     if (spec.kind !== 'bool' && spec.key !== 'peers' && String(raw).trim() === '') throw new UsageError(`${where}--${spec.flag} needs a value`);
     try {
-      if (OUTPUT_KEYS.includes(spec.key)) (output as unknown as Record<string, unknown>)[spec.key] = convert(spec, raw);
+      if (OUTPUT_KEYS.includes(spec.key)) (output as unknown as Record<string, unknown>)[spec.key] = convertValue(spec, raw);
       else if (spec.key === 'thresholds') merged.thresholds = [...((merged.thresholds as string[] | undefined) ?? []), ...(PARSERS.thresholds?.(String(raw)) as string[])];
       // Phases default their rate and clients to the bench's: read once everything else is in.
       else if (spec.key === 'phases') merged.phasesRaw = String(raw);
-      else merged[spec.key] = PARSERS[spec.key]?.(String(raw)) ?? convert(spec, raw);
+      else merged[spec.key] = PARSERS[spec.key]?.(String(raw)) ?? convertValue(spec, raw);
     } catch (error) {
       if (error instanceof UsageError && where !== '') throw new UsageError(`${where}${error.message}`);
       throw error;
@@ -245,11 +222,12 @@ function phasesFromFlag(raw: string, base: { rate: number; clients: number }): P
 
 /** argv values (from parseFlags), over a config file's layers when given → resolved, validated options. Throws UsageError. */
 export function resolveBenchOptions(values: RawValues, config?: ConfigLayers): { options: BenchOptions; output: OutputOptions } {
-  const scenario = config?.scenario ?? (values.scenario === undefined ? 'default' : String(values.scenario));
+  const scenario = config?.scenario ?? String(values.scenario ?? specFor('scenario')?.default);
   const preset = config?.preset ?? SCENARIOS[scenario]?.preset;
   if (preset === undefined) throw new UsageError(`--scenario: unknown scenario "${scenario}" (known: ${SCENARIO_NAMES.join(', ')})`);
-  const merged: Record<string, unknown> = { scenario, ...BASE, ...preset };
-  const output: OutputOptions = { out: 'reports/', json: false, quiet: false };
+  // Precedence, lowest first: the table's defaults, the preset, the config file's layers, the flags.
+  const output = {} as OutputOptions;
+  const merged: Record<string, unknown> = { scenario, ...base(output), ...preset };
   for (const layer of config?.layers ?? []) apply(layer.values, merged, output, `${layer.where}: `);
   apply(values, merged, output, '');
   if (typeof merged.phasesRaw === 'string') merged.phases = phasesFromFlag(merged.phasesRaw, { rate: merged.rate as number, clients: merged.clients as number });

@@ -5,7 +5,8 @@
  * is the phase's label). A phase leaves out what does not change: `rate` and `clients` default
  * to the bench's own.
  */
-import { UsageError, toDurationMs, toInt } from '../cli/args.ts';
+import { toDurationMs, toInt } from '../options/convert.ts';
+import { UsageError } from '../options/usage-error.ts';
 import { validate } from './options.ts';
 import type { BenchOptions } from './results.ts';
 

@@ -9,7 +9,7 @@
  * must hold for every repetition (the worst one is the value shown). A failed run (an
  * `error`) has no numbers: a target with no completed run fails every threshold on it.
  */
-import { UsageError } from '../cli/args.ts';
+import { UsageError } from '../options/usage-error.ts';
 import type { BenchResults, RunResult } from './results.ts';
 import { RUN_SHAPE, type Shape } from './schema.ts';
 

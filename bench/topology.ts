@@ -11,7 +11,7 @@
  * `--topologies memory:1:direct,redis:2:nginx` picks the rungs (any of `:`, `/`, `-`, `·` or
  * spaces between the three parts). Names in results.json use the ` · ` form above.
  */
-import { UsageError } from '../cli/args.ts';
+import { UsageError } from '../options/usage-error.ts';
 
 export interface Topology {
   backplane: 'memory' | 'redis';

@@ -3,10 +3,10 @@ type Command = { summary: string; run: (argv: string[]) => Promise<number> };
 
 const COMMANDS: Record<string, Command> = {
   serve: { summary: 'serve the chat over short polling, long polling and WebSocket', run: async (a) => (await import('./serve.ts')).runServe(a) },
-  bench: { summary: 'measure every transport on the same workload; writes results.json and index.html', run: async (a) => (await import('../bench/cli.ts')).runBenchCli(a) },
-  report: { summary: 'render index.html again from a results.json', run: async (a) => (await import('../reports/render/files.ts')).runReportCli(a) },
+  bench: { summary: 'measure every transport on the same workload; writes results.json and index.html', run: async (a) => (await import('./bench.ts')).runBenchCli(a) },
+  report: { summary: 'render index.html again from a results.json', run: async (a) => (await import('./report.ts')).runReportCli(a) },
   token: { summary: 'mint a signed token for a server run with --token-secret', run: async (a) => (await import('./token.ts')).runToken(a) },
-  compare: { summary: 'compare two results.json files in one report', run: async (a) => (await import('../reports/render/compare-cli.ts')).runCompareCli(a) },
+  compare: { summary: 'compare two results.json files in one report', run: async (a) => (await import('./compare.ts')).runCompareCli(a) },
 };
 
 function usage(): string {

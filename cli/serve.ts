@@ -3,10 +3,12 @@
  * Every option can also come from the environment (`--token-secret` ← PUSHLAB_TOKEN_SECRET,
  * so a secret stays out of `ps`); a flag given on the command line wins over its variable.
  */
-import { SERVER_OPTION_SPECS, OptionError, WEAK_SECRET_CHARS, type OptionSpec, type ServerOptions } from '../servers/options.ts';
+import { SERVER_OPTION_SPECS, OptionError, WEAK_SECRET_CHARS, type ServerOptions } from '../servers/options.ts';
 import { createPushlabServer } from '../servers/server.ts';
-import { helpText, parseFlags, toInt, toList, UsageError } from './args.ts';
-import type { Transport } from '../protocol/types.ts';
+import { convertValue } from '../options/convert.ts';
+import { UsageError } from '../options/usage-error.ts';
+import { parseFlags } from './args.ts';
+import { helpText } from './help.ts';
 
 /** `--token-secret` → `PUSHLAB_TOKEN_SECRET`: derived from the flag, so every option has one. */
 export function envName(spec: { flag: string }): string {
@@ -31,16 +33,9 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, { raw: string |
   return found;
 }
 
-function convert(spec: OptionSpec, raw: string | boolean): unknown {
-  if (spec.kind === 'bool') return raw === true;
-  if (spec.kind === 'int') return toInt(spec.flag, String(raw), spec.min ?? 0);
-  if (spec.kind === 'list') return spec.key === 'transports' ? (toList(String(raw)) as Transport[]) : toList(String(raw)).map((o) => o.toLowerCase());
-  return String(raw);
-}
-
 export function serveHelp(): string {
   return [
-    helpText('pushlab serve — one chat over short polling, long polling and WebSocket', 'pushlab serve [options]', SERVER_OPTION_SPECS, envName),
+    helpText('pushlab serve — one chat over short polling, long polling and WebSocket', 'pushlab serve [options]', SERVER_OPTION_SPECS, { env: envName }),
     '',
     'Every option can also be set by the environment variable shown beside it (PUSHLAB_ + the flag',
     'in capitals, dashes as underscores; booleans 1/0, true/false, yes/no, on/off). A flag on the',
@@ -63,10 +58,10 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
     for (const spec of SERVER_OPTION_SPECS) {
       const flagged = values[spec.flag];
       const fromEnv = environment[spec.flag];
-      if (flagged !== undefined) target[spec.key] = convert(spec, flagged);
+      if (flagged !== undefined) target[spec.key] = convertValue(spec, flagged);
       else if (fromEnv !== undefined) {
         try {
-          target[spec.key] = convert(spec, fromEnv.raw);
+          target[spec.key] = convertValue(spec, fromEnv.raw);
         } catch (error) {
           // Name the variable the user set, not a flag they never typed.
           throw new UsageError((error as Error).message.replace(`--${spec.flag}`, fromEnv.source));

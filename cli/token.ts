@@ -4,12 +4,18 @@
  * on stdout so it can be captured: `TOKEN=$(pushlab token --secret … --nick alice)`.
  */
 import { mintToken } from '../servers/http/auth.ts';
-import { helpText, parseFlags, toDurationMs, UsageError, type FlagSpec } from './args.ts';
+import { convertValue } from '../options/convert.ts';
+import type { OptionSpec } from '../options/table.ts';
+import { UsageError } from '../options/usage-error.ts';
+import { parseFlags } from './args.ts';
+import { helpText } from './help.ts';
 
-const SPECS: readonly FlagSpec[] = [
-  { flag: 'secret', kind: 'string', unit: '', default: undefined, help: 'the server\'s --token-secret' },
-  { flag: 'nick', kind: 'string', unit: '', default: undefined, help: 'the nick the token speaks for (1-32 characters, no control characters)' },
-  { flag: 'ttl', kind: 'duration', unit: 'duration', default: '1h', help: 'how long the token is valid: 30s, 15m, 1h, 24h' },
+const TTL: OptionSpec = { key: 'ttl', flag: 'ttl', kind: 'duration', unit: 'duration', default: '1h', help: 'how long the token is valid: 30s, 15m, 1h, 24h' };
+
+const SPECS: readonly OptionSpec[] = [
+  { key: 'secret', flag: 'secret', kind: 'string', unit: '', default: undefined, help: 'the server\'s --token-secret' },
+  { key: 'nick', flag: 'nick', kind: 'string', unit: '', default: undefined, help: 'the nick the token speaks for (1-32 characters, no control characters)' },
+  TTL,
 ];
 
 export async function runToken(argv: string[]): Promise<number> {
@@ -23,7 +29,7 @@ export async function runToken(argv: string[]): Promise<number> {
     const nick = values.nick;
     if (typeof secret !== 'string' || secret === '') throw new UsageError('--secret is required (the server\'s --token-secret)');
     if (typeof nick !== 'string') throw new UsageError('--nick is required');
-    const ttlMs = toDurationMs('ttl', typeof values.ttl === 'string' ? values.ttl : '1h');
+    const ttlMs = convertValue(TTL, values.ttl ?? String(TTL.default)) as number;
     if (ttlMs < 1000) throw new UsageError('--ttl must be at least 1s');
     let token: string;
     try {

@@ -5,6 +5,7 @@
  */
 import { DEFAULTS, FRAME_ENVELOPE_BYTES, maxBodyBytesFor } from '../protocol/defaults.ts';
 import { TRANSPORTS, type Transport } from '../protocol/types.ts';
+import type { OptionSpec as Spec } from '../options/table.ts';
 
 /** Below this many characters a token secret is guessable: `pushlab serve` warns (HS256 wants ≥ 32 random bytes). */
 export const WEAK_SECRET_CHARS = 16;
@@ -58,18 +59,8 @@ export interface ServerOptions {
   tlsSelfSigned?: boolean | undefined;
 }
 
-type Kind = 'int' | 'string' | 'list' | 'bool';
-
-export interface OptionSpec {
-  key: keyof ServerOptions;
-  flag: string;
-  kind: Kind;
-  unit: string;
-  help: string;
-  /** Shown in --help; `undefined` means derived from another option. */
-  default: string | number | boolean | undefined;
-  min?: number;
-}
+/** A row of the one option table type (options/table.ts): `pushlab serve` makes flags of it. */
+export type OptionSpec = Spec<keyof ServerOptions>;
 
 export const SERVER_OPTION_SPECS: readonly OptionSpec[] = [
   { key: 'host', flag: 'host', kind: 'string', unit: '', default: '127.0.0.1', help: 'address to listen on' },
@@ -88,7 +79,7 @@ export const SERVER_OPTION_SPECS: readonly OptionSpec[] = [
   { key: 'maxRoomsPerClient', flag: 'max-rooms', kind: 'int', unit: 'rooms', default: DEFAULTS.maxRoomsPerClient, min: 1, help: 'rooms per long-poll session, WebSocket or SSE stream; past it 400 invalid_room' },
   { key: 'maxTotalQueueBytes', flag: 'max-total-queue-bytes', kind: 'int', unit: 'bytes', default: DEFAULTS.maxTotalQueueBytes, min: 1, help: 'bytes queued across all long-poll sessions; past it new sessions get 429 rate_limited' },
   { key: 'pingIntervalMs', flag: 'ping-interval-ms', kind: 'int', unit: 'ms', default: DEFAULTS.pingIntervalMs, min: 1, help: 'WebSocket ping interval (silent peers are dropped) and SSE `: ping` interval' },
-  { key: 'allowedOrigins', flag: 'allowed-origins', kind: 'list', unit: '', default: undefined, help: 'origins allowed to open WebSockets, POST/DELETE and SSE streams (default: same origin + localhost)' },
+  { key: 'allowedOrigins', flag: 'allowed-origins', kind: 'list', unit: '', default: undefined, lowercase: true, help: 'origins allowed to open WebSockets, POST/DELETE and SSE streams (default: same origin + localhost)' },
   { key: 'maxConnections', flag: 'max-connections', kind: 'int', unit: 'sockets', default: 50_000, min: 1, help: 'open TCP connections per server' },
   { key: 'maxSessions', flag: 'max-sessions', kind: 'int', unit: 'sessions', default: 50_000, min: 1, help: 'long-poll sessions per server' },
   { key: 'headersTimeoutMs', flag: 'headers-timeout-ms', kind: 'int', unit: 'ms', default: 10_000, min: 1, help: 'request headers must arrive within this' },

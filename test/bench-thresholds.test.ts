@@ -1,6 +1,6 @@
 /** Thresholds: parsing (paths checked against the run's shape, units), merging repetitions, the default gates. */
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../cli/args.ts';
+import { UsageError } from '../options/usage-error.ts';
 import { DEFAULT_THRESHOLDS, describeThreshold, evaluateThresholds, parseThreshold, thresholdsFor } from '../bench/thresholds.ts';
 import { clone, loadFixture } from './fixtures/report-helpers.ts';
 

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../cli/args.ts';
+import { UsageError } from '../options/usage-error.ts';
 import { resolveBenchOptions } from '../bench/options.ts';
 import { procStat, withDescendants } from '../bench/sampler.ts';
 import { compareTopologies, defaultLadder, parseTopologies, parseTopology, topologiesOf } from '../bench/topology.ts';

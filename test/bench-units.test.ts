@@ -1,6 +1,6 @@
 /** Unit tests of the bench's pure parts: schedule, histograms, accounting, options, model, summary. */
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../cli/args.ts';
+import { UsageError } from '../options/usage-error.ts';
 import { SubscriberLedger, decodeMessageText, encodeMessageText, scheduledForRoom, subscribersPerRoom, tally } from '../bench/accounting.ts';
 import { createHistogram, decodeHistogram, encodeHistogram, mergeEncoded, recordMs, summarize } from '../bench/histogram.ts';
 import { readFileSync } from 'node:fs';

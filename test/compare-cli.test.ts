@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BenchResults } from '../bench/results.ts';
-import { runCompareCli } from '../reports/render/compare-cli.ts';
+import { runCompareCli } from '../cli/compare.ts';
 import { workloadDifferences } from '../reports/render/compare.ts';
-import type { CliIo } from '../reports/render/files.ts';
+import type { CliIo } from '../cli/io.ts';
 import { clone, loadFixture } from './fixtures/report-helpers.ts';
 
 const captured = (): CliIo & { outText: string[]; errText: string[] } => {

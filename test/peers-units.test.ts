@@ -4,8 +4,9 @@
  * multiples of the summary (pushlab ÷ Socket.IO).
  */
 import { describe, expect, it } from 'vitest';
-import { UsageError, parseFlags } from '../cli/args.ts';
-import { benchHelp } from '../bench/cli.ts';
+import { UsageError } from '../options/usage-error.ts';
+import { parseFlags } from '../cli/args.ts';
+import { benchHelp } from '../cli/bench-help.ts';
 import { heapPerConnection } from '../bench/connection-memory.ts';
 import { BENCH_FLAG_SPECS, resolveBenchOptions } from '../bench/options.ts';
 import { expectedPings, peerModelChecks } from '../bench/peers/model.ts';
@@ -46,7 +47,8 @@ describe('--peers', () => {
   });
 
   it('is documented in --help', () => {
-    expect(benchHelp()).toMatch(/--peers <list>\s+peers run beside their counterpart: socketio .*none or '' for none.*\(default none\)/);
+    // Help shows the chosen scenario's values: smoke runs no peers (the default scenario runs both).
+    expect(benchHelp(resolveBenchOptions({ scenario: 'smoke' }))).toMatch(/--peers <list>\s+peers run beside their counterpart: socketio .*none or '' for none.*\(default none\)/);
   });
 
   it('runs a peer beside its counterpart transport only, after the transports and baselines', () => {

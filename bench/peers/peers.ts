@@ -5,7 +5,8 @@
  * long-polling transport only (each forced, no upgrade), against pushlab's WebSocket and
  * long polling.
  */
-import { UsageError, toList } from '../../cli/args.ts';
+import { toList } from '../../options/convert.ts';
+import { UsageError } from '../../options/usage-error.ts';
 import type { Transport } from '../../protocol/types.ts';
 
 export const PEERS = ['socketio', 'socketio-polling'] as const;

@@ -10,38 +10,25 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { UsageError, helpText, parseFlags } from '../cli/args.ts';
-import { checkFromFlags, configLayers, optionsFromResults, readConfigFile } from './config.ts';
-import { SIGNAL_EXIT_CODES, installInterrupts, stopDescendants } from './interrupt.ts';
-import { BENCH_FLAG_SPECS, resolveBenchOptions, type OutputOptions } from './options.ts';
-import { preflight } from './preflight.ts';
-import { loadBudgetWarnings } from './load-budget.ts';
-import { parseCpuList } from './load-cores.ts';
-import { Progress } from './progress.ts';
-import type { BenchOptions, BenchResults } from './results.ts';
-import { cpuPlan, runBench } from './run.ts';
-import { SCENARIOS } from './scenarios.ts';
-import { renderTable } from './table.ts';
-import { describeThreshold } from './thresholds.ts';
+import { checkFromFlags, configLayers, optionsFromResults, readConfigFile } from '../bench/config.ts';
+import { SIGNAL_EXIT_CODES, installInterrupts, stopDescendants } from '../bench/interrupt.ts';
+import { BENCH_FLAG_SPECS, resolveBenchOptions, type OutputOptions } from '../bench/options.ts';
+import { preflight } from '../bench/preflight.ts';
+import { loadBudgetWarnings } from '../bench/load-budget.ts';
+import { parseCpuList } from '../bench/load-cores.ts';
+import { Progress } from '../bench/progress.ts';
+import type { BenchOptions, BenchResults } from '../bench/results.ts';
+import { runBench } from '../bench/api.ts';
+import { cpuPlan } from '../bench/run.ts';
+import { SCENARIOS } from '../bench/scenarios.ts';
+import { renderTable } from '../bench/table.ts';
+import { describeThreshold } from '../bench/thresholds.ts';
+import { UsageError } from '../options/usage-error.ts';
+import { parseFlags } from './args.ts';
+import { benchHelp } from './bench-help.ts';
 
 /** Exit code when a threshold fails (k6's). */
 export const THRESHOLD_EXIT_CODE = 99;
-
-export function benchHelp(): string {
-  const scenarios = Object.entries(SCENARIOS).map(([name, s]) => `  ${name.padEnd(8)}  ${s.summary}`);
-  return [
-    helpText('pushlab bench — every transport on the same workload: latency, loss, requests, bytes, server cost', 'pushlab bench [options]', BENCH_FLAG_SPECS),
-    '',
-    'Scenarios (a preset sets the options above; explicit flags override it):',
-    ...scenarios,
-    '',
-    'Thresholds: [target:]metric op value[unit], metric a dotted path into a run of results.json,',
-    "op one of < <= > >= == !=, e.g. --threshold 'websocket:latencyMs.p99<50ms' --threshold 'messages.lost==0'.",
-    'Exit codes: 0 ok, 1 a run crashed or could not start, 2 usage error, 99 a threshold failed',
-    '(the default gates messages.lost==0 and workers.loadBound==false included), 130/143 interrupted',
-    '(results.json and the report are still written, marked partial).',
-  ].join('\n');
-}
 
 /** `2025-01-31-142501`: sortable, one folder per bench. */
 function stamp(date: Date): string {
@@ -49,10 +36,26 @@ function stamp(date: Date): string {
   return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}-${p(date.getHours())}${p(date.getMinutes())}${p(date.getSeconds())}`;
 }
 
+type Resolved = { options: BenchOptions; output: OutputOptions };
+
+/**
+ * `--help` shows the values this command line would run with. Help must answer even when the
+ * rest does not hold: then it shows the chosen scenario's values (or the default one's) and
+ * says on stderr what is wrong with the rest.
+ */
+async function helpFor(values: Record<string, string | boolean>): Promise<string> {
+  try {
+    return benchHelp(await resolveValues(values));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`pushlab bench: ${error.message} (the help below leaves the other flags out)`);
+    const known = typeof values.scenario === 'string' && SCENARIOS[values.scenario] !== undefined;
+    return benchHelp(resolveBenchOptions(known ? { scenario: values.scenario as string } : {}));
+  }
+}
+
 /** Flags, a --config file or a --from results file → the options. Throws UsageError. */
-async function resolveOptions(argv: string[]): Promise<{ options: BenchOptions; output: OutputOptions } | 'help'> {
-  const { values, help } = parseFlags(argv, BENCH_FLAG_SPECS);
-  if (help) return 'help';
+async function resolveValues(values: Record<string, string | boolean>): Promise<Resolved> {
   if (values.from !== undefined && values.config !== undefined) throw new UsageError('--from and --config cannot be combined: --from reruns a recorded bench as it was');
   if (typeof values.from === 'string') {
     checkFromFlags(values);
@@ -84,19 +87,20 @@ async function writeResults(results: BenchResults, out: string): Promise<{ resul
 }
 
 export async function runBenchCli(argv: string[]): Promise<number> {
-  let parsed;
+  let parsed: Resolved;
   try {
-    parsed = await resolveOptions(argv);
+    const { values, help } = parseFlags(argv, BENCH_FLAG_SPECS);
+    if (help) {
+      console.log(await helpFor(values));
+      return 0;
+    }
+    parsed = await resolveValues(values);
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(`pushlab bench: ${error.message}\nRun \`pushlab bench --help\` for the options.`);
       return 2;
     }
     throw error;
-  }
-  if (parsed === 'help') {
-    console.log(benchHelp());
-    return 0;
   }
   const { options, output } = parsed;
   const missing = preflight(options);

@@ -8,63 +8,42 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { joinNegativeValues } from '../../cli/args.ts';
-import { loadChartJs } from './assets.ts';
-import { REGRESSION_THRESHOLD, compareSummaries, renderComparison, workloadDifferences } from './compare.ts';
-import { fmtRatio } from './format.ts';
-import { ResultsFileError, readResults } from './load.ts';
-import type { CliIo } from './files.ts';
+import type { OptionSpec } from '../options/table.ts';
+import { loadChartJs } from '../reports/render/assets.ts';
+import { REGRESSION_THRESHOLD, compareSummaries, renderComparison, workloadDifferences } from '../reports/render/compare.ts';
+import { fmtRatio } from '../reports/render/format.ts';
+import { ResultsFileError, readResults } from '../reports/render/load.ts';
+import { startFileCommand } from './file-command.ts';
+import { helpText } from './help.ts';
+import { defaultIo, type CliIo } from './io.ts';
 
-export const COMPARE_USAGE = `Usage: pushlab compare <a.json> <b.json> [--out DIR] [--fail-on-regression PCT] [--force]
+const SPECS: readonly OptionSpec[] = [
+  { key: 'out', flag: 'out', short: 'o', kind: 'string', unit: 'DIR', default: undefined, help: 'folder to write compare.html into (default: the folder of b.json)' },
+  // Read by its own rule below (a percentage, `10` or `10%`): the default is REGRESSION_THRESHOLD's.
+  { key: 'failOnRegression', flag: 'fail-on-regression', kind: 'string', unit: 'PCT', default: undefined, help: `exit 99 when any metric is worse by more than PCT percent (this bound also colours the report; default ${REGRESSION_THRESHOLD * 100})` },
+  { key: 'force', flag: 'force', kind: 'bool', unit: '', default: undefined, help: 'compare benches whose workloads differ' },
+];
 
-Writes compare.html: run a (before) against run b (after), ratios b/a per transport,
-regressions worse than 10% highlighted, charts overlaid. Benches whose workloads differ
-(clients, rooms, senders, rate, size, durations, interval, hold, topology, phases, sweep)
-are refused unless --force.
-
-Options:
-  -o, --out DIR                 folder to write compare.html into (default: the folder of b.json)
-  --fail-on-regression <PCT>    exit 99 when any metric is worse by more than PCT percent
-                                (this bound also colours the report; default 10)
-  --force                       compare benches whose workloads differ
-  -h, --help                    show this help`;
-
-const defaultIo: CliIo = {
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
-};
+export const COMPARE_USAGE = helpText('pushlab compare — two benches in one report', 'pushlab compare <a.json> <b.json> [--out DIR] [--fail-on-regression PCT] [--force]', SPECS, {
+  about: [
+    'Writes compare.html: run a (before) against run b (after), ratios b/a per transport,',
+    `regressions worse than ${REGRESSION_THRESHOLD * 100}% highlighted, charts overlaid. Benches whose workloads differ`,
+    '(clients, rooms, senders, rate, size, durations, interval, hold, topology, phases, sweep)',
+    'are refused unless --force.',
+  ],
+});
 
 export async function runCompareCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
-  const usage = (problem: string): number => {
-    io.err(`pushlab compare: ${problem}\n\n${COMPARE_USAGE}`);
-    return 2;
-  };
-  let values: { out?: string; help?: boolean; force?: boolean; 'fail-on-regression'?: string };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: joinNegativeValues(argv, new Set(['out', 'fail-on-regression'])),
-      options: { out: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' }, force: { type: 'boolean' }, 'fail-on-regression': { type: 'string' } },
-      allowPositionals: true,
-      strict: true,
-    }));
-  } catch (error) {
-    return usage((error as Error).message);
-  }
-  if (values.help === true) {
-    io.out(COMPARE_USAGE);
-    return 0;
-  }
-  if (positionals.length !== 2) return usage(positionals.length < 2 ? 'missing two results files: <a.json> (before) <b.json> (after)' : `too many arguments: ${positionals.slice(2).join(' ')}`);
-  if (values.out === '') return usage('--out needs a folder');
+  const started = startFileCommand(argv, io, { name: 'compare', usage: COMPARE_USAGE, specs: SPECS, files: 2, missing: 'missing two results files: <a.json> (before) <b.json> (after)' });
+  if (typeof started === 'number') return started;
+  const { values, files, out, usage } = started;
   let threshold: number | undefined;
   const raw = values['fail-on-regression'];
-  if (raw !== undefined) {
+  if (typeof raw === 'string') {
     if (!/^\d+(\.\d+)?%?$/.test(raw.trim())) return usage(`--fail-on-regression must be a percentage ≥ 0 (e.g. 10), got "${raw}"`);
     threshold = Number(raw.trim().replace(/%$/, '')) / 100;
   }
-  const [aPath = '', bPath = ''] = positionals;
+  const [aPath = '', bPath = ''] = files;
   try {
     const [a, b] = await Promise.all([readResults(aPath), readResults(bPath)]);
     const differences = workloadDifferences(a, b);
@@ -74,7 +53,7 @@ export async function runCompareCli(argv: string[], io: CliIo = defaultIo): Prom
     }
     const bound = threshold ?? REGRESSION_THRESHOLD;
     const html = renderComparison(a, b, { chartJs: await loadChartJs(), threshold: bound });
-    const dir = resolve(values.out ?? dirname(bPath));
+    const dir = resolve(out ?? dirname(bPath));
     await mkdir(dir, { recursive: true });
     const file = join(dir, 'compare.html');
     await writeFile(file, html, 'utf8');
