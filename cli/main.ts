@@ -2,7 +2,7 @@
 type Command = { summary: string; run: (argv: string[]) => Promise<number> };
 
 const COMMANDS: Record<string, Command> = {
-  serve: { summary: 'serve the chat over short polling, long polling and WebSocket', run: async (a) => (await import('./serve.ts')).runServe(a) },
+  serve: { summary: 'serve the chat over short polling, long polling, WebSocket and SSE', run: async (a) => (await import('./serve.ts')).runServe(a) },
   bench: { summary: 'measure every transport on the same workload; writes results.json and index.html', run: async (a) => (await import('./bench.ts')).runBenchCli(a) },
   report: { summary: 'render index.html again from a results.json', run: async (a) => (await import('./report.ts')).runReportCli(a) },
   token: { summary: 'mint a signed token for a server run with --token-secret', run: async (a) => (await import('./token.ts')).runToken(a) },
@@ -13,7 +13,7 @@ function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
   return [
-    'pushlab — short polling, long polling or WebSocket: what each costs, and how fast it is',
+    'pushlab — short polling, long polling, WebSocket or SSE: what each costs, and how fast it is',
     '',
     'Usage: pushlab <command> [options]',
     '',

@@ -35,7 +35,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, { raw: string |
 
 export function serveHelp(): string {
   return [
-    helpText('pushlab serve — one chat over short polling, long polling and WebSocket', 'pushlab serve [options]', SERVER_OPTION_SPECS, { env: envName }),
+    helpText('pushlab serve — one chat over short polling, long polling, WebSocket and Server-Sent Events', 'pushlab serve [options]', SERVER_OPTION_SPECS, { env: envName }),
     '',
     'Every option can also be set by the environment variable shown beside it (PUSHLAB_ + the flag',
     'in capitals, dashes as underscores; booleans 1/0, true/false, yes/no, on/off). A flag on the',
