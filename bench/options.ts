@@ -4,6 +4,7 @@
  * preset, and `resolveBenchOptions` validates the result — one place, so help, presets and
  * the harness cannot disagree.
  */
+import { DEFAULT_IDLE_MS } from './fixed-cost.ts';
 import { UsageError, toDurationMs, toInt, toList, type FlagSpec } from '../cli/args.ts';
 import { TRANSPORTS, type Transport } from '../protocol/types.ts';
 import { parsePhases } from './phases.ts';
@@ -51,6 +52,7 @@ export const BENCH_FLAG_SPECS: readonly BenchFlagSpec[] = [
   { key: 'size', flag: 'size', kind: 'int', unit: 'bytes', default: 100, min: 32, sweepable: true, help: 'message text size, bytes (starts with a 20–40 byte id)' },
   { key: 'durationMs', flag: 'duration', kind: 'duration', unit: 'time', default: '30s', sweepable: true, help: 'measured window per run (e.g. 30s, 2m, 500ms)' },
   { key: 'warmupMs', flag: 'warmup', kind: 'duration', unit: 'time', default: '5s', sweepable: true, help: 'warm-up before the window; clients connect spread over it' },
+  { key: 'idleMs', flag: 'idle', kind: 'duration', unit: 'time', default: '4s', help: 'idle phase after the drain (clients connected, no messages) that measures the fixed cost per client-second; 0 = none' },
   { key: 'repeat', flag: 'repeat', kind: 'int', unit: 'N', default: 1, min: 1, help: 'repetitions of each run (fresh server each)' },
   { key: 'pollIntervalMs', flag: 'poll-interval-ms', kind: 'int', unit: 'ms', default: 2000, min: 1, sweepable: true, help: 'short-polling interval, start to start, ms' },
   { key: 'holdMs', flag: 'hold-ms', kind: 'int', unit: 'ms', default: 20_000, min: 1, sweepable: true, help: 'long-poll hold with nothing to send, ms' },
@@ -93,6 +95,7 @@ const BASE: Omit<BenchOptions, 'scenario'> = {
   size: 100,
   durationMs: 30_000,
   warmupMs: 5000,
+  idleMs: DEFAULT_IDLE_MS,
   repeat: 1,
   pollIntervalMs: 2000,
   holdMs: 20_000,
@@ -133,7 +136,7 @@ export function convert(spec: BenchFlagSpec, raw: string | boolean): unknown {
       // The path's times are small: a bare number is ms there (`--sweep rtt=0,20,50,150ms`), 0 means none.
       const pathTime = spec.key === 'rttMs' || spec.key === 'jitterMs';
       const ms = pathTime && /^\d+(?:\.\d+)?$/.test(text.trim()) ? Number(text.trim()) : toDurationMs(spec.flag, text);
-      if (ms <= 0 && spec.key !== 'warmupMs' && !pathTime) throw new UsageError(`--${spec.flag} must be longer than 0`);
+      if (ms <= 0 && spec.key !== 'warmupMs' && spec.key !== 'idleMs' && !pathTime) throw new UsageError(`--${spec.flag} must be longer than 0`);
       return ms;
     }
     case 'list':

@@ -11,6 +11,7 @@ import type { ThresholdResult } from './thresholds.ts';
 import type { BatchSizes } from './batches.ts';
 import type { PathCalibration, PathRunCost } from './delay/path.ts';
 import type { ConnectionSetup } from './setup.ts';
+import type { CostSplit } from './fixed-cost.ts';
 
 export type { Interruption, Phase, ThresholdResult }; // declared beside the modules that make them
 
@@ -149,6 +150,12 @@ export interface RunResult {
   /** Short and long polling: messages per response that carried any (bench/batches.ts); absent for push transports. */
   batches?: BatchSizes;
   bytes: { in: number; out: number; perDelivered: number };
+  /**
+   * Fixed cost per client-second (idle phase after the drain, or the window of a rate-0 run)
+   * apart from the marginal cost per delivered message (bench/fixed-cost.ts). Absent with
+   * `--idle 0`, when the drain ended with messages missing, or without server samples.
+   */
+  cost?: CostSplit;
   server: {
     cpuSeconds: number;
     cpuSecondsPer1kDelivered: number;
@@ -297,6 +304,8 @@ export interface BenchOptions {
   faults?: boolean;
   /** Stop the server (SIGTERM) half-way through the window and start a fresh one on the same port. */
   restartServer?: boolean;
+  /** `--idle`: the idle phase after the drain that measures the fixed cost, ms (default 4000; 0 = none). */
+  idleMs?: number;
   /** `--target URL`: an external pushlab-protocol server the bench did not start (docs/results.md). */
   target?: string;
   /** `--phases` / a config file's phases: steps run in order, each measured on its own (like a sweep). */
