@@ -12,6 +12,7 @@ import type { BatchSizes } from './batches.ts';
 import type { PathCalibration, PathRunCost } from './delay/path.ts';
 import type { ConnectionSetup } from './setup.ts';
 import type { CostSplit } from './fixed-cost.ts';
+import type { CostSummary } from './cost-summary.ts';
 
 export type { Interruption, Phase, ThresholdResult }; // declared beside the modules that make them
 
@@ -230,6 +231,8 @@ export interface TargetSummary {
   rssPeakBytes: SummaryStat;
   /** Median over repetitions of RunResult.server.heapPerConnectionBytes, when the runs have it. */
   heapPerConnectionBytes?: SummaryStat;
+  /** Fixed cost per client-second and marginal cost per delivery over repetitions (bench/cost-summary.ts). */
+  cost?: CostSummary;
   delivered: SummaryStat;
   lost: SummaryStat;
   duplicates: SummaryStat;

@@ -9,6 +9,7 @@ import { escapeHtml, fmtDurationMs, fmtInt, fmtNum, fmtRatio, plural } from './f
 import { REFERENCE_TOPOLOGY } from '../../bench/topology.ts';
 import { swatch } from './tables.ts';
 import { peersParagraph } from './peers.ts';
+import { costWins } from './costs.ts';
 import { isBaseline, isReference, rowLabel, sortSummaries } from './targets.ts';
 
 /** The workload, as a sentence an architect can repeat. */
@@ -28,7 +29,7 @@ export function workloadSentence(options: BenchOptions): string {
   return text;
 }
 
-interface HeadlineMetric {
+export interface HeadlineMetric {
   name: string;
   value: (s: TargetSummary) => number;
   /** The spread over repetitions (min–max), when the metric has one per repetition. */
@@ -73,7 +74,7 @@ export function beyondSpread(metric: HeadlineMetric, best: TargetSummary, other:
   return a > 0 ? b / a >= SINGLE_RUN_TIE : b > 0;
 }
 
-function winnerLine(metric: HeadlineMetric, rows: readonly TargetSummary[], sweepOption: string | undefined): string {
+export function winnerLine(metric: HeadlineMetric, rows: readonly TargetSummary[], sweepOption: string | undefined): string {
   const ranked = [...rows].sort((a, b) => metric.value(a) - metric.value(b));
   const best = ranked[0];
   if (!best) return '';
@@ -114,8 +115,8 @@ function winsFor(rows: readonly TargetSummary[], sweepOption: string | undefined
   const left = rows.filter((r) => !isReference(r.target) && !contenders.includes(r));
   const leftNote = left.length === 0 ? '' : `<p class="refs">Left out of the winners: ${left.map((r) => `${escapeHtml(rowLabel(r, sweepOption))} (${r.loadBound === true ? 'load-bound' : 'nothing delivered'})`).join(', ')}.</p>`;
   const refs = rows.filter((r) => isBaseline(r.target));
-  if (contenders.length === 0) return `<p>No transport delivered messages in a run that was not load-bound, so there is no winner to name.</p>${leftNote}${referencesLine(refs, sweepOption)}${peersParagraph(rows, sweepOption)}`;
-  return `<ul class="wins">${HEADLINES.map((m) => winnerLine(m, contenders, sweepOption)).join('\n')}</ul>${leftNote}${referencesLine(refs, sweepOption)}${peersParagraph(rows, sweepOption)}`;
+  if (contenders.length === 0) return `<p>No transport delivered messages in a run that was not load-bound, so there is no winner to name.</p>${costWins(rows, sweepOption)}${leftNote}${referencesLine(refs, sweepOption)}${peersParagraph(rows, sweepOption)}`;
+  return `<ul class="wins">${HEADLINES.map((m) => winnerLine(m, contenders, sweepOption)).join('\n')}</ul>${costWins(rows, sweepOption)}${leftNote}${referencesLine(refs, sweepOption)}${peersParagraph(rows, sweepOption)}`;
 }
 
 /** The verdict box: workload, winners per metric (per sweep value for sweeps), alerts. */
