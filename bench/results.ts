@@ -269,6 +269,18 @@ export interface CapacityResult {
   endpoint: string;
   transport: Transport;
   connections: number;
+  /** autocannon processes on the load cores, the connections split between them (absent in older results: in-process). */
+  processes?: number;
+  /**
+   * `capacity` only when the server used ≥ 90% of its core over the probe; otherwise
+   * `lower-bound` with `reason` (load side saturated, or the limit elsewhere). bench/capacity-bound.ts.
+   */
+  kind?: 'capacity' | 'lower-bound';
+  reason?: string;
+  /** Server process CPU over the probe, percent of one core. */
+  serverCpuPercent?: number;
+  /** The load cores' busy share over the probe, percent (Linux). */
+  loadCoresBusyPercent?: number;
   durationSeconds: number;
   requestsPerSecond: { mean: number; p50: number; max: number };
   /** autocannon's latency, whole ms. */

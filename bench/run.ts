@@ -197,7 +197,7 @@ export async function runBench(options: BenchOptions, hooks: RunBenchHooks = {})
   if (capacityMs > 0 && !aborted()) {
     const capacityStart = Date.now();
     try {
-      capacity = await measureCapacity(options, cpus.server, (text) => emit({ stage: 'capacity', text, etaMs: restAfter(0) + Math.max(0, capacityMs - (Date.now() - capacityStart)) }));
+      capacity = await measureCapacity(options, cpus.server, (text) => emit({ stage: 'capacity', text, etaMs: restAfter(0) + Math.max(0, capacityMs - (Date.now() - capacityStart)) }), cpus.load);
     } catch (error) {
       warnings.push(`capacity measurement failed: ${(error as Error).message}`);
     }

@@ -4,7 +4,8 @@
  */
 import type { BenchResults } from '../../bench/results.ts';
 import { escapeHtml, fmtNum } from './format.ts';
-import { capacityTable, environmentRows, floorsTable, keyValueTable, optionRows } from './tables.ts';
+import { capacityTable } from './capacity.ts';
+import { environmentRows, floorsTable, keyValueTable, optionRows } from './tables.ts';
 import { ELD_SHARE_LIMIT, LAG_SHARE_LIMIT, LOAD_CORES_BUSY_LIMIT_PERCENT, SCHEDULE_LAG_LIMIT_MS, WORKER_CPU_LIMIT_PERCENT } from '../../bench/load-bound.ts';
 import { SINGLE_RUN_TIE } from './verdict.ts';
 

@@ -177,22 +177,6 @@ ${body}
 </tbody></table></div>`;
 }
 
-export function capacityTable(capacity: readonly CapacityResult[]): string {
-  if (capacity.length === 0) return '';
-  const body = capacity
-    .map(
-      (c) =>
-        `<tr><th scope="row">${swatch(c.transport)}${escapeHtml(c.endpoint)}</th><td>${escapeHtml(c.transport)}</td><td class="num">${fmtInt(c.connections)}</td><td class="num">${fmtNum(c.durationSeconds)}</td><td class="num">${fmtNum(c.requestsPerSecond.mean)}</td><td class="num">${fmtNum(c.requestsPerSecond.p50)}</td><td class="num">${fmtNum(c.requestsPerSecond.max)}</td><td class="num">${fmtNum(c.latencyMs.p50)}</td><td class="num">${fmtNum(c.latencyMs.p99)}</td><td class="num">${fmtNum(c.latencyMs.max)}</td><td class="num${c.errors > 0 ? ' loss' : ''}">${fmtInt(c.errors)}</td><td class="num${c.non2xx > 0 ? ' loss' : ''}">${fmtInt(c.non2xx)}</td></tr>`,
-    )
-    .join('\n');
-  return `<div class="table-wrap"><table class="capacity">
-<caption>HTTP capacity (autocannon)<span class="caption-note">Each endpoint hammered alone; autocannon reports latency in whole milliseconds.</span></caption>
-<thead><tr><th scope="col" class="left">endpoint</th><th scope="col" class="left">transport</th><th scope="col" class="num">connections</th><th scope="col" class="num">duration (s)</th><th scope="col" class="num">req/s mean</th><th scope="col" class="num">req/s p50</th><th scope="col" class="num">req/s max</th><th scope="col" class="num">p50 (ms)</th><th scope="col" class="num">p99 (ms)</th><th scope="col" class="num">max (ms)</th><th scope="col" class="num">errors</th><th scope="col" class="num">non-2xx</th></tr></thead>
-<tbody>
-${body}
-</tbody></table></div>`;
-}
-
 export function floorsTable(floors: readonly FloorResult[]): string {
   if (floors.length === 0) return '<p class="chart-skipped">No floor was measured in this run, so latency cannot be compared with the loopback minimum.</p>';
   const body = floors
