@@ -13,6 +13,7 @@ import type { PathCalibration, PathRunCost } from './delay/path.ts';
 import type { ConnectionSetup } from './setup.ts';
 import type { CostSplit } from './fixed-cost.ts';
 import type { CostSummary } from './cost-summary.ts';
+import type { LatencyIntervals, RatioIntervals } from './summary-ci.ts';
 
 export type { Interruption, Phase, ThresholdResult }; // declared beside the modules that make them
 
@@ -224,6 +225,8 @@ export interface TargetSummary {
   latencyMs: LatencySummaryMs;
   p50Ms: SummaryStat;
   p99Ms: SummaryStat;
+  /** Bootstrap 95% intervals of latencyMs.p50/p99 (runs, then deliveries, resampled; seeded): bench/bootstrap.ts. */
+  latencyCi?: LatencyIntervals;
   requestsPerSecond: SummaryStat;
   requestsPerDelivered: SummaryStat;
   bytesPerDelivered: SummaryStat;
@@ -241,7 +244,8 @@ export interface TargetSummary {
   /** Latency p50 and p99 as multiples of the floor (the matching raw echo). */
   floorMultiple: { p50: number; p99: number; floor: string };
   /** For the lab's transports: latency and CPU as multiples of the bare baseline, when one ran. */
-  baselineMultiple?: { p50: number; p99: number; cpuPer1k: number; baseline: RunTarget };
+  /** `ci`: bootstrap 95% intervals of the p50 and p99 ratios (bench/summary-ci.ts). */
+  baselineMultiple?: { p50: number; p99: number; cpuPer1k: number; baseline: RunTarget; ci?: RatioIntervals };
   /** Scale-out benches: CPU per 1k delivered and peak RSS per part (medians over repetitions). */
   parts?: { part: ProcessPartCost['part']; cpuSecondsPer1kDelivered: SummaryStat; rssPeakBytes: SummaryStat }[];
   /**
@@ -254,7 +258,7 @@ export interface TargetSummary {
    * polling): pushlab ÷ peer for latency, CPU per 1k delivered and heap per connection —
    * below 1 pushlab is faster or cheaper.
    */
-  peerMultiple?: { p50: number; p99: number; cpuPer1k: number; heapPerConnection?: number; peer: RunTarget };
+  peerMultiple?: { p50: number; p99: number; cpuPer1k: number; heapPerConnection?: number; peer: RunTarget; ci?: RatioIntervals };
 }
 
 export interface FloorResult {

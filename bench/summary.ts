@@ -4,6 +4,7 @@
  * its floor (the matching raw echo) and, when one ran, its bare baseline.
  */
 import { costSummaryOf } from './cost-summary.ts';
+import { attachIntervals } from './summary-ci.ts';
 import { mergeEncoded, summarize } from './histogram.ts';
 import { peerMultipleOf } from './peers/compare.ts';
 import type { FloorResult, RunResult, RunTarget, SummaryStat, TargetSummary } from './results.ts';
@@ -108,5 +109,7 @@ export function summarizeRuns(runs: readonly RunResult[], floors: readonly Floor
       baseline: baselineTarget,
     };
   }
+  // Last: the ratio intervals pair the rows' replicates.
+  attachIntervals(summaries, runs);
   return summaries;
 }

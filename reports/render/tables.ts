@@ -8,6 +8,7 @@ import type { BenchResults, CapacityResult, FloorResult, RunResult, TargetSummar
 import { BYTES_PER_MIB, escapeHtml, fmtInt, fmtNum, fmtRatio, numberAt } from './format.ts';
 import { isBaseline, isPeer, isReference, rowKey, rowLabel, sortSummaries, targetColour } from './targets.ts';
 import { peerCell, peerColumnNote } from './peers.ts';
+import { withCi, withRatioCi } from './intervals.ts';
 
 /** How a JSON number is shown: unit factor and formatter. */
 export interface CellFormat {
@@ -83,8 +84,8 @@ export function summaryTable(results: BenchResults, caption = 'Summary per targe
         line('p50', 'floorMultiple.p50', s.floorMultiple.p50) + line('p99', 'floorMultiple.p99', s.floorMultiple.p99);
       const cells = [
         targetHeader(s, sweepOption, reps),
-        statCell(s, 'latencyMs.p50', 'p50Ms'),
-        statCell(s, 'latencyMs.p99', 'p99Ms'),
+        withCi(statCell(s, 'latencyMs.p50', 'p50Ms'), s.latencyCi?.p50Ms),
+        withCi(statCell(s, 'latencyMs.p99', 'p99Ms'), s.latencyCi?.p99Ms),
         statCell(s, 'latencyMs.max', undefined),
         `<td class="num">${floor}<span class="spread">vs ${escapeHtml(s.floorMultiple.floor)}</span></td>`,
       ];
@@ -92,11 +93,11 @@ export function summaryTable(results: BenchResults, caption = 'Summary per targe
         const b = s.baselineMultiple;
         cells.push(
           b
-            ? `<td class="num">${line('p50', 'baselineMultiple.p50', b.p50)}${line('p99', 'baselineMultiple.p99', b.p99)}${line('CPU', 'baselineMultiple.cpuPer1k', b.cpuPer1k)}</td>`
+            ? withRatioCi(`<td class="num">${line('p50', 'baselineMultiple.p50', b.p50)}${line('p99', 'baselineMultiple.p99', b.p99)}${line('CPU', 'baselineMultiple.cpuPer1k', b.cpuPer1k)}</td>`, b.ci)
             : '<td class="num">—</td>',
         );
       }
-      if (anyPeerMultiple) cells.push(peerCell(s, line));
+      if (anyPeerMultiple) cells.push(withRatioCi(peerCell(s, line), s.peerMultiple?.ci));
       cells.push(
         statCell(s, 'requestsPerSecond.median', 'requestsPerSecond'),
         statCell(s, 'requestsPerDelivered.median', 'requestsPerDelivered'),

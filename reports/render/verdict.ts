@@ -10,6 +10,7 @@ import { REFERENCE_TOPOLOGY } from '../../bench/topology.ts';
 import { swatch } from './tables.ts';
 import { peersParagraph } from './peers.ts';
 import { costWins } from './costs.ts';
+import { latencyInterval } from './intervals.ts';
 import { isBaseline, isReference, rowLabel, sortSummaries } from './targets.ts';
 
 /** The workload, as a sentence an architect can repeat. */
@@ -37,11 +38,13 @@ export interface HeadlineMetric {
   show: (v: number) => string;
   /** Word for "worse" ratios: "slower" for time, "more" for costs. */
   worse: string;
+  /** The bootstrap interval of the value, when the row has one (latency percentiles). */
+  ci?: (s: TargetSummary) => readonly [number, number] | undefined;
 }
 
 const HEADLINES: readonly HeadlineMetric[] = [
-  { name: 'Latency p50', value: (s) => s.latencyMs.p50, spread: (s) => s.p50Ms, show: (v) => `${fmtNum(v)} ms`, worse: 'slower' },
-  { name: 'Latency p99', value: (s) => s.latencyMs.p99, spread: (s) => s.p99Ms, show: (v) => `${fmtNum(v)} ms`, worse: 'slower' },
+  { name: 'Latency p50', value: (s) => s.latencyMs.p50, spread: (s) => s.p50Ms, ci: (s) => latencyInterval(s, 'p50'), show: (v) => `${fmtNum(v)} ms`, worse: 'slower' },
+  { name: 'Latency p99', value: (s) => s.latencyMs.p99, spread: (s) => s.p99Ms, ci: (s) => latencyInterval(s, 'p99'), show: (v) => `${fmtNum(v)} ms`, worse: 'slower' },
   {
     name: 'Request load',
     value: (s) => s.requestsPerDelivered.median,
@@ -61,15 +64,21 @@ const HEADLINES: readonly HeadlineMetric[] = [
 
 /**
  * A difference is a win only outside the run-to-run spread: with repetitions, the two
- * min–max ranges must not overlap; with one repetition there is no spread to see, so anything
+ * min–max ranges must not overlap (nor, for latency, the bootstrap intervals); with one repetition there is no spread to see, so anything
  * within SINGLE_RUN_TIE (p99 was seen to vary ±20% between runs) is a tie.
  */
 export const SINGLE_RUN_TIE = 1.2;
 
-/** Is `other` worse than `best` by more than the run-to-run spread? */
+/**
+ * Is `other` worse than `best` by more than the run-to-run spread? Where both rows carry
+ * bootstrap intervals (latency), those must not overlap either.
+ */
 export function beyondSpread(metric: HeadlineMetric, best: TargetSummary, other: TargetSummary): boolean {
   const a = metric.value(best);
   const b = metric.value(other);
+  const ciA = metric.ci?.(best);
+  const ciB = metric.ci?.(other);
+  if (ciA !== undefined && ciB !== undefined && ciA[1] >= ciB[0]) return false;
   if (best.repetitions > 1 && other.repetitions > 1 && metric.spread !== undefined) return metric.spread(best).max < metric.spread(other).min;
   return a > 0 ? b / a >= SINGLE_RUN_TIE : b > 0;
 }
