@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { readTcpCounters } from './tcp-segments.ts';
 
 export interface CoreTimes {
   /** Jiffies per state, summed over the cores watched. */
@@ -20,6 +21,8 @@ export interface LoadCoreFigures {
   busyPercent: number;
   /** Time the hypervisor took from them, percent. */
   stealPercent: number;
+  /** /proc/net/snmp's TCP counters at the same two edges (bench/tcp-segments.ts), when readable. */
+  tcp?: { start: ReturnType<typeof readTcpCounters>; end: ReturnType<typeof readTcpCounters> };
 }
 
 /** `1`, `1-3`, `1,3-4` (taskset's list syntax) → core numbers. */
@@ -69,6 +72,8 @@ export class LoadCoreSampler {
   readonly cores: number[];
   #start: CoreTimes | undefined;
   #end: CoreTimes | undefined;
+  #tcpStart: ReturnType<typeof readTcpCounters>;
+  #tcpEnd: ReturnType<typeof readTcpCounters>;
   #timers: ReturnType<typeof setTimeout>[] = [];
 
   constructor(loadCpus: string | undefined) {
@@ -77,8 +82,9 @@ export class LoadCoreSampler {
 
   /** Sample at `startInMs` and `endInMs` from now. */
   schedule(startInMs: number, endInMs: number): void {
-    this.#timers.push(setTimeout(() => (this.#start = readCoreTimes(this.cores)), Math.max(0, startInMs)));
-    this.#timers.push(setTimeout(() => (this.#end = readCoreTimes(this.cores)), Math.max(0, endInMs)));
+    // The machine's TCP counters ride on the same two timers: the same window edges.
+    this.#timers.push(setTimeout(() => ((this.#start = readCoreTimes(this.cores)), (this.#tcpStart = readTcpCounters())), Math.max(0, startInMs)));
+    this.#timers.push(setTimeout(() => ((this.#end = readCoreTimes(this.cores)), (this.#tcpEnd = readTcpCounters())), Math.max(0, endInMs)));
   }
 
   stop(): void {
@@ -86,6 +92,6 @@ export class LoadCoreSampler {
   }
 
   result(): LoadCoreFigures | undefined {
-    return this.#start === undefined || this.#end === undefined ? undefined : figures(this.cores, this.#start, this.#end);
+    return this.#start === undefined || this.#end === undefined ? undefined : { ...figures(this.cores, this.#start, this.#end), tcp: { start: this.#tcpStart, end: this.#tcpEnd } };
   }
 }

@@ -12,6 +12,7 @@ import type { BatchSizes } from './batches.ts';
 import type { PathCalibration, PathRunCost } from './delay/path.ts';
 import type { ConnectionSetup } from './setup.ts';
 import type { CostSplit } from './fixed-cost.ts';
+import type { TcpSegments } from './tcp-segments.ts';
 import type { CostSummary } from './cost-summary.ts';
 import type { LatencyIntervals, RatioIntervals } from './summary-ci.ts';
 
@@ -153,6 +154,11 @@ export interface RunResult {
   batches?: BatchSizes;
   bytes: { in: number; out: number; perDelivered: number };
   /**
+   * TCP segments over the window from /proc/net/snmp (Linux): the whole machine's, so valid on a
+   * quiet machine only (`validOn`), bench/tcp-segments.ts. Absent where the counters cannot be read.
+   */
+  tcp?: TcpSegments;
+  /**
    * Fixed cost per client-second (idle phase after the drain, or the window of a rate-0 run)
    * apart from the marginal cost per delivered message (bench/fixed-cost.ts). Absent with
    * `--idle 0`, when the drain ended with messages missing, or without server samples.
@@ -234,6 +240,8 @@ export interface TargetSummary {
   rssPeakBytes: SummaryStat;
   /** Median over repetitions of RunResult.server.heapPerConnectionBytes, when the runs have it. */
   heapPerConnectionBytes?: SummaryStat;
+  /** Median, min, max over repetitions of RunResult.tcp.perDelivered (quiet machine only). */
+  tcpSegmentsPerDelivered?: SummaryStat;
   /** Fixed cost per client-second and marginal cost per delivery over repetitions (bench/cost-summary.ts). */
   cost?: CostSummary;
   delivered: SummaryStat;

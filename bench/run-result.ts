@@ -10,6 +10,7 @@ import type { LoadCoreFigures } from './load-cores.ts';
 import { encodeHistogram, mergeEncoded, summarize } from './histogram.ts';
 import { heapPerConnection } from './connection-memory.ts';
 import { costOf } from './cost-of-run.ts';
+import { tcpOf } from './tcp-segments.ts';
 import type { IdleSpan } from './idle-phase.ts';
 import { modelChecks } from './model.ts';
 import { senderHoldsConnection } from './peers/clients.ts';
@@ -160,6 +161,7 @@ export function buildResult(spec: RunSpec, server: TargetShape, results: WorkerR
     ...(batches === undefined ? {} : { batches }),
     ...costOf(options, transport, samples, idle, t.delivered, connections, heapPerConnectionBytes),
     bytes: { in: bytesIn, out: bytesOut, perDelivered: perDelivered(bytesIn + bytesOut) },
+    ...tcpOf(loadCores, t.delivered),
     server: {
       cpuSeconds: Math.round(cpuSeconds * 1000) / 1000,
       cpuSecondsPer1kDelivered: t.delivered > 0 ? Math.round((cpuSeconds / t.delivered) * 1000 * 10000) / 10000 : 0,

@@ -73,6 +73,7 @@ export function summarizeRuns(runs: readonly RunResult[], floors: readonly Floor
       rssPeakBytes: stat(use.map((r) => r.server.rssPeakBytes)),
       ...heapPerConnectionOf(use),
       ...costSummaryOf(use, stat),
+      ...(use.some((r) => r.tcp !== undefined) ? { tcpSegmentsPerDelivered: stat(use.flatMap((r) => (r.tcp === undefined ? [] : [r.tcp.perDelivered]))) } : {}),
       delivered: stat(use.map((r) => r.messages.delivered)),
       lost: stat(use.map((r) => r.messages.lost)),
       duplicates: stat(use.map((r) => r.messages.duplicates)),

@@ -103,3 +103,17 @@ describe('fixed and marginal cost in the summary and the report', () => {
     expect(costTable(results)).toContain('Fixed and marginal cost');
   });
 });
+
+describe('TCP segments per delivered message', () => {
+  const snmp = (out: number, inn: number, re: number): string => `Ip: Forwarding\nIp: 1\nTcp: RtoAlgorithm InSegs OutSegs RetransSegs InErrs\nTcp: 1 ${inn} ${out} ${re} 0\n`;
+  it('reads the kernel counters and divides the window by the deliveries, marked quiet-machine only', async () => {
+    const { readTcpCounters, segmentsOf, tcpOf } = await import('../bench/tcp-segments.ts');
+    const a = readTcpCounters(snmp(1000, 900, 5));
+    const b = readTcpCounters(snmp(3000, 2900, 5));
+    expect(segmentsOf(a, b, 1000)).toEqual({ outSegments: 2000, inSegments: 2000, perDelivered: 2, retransmitted: 0, validOn: 'quiet-machine' });
+    expect(readTcpCounters('Ip: 1\n')).toBeUndefined();
+    expect(tcpOf(undefined, 10)).toEqual({});
+    // This machine's own counters are readable (Linux): the live path is not dead code.
+    expect(readTcpCounters()?.outSegs).toBeGreaterThan(0);
+  });
+});

@@ -52,19 +52,20 @@ export function costTable(results: BenchResults): string {
   const sweepOption = results.options.sweep?.option;
   const rows = sortSummaries(results.summary, results.options.sweep?.values).filter((s) => s.cost !== undefined);
   if (rows.length === 0) return '';
+  const anyTcp = rows.some((s) => s.tcpSegmentsPerDelivered !== undefined);
   const body = rows
     .map((s) => {
       const c = s.cost;
       if (c === undefined) return '';
       const note = c.note === undefined ? '' : `<span class="spread">${escapeHtml(c.note)}</span>`;
       const heap = s.heapPerConnectionBytes === undefined ? undefined : { ...s.heapPerConnectionBytes };
-      return `<tr${s.loadBound === true ? ' class="flagged"' : ''}><th scope="row">${swatch(s.target)}${escapeHtml(rowLabel(s, sweepOption))}${s.loadBound === true ? ' <span class="spread">load-bound</span>' : ''}${note}</th>${cell(c.fixed.cpuMsPerClientSecond)}${cell(c.fixed.bytesPerClientSecond)}${cell(c.fixed.requestsPerClientSecond)}${cell(heap, 1 / 1024)}${cell(c.marginal?.cpuSecondsPer1kDelivered)}${cell(c.marginal?.bytesPerDelivered)}${cell(c.marginal?.requestsPerDelivered)}</tr>`;
+      return `<tr${s.loadBound === true ? ' class="flagged"' : ''}><th scope="row">${swatch(s.target)}${escapeHtml(rowLabel(s, sweepOption))}${s.loadBound === true ? ' <span class="spread">load-bound</span>' : ''}${note}</th>${cell(c.fixed.cpuMsPerClientSecond)}${cell(c.fixed.bytesPerClientSecond)}${cell(c.fixed.requestsPerClientSecond)}${cell(heap, 1 / 1024)}${cell(c.marginal?.cpuSecondsPer1kDelivered)}${cell(c.marginal?.bytesPerDelivered)}${cell(c.marginal?.requestsPerDelivered)}${anyTcp ? cell(s.tcpSegmentsPerDelivered) : ''}</tr>`;
     })
     .join('\n');
   return `<div class="table-wrap"><table class="costs">
-<caption>Fixed and marginal cost<span class="caption-note">Fixed: the server's cost over an idle phase after the drain (every client connected, no message; the window itself in a rate-0 run), per client-second. Marginal: the window's cost minus that fixed rate, per delivered message. Median over repetitions, min–max below. The fixed figures include the bench's own 1/s /metrics scrape spread over the clients.</span></caption>
-<thead><tr><th scope="col" class="left" rowspan="2">Target</th><th scope="colgroup" colspan="4">fixed, per client-second</th><th scope="colgroup" colspan="3">marginal, per delivered message</th></tr>
-<tr><th scope="col" class="num">CPU (ms)</th><th scope="col" class="num">bytes</th><th scope="col" class="num">requests</th><th scope="col" class="num">heap per connection (KiB)</th><th scope="col" class="num">CPU (ms)</th><th scope="col" class="num">bytes</th><th scope="col" class="num">requests</th></tr></thead>
+<caption>Fixed and marginal cost<span class="caption-note">Fixed: the server's cost over an idle phase after the drain (every client connected, no message; the window itself in a rate-0 run), per client-second. Marginal: the window's cost minus that fixed rate, per delivered message. Median over repetitions, min–max below. The fixed figures include the bench's own 1/s /metrics scrape spread over the clients. TCP segments: every segment the machine sent over the window (the kernel's counters, not this run's alone) ÷ delivered — valid on a quiet machine only.</span></caption>
+<thead><tr><th scope="col" class="left" rowspan="2">Target</th><th scope="colgroup" colspan="4">fixed, per client-second</th><th scope="colgroup" colspan="${anyTcp ? 4 : 3}">marginal, per delivered message</th></tr>
+<tr><th scope="col" class="num">CPU (ms)</th><th scope="col" class="num">bytes</th><th scope="col" class="num">requests</th><th scope="col" class="num">heap per connection (KiB)</th><th scope="col" class="num">CPU (ms)</th><th scope="col" class="num">bytes</th><th scope="col" class="num">requests</th>${anyTcp ? '<th scope="col" class="num" title="/proc/net/snmp OutSegs over the window ÷ delivered: every TCP segment of the machine, so valid on a quiet machine only">TCP segments (quiet machine only)</th>' : ''}</tr></thead>
 <tbody>
 ${body}
 </tbody></table></div>`;
