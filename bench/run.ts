@@ -9,6 +9,7 @@ import os from 'node:os';
 import type { Transport } from '../protocol/types.ts';
 import { measureCapacity } from './capacity.ts';
 import { measureFloors } from './floor.ts';
+import { idleSeconds } from './idle-phase.ts';
 import { sseVersusWebSocket } from './model.ts';
 import { RunInterrupted, SCHEDULE_LAG_LIMIT_MS, runOne } from './orchestrator.ts';
 import { applySweep } from './options.ts';
@@ -34,10 +35,11 @@ export interface RunBenchHooks {
   signalName?: () => Interruption['signal'];
 }
 
-/** Rough wall time of one run, ms: start, warm-up, window, a typical drain, teardown (for the ETA). */
+/** Rough wall time of one run, ms: start, warm-up, window, a typical drain, idle phase, teardown (for the ETA). */
 export function estimateRunMs(options: BenchOptions, transport: Transport): number {
   const drain = transport === 'short-polling' ? options.pollIntervalMs : 1000;
-  return 2500 + options.warmupMs + options.durationMs + drain + 1000;
+  // + the idle phase after the drain (fixed cost, bench/idle-phase.ts).
+  return 2500 + options.warmupMs + options.durationMs + drain + 1000 + idleSeconds(options) * 1000;
 }
 
 /** Server on CPU 0, load (workers, floors' clients, autocannon, this process) on the rest. */
