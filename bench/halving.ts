@@ -6,10 +6,6 @@
  */
 import type { BenchResults, TargetSummary } from './results.ts';
 
-/** Subscribers per worker by default (bench/orchestrator.ts CLIENTS_PER_WORKER) and halved. */
-export const DEFAULT_PER_WORKER = 500;
-export const HALVED_PER_WORKER = 250;
-
 export interface HalvingFigures {
   perWorker: number;
   workers: number;
@@ -25,6 +21,10 @@ export interface HalvingVerdict {
   changePercent: number;
   text: string;
 }
+
+/** Subscribers per worker by default (bench/orchestrator.ts CLIENTS_PER_WORKER) and halved. */
+export const DEFAULT_PER_WORKER = 500;
+export const HALVED_PER_WORKER = 250;
 
 /** The WebSocket row of a results file, as the check's figures. */
 export function halvingFigures(results: BenchResults, perWorker: number): HalvingFigures {

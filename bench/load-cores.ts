@@ -3,7 +3,7 @@
  * window. Per-worker CPU cannot see saturation when several workers share one core (two at
  * 50% each fill it); the core's own counters can. Linux only: elsewhere the figures are absent.
  */
-import { readFileSync } from 'node:fs';
+import { readProcFile } from './proc-file.ts';
 import os from 'node:os';
 import { readTcpCounters } from './tcp-segments.ts';
 
@@ -39,14 +39,8 @@ export function parseCpuList(list: string): number[] {
 
 /** Sum the /proc/stat lines of `cores` (text given for tests). Undefined where /proc/stat is missing. */
 export function readCoreTimes(cores: readonly number[], text?: string): CoreTimes | undefined {
-  let stat = text;
-  if (stat === undefined) {
-    try {
-      stat = readFileSync('/proc/stat', 'utf8');
-    } catch {
-      return undefined;
-    }
-  }
+  const stat = text ?? readProcFile('/proc/stat');
+  if (stat === undefined) return undefined;
   const sum: CoreTimes = { total: 0, idle: 0, steal: 0 };
   for (const line of stat.split('\n')) {
     const m = /^cpu(\d+)\s+(.*)$/.exec(line);

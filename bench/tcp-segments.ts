@@ -9,7 +9,7 @@
  * and once received (InSegs): segments on the wire = OutSegs. The result says so
  * (`validOn: 'quiet-machine'`); rerun on a quiet machine before quoting it.
  */
-import { readFileSync } from 'node:fs';
+import { readProcFile } from './proc-file.ts';
 
 export interface TcpCounters {
   outSegs: number;
@@ -31,14 +31,8 @@ export interface TcpSegments {
 
 /** Parse /proc/net/snmp's two Tcp lines (text given for tests); undefined where it is missing. */
 export function readTcpCounters(text?: string): (TcpCounters & { retransSegs: number }) | undefined {
-  let snmp = text;
-  if (snmp === undefined) {
-    try {
-      snmp = readFileSync('/proc/net/snmp', 'utf8');
-    } catch {
-      return undefined;
-    }
-  }
+  const snmp = text ?? readProcFile('/proc/net/snmp');
+  if (snmp === undefined) return undefined;
   const lines = snmp.split('\n').filter((l) => l.startsWith('Tcp:'));
   const names = lines[0]?.split(/\s+/).slice(1) ?? [];
   const values = lines[1]?.split(/\s+/).slice(1).map(Number) ?? [];
