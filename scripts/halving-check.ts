@@ -4,8 +4,8 @@
  * both p50s and whether halving moved p50 beyond its bootstrap interval (bench/halving.ts).
  * Exit 0 unchanged, 1 changed or void (load-bound, same worker count), 2 a bench failed to run.
  *
- *   node --import tsx scripts/halving-check.ts                     # 1,000 clients, 20 msg/s, 10 s, 3 repetitions
- *   node --import tsx scripts/halving-check.ts --clients 1000 --rate 20 --duration 10s --repeat 3
+ *   node --import tsx scripts/halving-check.ts                     # 1,000 clients, 5 msg/s (5,000 deliveries/s: 2 workers at 500, 4 at 250), 10 s, 3 repetitions
+ *   node --import tsx scripts/halving-check.ts --clients 1000 --rate 5 --duration 10s --repeat 3
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_PER_WORKER, HALVED_PER_WORKER, halvingFigures, judgeHalving, type HalvingFigures } from '../bench/halving.ts';
 import type { BenchResults } from '../bench/results.ts';
 
-const { values } = parseArgs({ options: { clients: { type: 'string', default: '1000' }, rate: { type: 'string', default: '20' }, duration: { type: 'string', default: '10s' }, repeat: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { clients: { type: 'string', default: '1000' }, rate: { type: 'string', default: '5' }, duration: { type: 'string', default: '10s' }, repeat: { type: 'string', default: '3' } } });
 const bin = fileURLToPath(new URL('../bin/pushlab.js', import.meta.url));
 
 function bench(perWorker: number): HalvingFigures {
