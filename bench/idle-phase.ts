@@ -36,6 +36,8 @@ export async function afterDrain(complete: boolean, options: BenchOptions, windo
   const fromT = Math.ceil((clockMs() - windowStartMs) / 1000 + 0.05);
   const toT = fromT + seconds;
   while (clockMs() < windowStartMs + toT * 1000 && !aborted()) await sleepMs(Math.min(250, Math.max(0, windowStartMs + toT * 1000 - clockMs())));
+  // Interrupted in the phase: its far edge was never sampled, so no fixed cost for this run.
+  if (aborted()) return undefined;
   await sampler.settled(toT, 3000);
   return { fromT, toT };
 }
