@@ -23,9 +23,9 @@ export function idleSeconds(options: BenchOptions): number {
 
 /**
  * After the drain: the late grace when something is missing, else the idle phase. `aborted`
- * is checked every 250 ms so an interrupt is not held up.
+ * is checked every 250 ms so an interrupt is not held up; `onSecond` reports progress.
  */
-export async function afterDrain(complete: boolean, options: BenchOptions, windowStartMs: number, sampler: Sampler, graceMs: number, aborted: () => boolean): Promise<IdleSpan | undefined> {
+export async function afterDrain(complete: boolean, options: BenchOptions, windowStartMs: number, sampler: Sampler, graceMs: number, aborted: () => boolean, onSecond: (second: number, seconds: number) => void = () => {}): Promise<IdleSpan | undefined> {
   const seconds = idleSeconds(options);
   if (!complete) {
     await sleepMs(graceMs);
@@ -35,7 +35,10 @@ export async function afterDrain(complete: boolean, options: BenchOptions, windo
   // Start on the next whole second the sampler will stamp, so both edges are real samples.
   const fromT = Math.ceil((clockMs() - windowStartMs) / 1000 + 0.05);
   const toT = fromT + seconds;
-  while (clockMs() < windowStartMs + toT * 1000 && !aborted()) await sleepMs(Math.min(250, Math.max(0, windowStartMs + toT * 1000 - clockMs())));
+  while (clockMs() < windowStartMs + toT * 1000 && !aborted()) {
+    onSecond(Math.max(0, Math.floor((clockMs() - windowStartMs) / 1000) - fromT), seconds);
+    await sleepMs(Math.min(250, Math.max(0, windowStartMs + toT * 1000 - clockMs())));
+  }
   // Interrupted in the phase: its far edge was never sampled, so no fixed cost for this run.
   if (aborted()) return undefined;
   await sampler.settled(toT, 3000);

@@ -280,7 +280,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     }
     // The drain is over: what is still out is unanswered; what arrives in the grace is late.
     for (const w of workers) w.send({ type: 'drained' });
-    const idle = await afterDrain(complete, options, windowStart, sampler, LATE_GRACE_MS, interrupted);
+    const idle = await afterDrain(complete, options, windowStart, sampler, LATE_GRACE_MS, interrupted, (second, seconds) => spec.onProgress({ target: label, phase: 'idle', second, seconds }));
 
     const answers = await Promise.all(workers.map((w) => w.ask({ type: 'finish' }, 'result', 10_000)));
     const results: WorkerResult[] = [];
