@@ -1,5 +1,5 @@
 /**
- * The halving check: the same WebSocket bench with 500 subscribers per load worker (the
+ * The halving check: the same WebSocket bench (pushlab alone: no baseline, no peer) with 500 subscribers per load worker (the
  * default) and with 250 (PUSHLAB_SUBSCRIBERS_PER_WORKER=250, so twice the workers), then
  * both p50s and whether halving moved p50 beyond its bootstrap interval (bench/halving.ts).
  * Exit 0 unchanged, 1 changed or void (load-bound, same worker count), 2 a bench failed to run.
@@ -17,7 +17,7 @@ const { values } = parseArgs({ options: { clients: { type: 'string', default: '1
 const bin = fileURLToPath(new URL('../bin/pushlab.js', import.meta.url));
 
 function bench(perWorker: number): HalvingFigures {
-  const args = [bin, 'bench', '--transports', 'websocket', '--clients', values.clients, '--rate', values.rate, '--duration', values.duration, '--repeat', values.repeat, '--senders', '1', '--no-capacity', '--json', '--out', '/tmp/pushlab-halving'];
+  const args = [bin, 'bench', '--transports', 'websocket', '--clients', values.clients, '--rate', values.rate, '--duration', values.duration, '--repeat', values.repeat, '--senders', '1', '--no-baselines', '--peers', 'none', '--no-capacity', '--json', '--out', '/tmp/pushlab-halving'];
   process.stderr.write(`halving check: ${perWorker} subscribers per worker: ${args.slice(1).join(' ')}\n`);
   const r = spawnSync(process.execPath, args, { env: { ...process.env, PUSHLAB_SUBSCRIBERS_PER_WORKER: String(perWorker) }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   // Exit 99 (a gate failed, e.g. load-bound) still wrote the results: the figures say why.
