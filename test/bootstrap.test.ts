@@ -82,3 +82,17 @@ describe('intervals in the report and the verdict', () => {
     expect(beyondSpread(metric, row(1, 0.8, 1.9), row(2, 1.8, 2.2))).toBe(false);
   });
 });
+
+describe('intervals in the Socket.IO sentence', () => {
+  it('names no side while the ratio interval spans 1×', async () => {
+    const { peerSentence } = await import('../reports/render/peers.ts');
+    const results = clone(loadFixture('peers'));
+    const lab = results.summary.find((s) => s.target === 'websocket') as TargetSummary;
+    if (lab.peerMultiple === undefined) throw new Error('fixture has no peer multiple');
+    lab.peerMultiple.p50 = 0.7;
+    lab.peerMultiple.ci = { p50: [0.6, 0.8], p99: [0.6, 0.8] };
+    expect(peerSentence(lab, undefined)).toContain('p50 0.7× [95% CI 0.6×–0.8×] (pushlab faster)');
+    lab.peerMultiple.ci = { p50: [0.5, 1.1], p99: [0.6, 0.8] };
+    expect(peerSentence(lab, undefined)).toContain('p50 0.7× [95% CI 0.5×–1.1×] (about the same)');
+  });
+});
