@@ -1,11 +1,13 @@
 /**
- * HTTP capacity of each HTTP endpoint, with autocannon (programmatic API): how many requests
+ * HTTP capacity of each HTTP endpoint, with autocannon (in its own processes, bench/autocannon-process.ts): how many requests
  * per second the server answers flat out, and at what latency — a short poll with nothing new,
  * a publish, and a long poll answered at once (its queue holds a message the cursor never
  * acknowledges). A fresh server per run, pinned like the load runs. autocannon's timeout is
  * set above the hold so a held poll would never count as an error. Its latency is whole ms.
  */
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
+import { runAutocannon } from './autocannon-process.ts';
+import { CapacityWatch } from './capacity-bound.ts';
 import type { Transport } from '../protocol/types.ts';
 import type { BenchOptions, CapacityResult } from './results.ts';
 import { spawnServer } from './spawn-server.ts';
@@ -19,7 +21,7 @@ async function post(url: string, body: unknown): Promise<Record<string, unknown>
   return (await res.json()) as Record<string, unknown>;
 }
 
-export async function measureCapacity(options: BenchOptions, serverCpus: string | undefined, onStep: (what: string) => void): Promise<CapacityResult[]> {
+export async function measureCapacity(options: BenchOptions, serverCpus: string | undefined, onStep: (what: string) => void, loadCpus?: string): Promise<CapacityResult[]> {
   // SSE counts: its clients publish with the same POST (an open stream is no request to hammer).
   const http: Transport[] = options.transports.filter((t) => t !== 'websocket');
   if (http.length === 0) return [];
@@ -53,14 +55,18 @@ export async function measureCapacity(options: BenchOptions, serverCpus: string 
     for (const e of endpoints) {
       onStep(`capacity: ${e.endpoint}`);
       const request = await e.request();
-      const r = await autocannon({ ...request, connections: CONNECTIONS, duration: durationSeconds, timeout });
+      // autocannon in its own processes on the load cores; the server's CPU sampled over the probe.
+      const watch = new CapacityWatch(server.pid, loadCpus);
+      const { figures: r, processes } = await runAutocannon({ ...request, connections: CONNECTIONS, duration: durationSeconds, timeout }, loadCpus, () => watch.start());
       results.push({
         endpoint: e.endpoint,
         transport: e.transport,
         connections: CONNECTIONS,
-        durationSeconds: r.duration,
-        requestsPerSecond: { mean: r.requests.mean, p50: r.requests.p50, max: r.requests.max },
-        latencyMs: { p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, mean: r.latency.mean },
+        processes,
+        ...watch.stop(),
+        durationSeconds: r.durationSeconds,
+        requestsPerSecond: r.requestsPerSecond,
+        latencyMs: r.latencyMs,
         errors: r.errors,
         non2xx: r.non2xx,
       });

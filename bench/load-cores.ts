@@ -3,8 +3,9 @@
  * window. Per-worker CPU cannot see saturation when several workers share one core (two at
  * 50% each fill it); the core's own counters can. Linux only: elsewhere the figures are absent.
  */
-import { readFileSync } from 'node:fs';
+import { readProcFile } from './proc-file.ts';
 import os from 'node:os';
+import { readTcpCounters } from './tcp-segments.ts';
 
 export interface CoreTimes {
   /** Jiffies per state, summed over the cores watched. */
@@ -20,6 +21,8 @@ export interface LoadCoreFigures {
   busyPercent: number;
   /** Time the hypervisor took from them, percent. */
   stealPercent: number;
+  /** /proc/net/snmp's TCP counters at the same two edges (bench/tcp-segments.ts), when readable. */
+  tcp?: { start: ReturnType<typeof readTcpCounters>; end: ReturnType<typeof readTcpCounters> };
 }
 
 /** `1`, `1-3`, `1,3-4` (taskset's list syntax) → core numbers. */
@@ -36,14 +39,8 @@ export function parseCpuList(list: string): number[] {
 
 /** Sum the /proc/stat lines of `cores` (text given for tests). Undefined where /proc/stat is missing. */
 export function readCoreTimes(cores: readonly number[], text?: string): CoreTimes | undefined {
-  let stat = text;
-  if (stat === undefined) {
-    try {
-      stat = readFileSync('/proc/stat', 'utf8');
-    } catch {
-      return undefined;
-    }
-  }
+  const stat = text ?? readProcFile('/proc/stat');
+  if (stat === undefined) return undefined;
   const sum: CoreTimes = { total: 0, idle: 0, steal: 0 };
   for (const line of stat.split('\n')) {
     const m = /^cpu(\d+)\s+(.*)$/.exec(line);
@@ -69,6 +66,8 @@ export class LoadCoreSampler {
   readonly cores: number[];
   #start: CoreTimes | undefined;
   #end: CoreTimes | undefined;
+  #tcpStart: ReturnType<typeof readTcpCounters>;
+  #tcpEnd: ReturnType<typeof readTcpCounters>;
   #timers: ReturnType<typeof setTimeout>[] = [];
 
   constructor(loadCpus: string | undefined) {
@@ -77,8 +76,9 @@ export class LoadCoreSampler {
 
   /** Sample at `startInMs` and `endInMs` from now. */
   schedule(startInMs: number, endInMs: number): void {
-    this.#timers.push(setTimeout(() => (this.#start = readCoreTimes(this.cores)), Math.max(0, startInMs)));
-    this.#timers.push(setTimeout(() => (this.#end = readCoreTimes(this.cores)), Math.max(0, endInMs)));
+    // The machine's TCP counters ride on the same two timers: the same window edges.
+    this.#timers.push(setTimeout(() => ((this.#start = readCoreTimes(this.cores)), (this.#tcpStart = readTcpCounters())), Math.max(0, startInMs)));
+    this.#timers.push(setTimeout(() => ((this.#end = readCoreTimes(this.cores)), (this.#tcpEnd = readTcpCounters())), Math.max(0, endInMs)));
   }
 
   stop(): void {
@@ -86,6 +86,6 @@ export class LoadCoreSampler {
   }
 
   result(): LoadCoreFigures | undefined {
-    return this.#start === undefined || this.#end === undefined ? undefined : figures(this.cores, this.#start, this.#end);
+    return this.#start === undefined || this.#end === undefined ? undefined : { ...figures(this.cores, this.#start, this.#end), tcp: { start: this.#tcpStart, end: this.#tcpEnd } };
   }
 }

@@ -54,6 +54,7 @@ export const BENCH_FLAG_SPECS: readonly BenchFlagSpec[] = [
   { key: 'size', flag: 'size', kind: 'int', unit: 'bytes', default: 100, min: 32, sweepable: true, help: 'message text size, bytes (starts with a 20–40 byte id)' },
   { key: 'durationMs', flag: 'duration', kind: 'duration', unit: 'time', default: '30s', positive: true, sweepable: true, help: 'measured window per run (e.g. 30s, 2m, 500ms)' },
   { key: 'warmupMs', flag: 'warmup', kind: 'duration', unit: 'time', default: '5s', sweepable: true, help: 'warm-up before the window; clients connect spread over it' },
+  { key: 'idleMs', flag: 'idle', kind: 'duration', unit: 'time', default: '4s', help: 'idle phase after the drain (clients connected, no messages) that measures the fixed cost per client-second; 0 = none' },
   { key: 'repeat', flag: 'repeat', kind: 'int', unit: 'N', default: 1, min: 1, help: 'repetitions of each run (fresh server each)' },
   { key: 'pollIntervalMs', flag: 'poll-interval-ms', kind: 'int', unit: 'ms', default: DEFAULTS.pollIntervalMs, min: 1, sweepable: true, help: 'short-polling interval, start to start, ms' },
   { key: 'holdMs', flag: 'hold-ms', kind: 'int', unit: 'ms', default: DEFAULTS.holdMs, min: 1, sweepable: true, help: 'long-poll hold with nothing to send, ms' },

@@ -21,6 +21,7 @@ import type { BenchOptions, RunResult, RunTarget } from './results.ts';
 import { buildResult, failedStart } from './run-result.ts';
 import { Sampler } from './sampler.ts';
 import { LoadCoreSampler } from './load-cores.ts';
+import { afterDrain } from './idle-phase.ts';
 import { connectTimes } from './schedule.ts';
 import { startTarget, type TargetHandle } from './targets.ts';
 import { RestartableTarget, canRestart } from './restart.ts';
@@ -67,7 +68,6 @@ export class RunInterrupted extends Error {
 
 /** How often the window asks the workers for their deliveries so far (progress), ms. */
 const PROGRESS_POLL_MS = 2000;
-
 /** Deliveries so far over all workers; `expected` from what was sent (rooms share the schedule equally). */
 async function deliveries(workers: readonly Worker[], options: BenchOptions, timeoutMs: number): Promise<{ delivered: number; expected: number; inFlight: number; done: boolean }> {
   const progress = await Promise.all(workers.map((w) => w.ask({ type: 'progress' }, 'progress', timeoutMs)));
@@ -291,7 +291,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     }
     // The drain is over: what is still out is unanswered; what arrives in the grace is late.
     for (const w of workers) w.send({ type: 'drained' });
-    if (!complete) await sleepMs(LATE_GRACE_MS);
+    const idle = await afterDrain(complete, options, windowStart, sampler, LATE_GRACE_MS, interrupted, (second, seconds) => spec.onProgress({ target: label, phase: 'idle', second, seconds }));
 
     const answers = await Promise.all(workers.map((w) => w.ask({ type: 'finish' }, 'result', 10_000)));
     const results: WorkerResult[] = [];
@@ -305,7 +305,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     // the drain ends at once (WebSocket): wait for it before reading the samples.
     await sampler.settled(Math.round(options.durationMs / 1000), 3000);
     sampler.stop();
-    const run = buildResult(spec, server, results, sampler.samples, windowStart, errors, restartable, loadCores.result());
+    const run = buildResult(spec, server, results, sampler.samples, windowStart, errors, restartable, loadCores.result(), idle);
     if (path !== undefined) run.path = await path.cost();
     return run;
   } catch (error) {

@@ -17,7 +17,7 @@ export interface ProgressEvent {
   runs?: number;
   /** The run's label, e.g. `websocket #1`. */
   target?: string;
-  phase?: 'starting' | 'warm-up' | 'window' | 'drain' | 'done';
+  phase?: 'starting' | 'warm-up' | 'window' | 'drain' | 'idle' | 'done';
   /** Seconds into the phase, and its length. */
   second?: number;
   seconds?: number;

@@ -11,6 +11,10 @@ import type { ThresholdResult } from './thresholds.ts';
 import type { BatchSizes } from './batches.ts';
 import type { PathCalibration, PathRunCost } from './delay/path.ts';
 import type { ConnectionSetup } from './setup.ts';
+import type { CostSplit } from './fixed-cost.ts';
+import type { TcpSegments } from './tcp-segments.ts';
+import type { CostSummary } from './cost-summary.ts';
+import type { LatencyIntervals, RatioIntervals } from './summary-ci.ts';
 
 export type { Interruption, Phase, ThresholdResult }; // declared beside the modules that make them
 
@@ -149,6 +153,17 @@ export interface RunResult {
   /** Short and long polling: messages per response that carried any (bench/batches.ts); absent for push transports. */
   batches?: BatchSizes;
   bytes: { in: number; out: number; perDelivered: number };
+  /**
+   * TCP segments over the window from /proc/net/snmp (Linux): the whole machine's, so valid on a
+   * quiet machine only (`validOn`), bench/tcp-segments.ts. Absent where the counters cannot be read.
+   */
+  tcp?: TcpSegments;
+  /**
+   * Fixed cost per client-second (idle phase after the drain, or the window of a rate-0 run)
+   * apart from the marginal cost per delivered message (bench/fixed-cost.ts). Absent with
+   * `--idle 0`, when the drain ended with messages missing, or without server samples.
+   */
+  cost?: CostSplit;
   server: {
     cpuSeconds: number;
     cpuSecondsPer1kDelivered: number;
@@ -216,6 +231,8 @@ export interface TargetSummary {
   latencyMs: LatencySummaryMs;
   p50Ms: SummaryStat;
   p99Ms: SummaryStat;
+  /** Bootstrap 95% intervals of latencyMs.p50/p99 (runs, then deliveries, resampled; seeded): bench/bootstrap.ts. */
+  latencyCi?: LatencyIntervals;
   requestsPerSecond: SummaryStat;
   requestsPerDelivered: SummaryStat;
   bytesPerDelivered: SummaryStat;
@@ -223,6 +240,10 @@ export interface TargetSummary {
   rssPeakBytes: SummaryStat;
   /** Median over repetitions of RunResult.server.heapPerConnectionBytes, when the runs have it. */
   heapPerConnectionBytes?: SummaryStat;
+  /** Median, min, max over repetitions of RunResult.tcp.perDelivered (quiet machine only). */
+  tcpSegmentsPerDelivered?: SummaryStat;
+  /** Fixed cost per client-second and marginal cost per delivery over repetitions (bench/cost-summary.ts). */
+  cost?: CostSummary;
   delivered: SummaryStat;
   lost: SummaryStat;
   duplicates: SummaryStat;
@@ -231,7 +252,8 @@ export interface TargetSummary {
   /** Latency p50 and p99 as multiples of the floor (the matching raw echo). */
   floorMultiple: { p50: number; p99: number; floor: string };
   /** For the lab's transports: latency and CPU as multiples of the bare baseline, when one ran. */
-  baselineMultiple?: { p50: number; p99: number; cpuPer1k: number; baseline: RunTarget };
+  /** `ci`: bootstrap 95% intervals of the p50 and p99 ratios (bench/summary-ci.ts). */
+  baselineMultiple?: { p50: number; p99: number; cpuPer1k: number; baseline: RunTarget; ci?: RatioIntervals };
   /** Scale-out benches: CPU per 1k delivered and peak RSS per part (medians over repetitions). */
   parts?: { part: ProcessPartCost['part']; cpuSecondsPer1kDelivered: SummaryStat; rssPeakBytes: SummaryStat }[];
   /**
@@ -244,7 +266,7 @@ export interface TargetSummary {
    * polling): pushlab ÷ peer for latency, CPU per 1k delivered and heap per connection —
    * below 1 pushlab is faster or cheaper.
    */
-  peerMultiple?: { p50: number; p99: number; cpuPer1k: number; heapPerConnection?: number; peer: RunTarget };
+  peerMultiple?: { p50: number; p99: number; cpuPer1k: number; heapPerConnection?: number; peer: RunTarget; ci?: RatioIntervals };
 }
 
 export interface FloorResult {
@@ -259,6 +281,18 @@ export interface CapacityResult {
   endpoint: string;
   transport: Transport;
   connections: number;
+  /** autocannon processes on the load cores, the connections split between them (absent in older results: in-process). */
+  processes?: number;
+  /**
+   * `capacity` only when the server used ≥ 90% of its core over the probe; otherwise
+   * `lower-bound` with `reason` (load side saturated, or the limit elsewhere). bench/capacity-bound.ts.
+   */
+  kind?: 'capacity' | 'lower-bound';
+  reason?: string;
+  /** Server process CPU over the probe, percent of one core. */
+  serverCpuPercent?: number;
+  /** The load cores' busy share over the probe, percent (Linux). */
+  loadCoresBusyPercent?: number;
   durationSeconds: number;
   requestsPerSecond: { mean: number; p50: number; max: number };
   /** autocannon's latency, whole ms. */
@@ -297,6 +331,8 @@ export interface BenchOptions {
   faults?: boolean;
   /** Stop the server (SIGTERM) half-way through the window and start a fresh one on the same port. */
   restartServer?: boolean;
+  /** `--idle`: the idle phase after the drain that measures the fixed cost, ms (default 4000; 0 = none). */
+  idleMs?: number;
   /** `--target URL`: an external pushlab-protocol server the bench did not start (docs/results.md). */
   target?: string;
   /** `--phases` / a config file's phases: steps run in order, each measured on its own (like a sweep). */

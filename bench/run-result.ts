@@ -9,6 +9,9 @@ import { mergeBatches, type BatchSizes } from './batches.ts';
 import type { LoadCoreFigures } from './load-cores.ts';
 import { encodeHistogram, mergeEncoded, summarize } from './histogram.ts';
 import { heapPerConnection } from './connection-memory.ts';
+import { costOf } from './cost-of-run.ts';
+import { tcpOf } from './tcp-segments.ts';
+import type { IdleSpan } from './idle-phase.ts';
 import { modelChecks } from './model.ts';
 import { senderHoldsConnection } from './peers/clients.ts';
 import { peerModelChecks } from './peers/model.ts';
@@ -34,7 +37,7 @@ function nearest(samples: readonly Sample[], t: number): Sample | undefined {
   return best;
 }
 
-export function buildResult(spec: RunSpec, server: TargetShape, results: WorkerResult[], rawSamples: Sample[], windowStart: number, errors: string[], restart?: RestartableTarget, loadCores?: LoadCoreFigures): RunResult {
+export function buildResult(spec: RunSpec, server: TargetShape, results: WorkerResult[], rawSamples: Sample[], windowStart: number, errors: string[], restart?: RestartableTarget, loadCores?: LoadCoreFigures, idle?: IdleSpan): RunResult {
   const { options, transport } = spec;
   // After a restart the fresh server counts from 0 again (bench/restart.ts).
   const samples = restart !== undefined && restart.restarts > 0 ? stitchCounterResets(rawSamples) : rawSamples;
@@ -156,7 +159,9 @@ export function buildResult(spec: RunSpec, server: TargetShape, results: WorkerR
     messages: { ...t, sendErrors: t.failed ?? 0, negativeLatency },
     requests: { total: requests, perSecond: requestsPerSecond, perDelivered: perDelivered(requests), serverCounted },
     ...(batches === undefined ? {} : { batches }),
+    ...costOf(options, transport, samples, idle, t.delivered, connections, heapPerConnectionBytes),
     bytes: { in: bytesIn, out: bytesOut, perDelivered: perDelivered(bytesIn + bytesOut) },
+    ...tcpOf(loadCores, t.delivered),
     server: {
       cpuSeconds: Math.round(cpuSeconds * 1000) / 1000,
       cpuSecondsPer1kDelivered: t.delivered > 0 ? Math.round((cpuSeconds / t.delivered) * 1000 * 10000) / 10000 : 0,

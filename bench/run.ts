@@ -9,6 +9,7 @@ import os from 'node:os';
 import type { Transport } from '../protocol/types.ts';
 import { measureCapacity } from './capacity.ts';
 import { measureFloors } from './floor.ts';
+import { idleSeconds } from './idle-phase.ts';
 import { sseVersusWebSocket } from './model.ts';
 import { RunInterrupted, SCHEDULE_LAG_LIMIT_MS, runOne } from './orchestrator.ts';
 import { applySweep } from './options.ts';
@@ -34,10 +35,11 @@ export interface RunBenchHooks {
   signalName?: () => Interruption['signal'];
 }
 
-/** Rough wall time of one run, ms: start, warm-up, window, a typical drain, teardown (for the ETA). */
+/** Rough wall time of one run, ms: start, warm-up, window, a typical drain, idle phase, teardown (for the ETA). */
 export function estimateRunMs(options: BenchOptions, transport: Transport): number {
   const drain = transport === 'short-polling' ? options.pollIntervalMs : 1000;
-  return 2500 + options.warmupMs + options.durationMs + drain + 1000;
+  // + the idle phase after the drain (fixed cost, bench/idle-phase.ts).
+  return 2500 + options.warmupMs + options.durationMs + drain + 1000 + idleSeconds(options) * 1000;
 }
 
 /** Server on CPU 0, load (workers, floors' clients, autocannon, this process) on the rest. */
@@ -197,7 +199,7 @@ export async function runBench(options: BenchOptions, hooks: RunBenchHooks = {})
   if (capacityMs > 0 && !aborted()) {
     const capacityStart = Date.now();
     try {
-      capacity = await measureCapacity(options, cpus.server, (text) => emit({ stage: 'capacity', text, etaMs: restAfter(0) + Math.max(0, capacityMs - (Date.now() - capacityStart)) }));
+      capacity = await measureCapacity(options, cpus.server, (text) => emit({ stage: 'capacity', text, etaMs: restAfter(0) + Math.max(0, capacityMs - (Date.now() - capacityStart)) }), cpus.load);
     } catch (error) {
       warnings.push(`capacity measurement failed: ${(error as Error).message}`);
     }

@@ -13,8 +13,9 @@ export const SCENARIOS: Record<string, { summary: string; preset: Preset }> = {
     // room at 100 msg/s (10,000 deliveries/s), plus both bare baselines, both Socket.IO peers
     // (what teams deploy instead) and the capacity probe. Three repetitions in random target
     // order, so the verdict can tell a win from run-to-run spread; the window is shortened to
-    // 10 s to keep the whole run near 8 minutes on 2 cores (21 runs × ~20 s + floors + capacity).
-    summary: 'all transports + baselines + Socket.IO peers, real 2 s poll / 20 s hold, 100 clients × 100 msg/s, 3 repetitions of 10 s in random order (~8 min)',
+    // 10 s to keep the whole run near 9½ minutes on 2 cores (21 runs × ~24 s, the 4 s idle phase for
+    // the fixed cost included, + floors + capacity).
+    summary: 'all transports + baselines + Socket.IO peers, real 2 s poll / 20 s hold, 100 clients × 100 msg/s, 3 repetitions of 10 s in random order, 4 s idle phase each for the fixed cost (~9.5 min)',
     preset: { durationMs: 10_000, repeat: 3, baselines: true, peers: ['socketio', 'socketio-polling'] },
   },
   smoke: {

@@ -3,6 +3,8 @@
  * (never averaged), and median/min/max of the per-run figures. Then each transport against
  * its floor (the matching raw echo) and, when one ran, its bare baseline.
  */
+import { costSummaryOf } from './cost-summary.ts';
+import { attachIntervals } from './summary-ci.ts';
 import { mergeEncoded, summarize } from './histogram.ts';
 import { peerMultipleOf } from './peers/compare.ts';
 import type { FloorResult, RunResult, RunTarget, SummaryStat, TargetSummary } from './results.ts';
@@ -70,6 +72,8 @@ export function summarizeRuns(runs: readonly RunResult[], floors: readonly Floor
       cpuSecondsPer1kDelivered: stat(use.map((r) => r.server.cpuSecondsPer1kDelivered)),
       rssPeakBytes: stat(use.map((r) => r.server.rssPeakBytes)),
       ...heapPerConnectionOf(use),
+      ...costSummaryOf(use, stat),
+      ...(use.some((r) => r.tcp !== undefined) ? { tcpSegmentsPerDelivered: stat(use.flatMap((r) => (r.tcp === undefined ? [] : [r.tcp.perDelivered]))) } : {}),
       delivered: stat(use.map((r) => r.messages.delivered)),
       lost: stat(use.map((r) => r.messages.lost)),
       duplicates: stat(use.map((r) => r.messages.duplicates)),
@@ -106,5 +110,7 @@ export function summarizeRuns(runs: readonly RunResult[], floors: readonly Floor
       baseline: baselineTarget,
     };
   }
+  // Last: the ratio intervals pair the rows' replicates.
+  attachIntervals(summaries, runs);
   return summaries;
 }

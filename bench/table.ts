@@ -72,7 +72,7 @@ export function renderTable(results: BenchResults, width = WIDTH): string {
   if (peers !== undefined) lines.push('', peers);
   if (results.floors.length > 0) lines.push('', `floor (loopback round trip p50/p99): ${results.floors.map((f) => `${f.name} ${ms(f.latencyMs.p50)}/${ms(f.latencyMs.p99)} ms`).join(' · ')}`);
   if (results.capacity.length > 0) {
-    lines.push(`capacity (autocannon, ${results.capacity[0]?.connections} connections): ${results.capacity.map((c) => `${c.endpoint} ${c.requestsPerSecond.mean.toFixed(0)} req/s p99 ${c.latencyMs.p99} ms`).join(' · ')}`);
+    lines.push(`capacity (autocannon, ${results.capacity[0]?.connections} connections): ${results.capacity.map((c) => `${c.endpoint} ${c.kind === 'lower-bound' ? '≥ ' : ''}${c.requestsPerSecond.mean.toFixed(0)} req/s p99 ${c.latencyMs.p99} ms${c.serverCpuPercent === undefined ? '' : ` (server ${c.serverCpuPercent.toFixed(0)}% CPU${c.kind === 'lower-bound' ? ': lower bound' : ''})`}`).join(' · ')}`);
   }
   return lines.map((l) => wrap(l, width)).join('\n');
 }

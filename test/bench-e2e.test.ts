@@ -137,6 +137,28 @@ describe('pushlab bench end to end', () => {
     expect(sse.model.find((m) => m.metric === 'bytes per delivered message')?.flagged).toBe(false);
   });
 
+  it('splits fixed from marginal cost: an idle phase after a complete drain, the window itself at rate 0', () => {
+    for (const target of ['short-polling', 'websocket'] as const) {
+      const loaded = run(target, 10);
+      // The idle phase runs only after a drain that completed (nothing in flight).
+      if (loaded.messages.unanswered === 0 && loaded.messages.delivered >= loaded.messages.expected) {
+        expect(loaded.cost?.source, target).toBe('idle-phase');
+        expect(loaded.cost?.marginal, target).toBeDefined();
+      }
+      const idle = run(target, 0);
+      expect(idle.cost?.source, target).toBe('window');
+      expect(idle.cost?.marginal, target).toBeUndefined();
+    }
+    // Each idle short-poll client asks once per interval.
+    const sp = run('short-polling', 0).cost?.fixed.requestsPerClientSecond ?? 0;
+    expect(sp).toBeGreaterThan((1000 / POLL_MS) * 0.6);
+    expect(sp).toBeLessThan((1000 / POLL_MS) * 1.4);
+    expect(run('websocket', 0).cost?.fixed.requestsPerClientSecond).toBe(0);
+    // TCP segments ride along, marked for a quiet machine; capacity says whether it is one.
+    expect(run('websocket', 10).tcp?.validOn).toBe('quiet-machine');
+    for (const c of results.capacity) expect(c.kind === 'capacity' || (c.kind === 'lower-bound' && (c.reason ?? '') !== '')).toBe(true);
+  });
+
   it('summarizes per target and sweep value, with floor multiples and a model beside each run', () => {
     expect(results.summary).toHaveLength(8);
     const floorOf = { websocket: 'ws-echo', sse: 'tcp-echo', 'short-polling': 'http-request', 'long-polling': 'http-request' } as const;

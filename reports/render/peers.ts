@@ -20,11 +20,15 @@ function peerLabel(target: RunTarget): string {
   return name === undefined ? target : PEER_INFO[name].label;
 }
 
-/** "0.8× (pushlab faster)": the ratio, and which side it favours, in words. */
-function ratioWords(ratio: number, better: string, worse: string): string {
+/**
+ * "0.8× (pushlab faster)": the ratio, and which side it favours, in words. With a bootstrap
+ * interval (latency) that spans 1×, no side is named: the difference is within the spread.
+ */
+function ratioWords(ratio: number, better: string, worse: string, ci?: readonly [number, number]): string {
   if (ratio <= 0) return '—';
-  const words = Math.abs(ratio - 1) <= TIE ? 'about the same' : ratio < 1 ? `pushlab ${better}` : `pushlab ${worse}`;
-  return `${fmtRatio(ratio)} (${words})`;
+  const spansOne = ci !== undefined && ci[0] <= 1 && ci[1] >= 1;
+  const words = Math.abs(ratio - 1) <= TIE || spansOne ? 'about the same' : ratio < 1 ? `pushlab ${better}` : `pushlab ${worse}`;
+  return `${fmtRatio(ratio)}${ci === undefined ? '' : ` [95% CI ${fmtRatio(ci[0])}–${fmtRatio(ci[1])}]`} (${words})`;
 }
 
 /** One sentence per lab transport that has a peer row beside it. */
@@ -32,8 +36,8 @@ export function peerSentence(lab: TargetSummary, peer: TargetSummary | undefined
   const m = lab.peerMultiple;
   if (m === undefined) return undefined;
   const parts = [
-    `p50 ${ratioWords(m.p50, 'faster', 'slower')}`,
-    `p99 ${ratioWords(m.p99, 'faster', 'slower')}`,
+    `p50 ${ratioWords(m.p50, 'faster', 'slower', m.ci?.p50)}`,
+    `p99 ${ratioWords(m.p99, 'faster', 'slower', m.ci?.p99)}`,
     `CPU per message ${ratioWords(m.cpuPer1k, 'cheaper', 'costlier')}`,
     `memory per connection ${m.heapPerConnection === undefined ? 'not measured' : ratioWords(m.heapPerConnection, 'leaner', 'heavier')}`,
   ];

@@ -9,6 +9,7 @@ import { methodologySection } from './methodology.ts';
 import { scaleOutSection } from './scaleout.ts';
 import { modelTable, runsTable, summaryTable } from './tables.ts';
 import { batchesTable } from './batches.ts';
+import { costTable } from './costs.ts';
 import { networkSection } from './network.ts';
 import { partialBanner, thresholdsSection } from './thresholds.ts';
 import { renderPage, chartsGrid, section } from './template.ts';
@@ -41,7 +42,7 @@ export function renderReport(results: BenchResults, options: RenderOptions = {})
     verdictSection(results),
     ...(thresholds === '' ? [] : [thresholds]),
     ...(scaleOut === '' ? [] : [scaleOut]),
-    section('summary-h', 'Summary', `${summaryTable(results)}\n${runsTable(results)}\n${batchesTable(results)}`),
+    section('summary-h', 'Summary', `${summaryTable(results)}\n${costTable(results)}\n${runsTable(results)}\n${batchesTable(results)}`),
     ...(faults === '' ? [] : [faults]),
     section('charts-h', 'Charts', chartsGrid(charts)),
     ...(network === '' ? [] : [network]),

@@ -8,6 +8,7 @@ import type { BenchResults, CapacityResult, FloorResult, RunResult, TargetSummar
 import { BYTES_PER_MIB, escapeHtml, fmtInt, fmtNum, fmtRatio, numberAt } from './format.ts';
 import { isBaseline, isPeer, isReference, rowKey, rowLabel, sortSummaries, targetColour } from './targets.ts';
 import { peerCell, peerColumnNote } from './peers.ts';
+import { withCi, withRatioCi } from './intervals.ts';
 
 /** How a JSON number is shown: unit factor and formatter. */
 export interface CellFormat {
@@ -83,8 +84,8 @@ export function summaryTable(results: BenchResults, caption = 'Summary per targe
         line('p50', 'floorMultiple.p50', s.floorMultiple.p50) + line('p99', 'floorMultiple.p99', s.floorMultiple.p99);
       const cells = [
         targetHeader(s, sweepOption, reps),
-        statCell(s, 'latencyMs.p50', 'p50Ms'),
-        statCell(s, 'latencyMs.p99', 'p99Ms'),
+        withCi(statCell(s, 'latencyMs.p50', 'p50Ms'), s.latencyCi?.p50Ms),
+        withCi(statCell(s, 'latencyMs.p99', 'p99Ms'), s.latencyCi?.p99Ms),
         statCell(s, 'latencyMs.max', undefined),
         `<td class="num">${floor}<span class="spread">vs ${escapeHtml(s.floorMultiple.floor)}</span></td>`,
       ];
@@ -92,11 +93,11 @@ export function summaryTable(results: BenchResults, caption = 'Summary per targe
         const b = s.baselineMultiple;
         cells.push(
           b
-            ? `<td class="num">${line('p50', 'baselineMultiple.p50', b.p50)}${line('p99', 'baselineMultiple.p99', b.p99)}${line('CPU', 'baselineMultiple.cpuPer1k', b.cpuPer1k)}</td>`
+            ? withRatioCi(`<td class="num">${line('p50', 'baselineMultiple.p50', b.p50)}${line('p99', 'baselineMultiple.p99', b.p99)}${line('CPU', 'baselineMultiple.cpuPer1k', b.cpuPer1k)}</td>`, b.ci)
             : '<td class="num">—</td>',
         );
       }
-      if (anyPeerMultiple) cells.push(peerCell(s, line));
+      if (anyPeerMultiple) cells.push(withRatioCi(peerCell(s, line), s.peerMultiple?.ci));
       cells.push(
         statCell(s, 'requestsPerSecond.median', 'requestsPerSecond'),
         statCell(s, 'requestsPerDelivered.median', 'requestsPerDelivered'),
@@ -172,22 +173,6 @@ export function modelTable(results: BenchResults): string {
   return `<div class="table-wrap"><table class="model">
 <caption>Measured vs model<span class="caption-note">${escapeHtml(`${rows.length} checks, ${flagged} outside tolerance. Ratio = measured ÷ predicted; a flagged row means either the theory or the implementation is wrong — find out which before trusting the numbers.`)}</span></caption>
 <thead><tr><th scope="col" class="left">Run</th><th scope="col" class="left">metric</th><th scope="col" class="num">predicted</th><th scope="col" class="num">measured</th><th scope="col" class="left">unit</th><th scope="col" class="num">ratio</th><th scope="col" class="num">tolerance</th><th scope="col" class="left">verdict</th><th scope="col" class="left">note</th></tr></thead>
-<tbody>
-${body}
-</tbody></table></div>`;
-}
-
-export function capacityTable(capacity: readonly CapacityResult[]): string {
-  if (capacity.length === 0) return '';
-  const body = capacity
-    .map(
-      (c) =>
-        `<tr><th scope="row">${swatch(c.transport)}${escapeHtml(c.endpoint)}</th><td>${escapeHtml(c.transport)}</td><td class="num">${fmtInt(c.connections)}</td><td class="num">${fmtNum(c.durationSeconds)}</td><td class="num">${fmtNum(c.requestsPerSecond.mean)}</td><td class="num">${fmtNum(c.requestsPerSecond.p50)}</td><td class="num">${fmtNum(c.requestsPerSecond.max)}</td><td class="num">${fmtNum(c.latencyMs.p50)}</td><td class="num">${fmtNum(c.latencyMs.p99)}</td><td class="num">${fmtNum(c.latencyMs.max)}</td><td class="num${c.errors > 0 ? ' loss' : ''}">${fmtInt(c.errors)}</td><td class="num${c.non2xx > 0 ? ' loss' : ''}">${fmtInt(c.non2xx)}</td></tr>`,
-    )
-    .join('\n');
-  return `<div class="table-wrap"><table class="capacity">
-<caption>HTTP capacity (autocannon)<span class="caption-note">Each endpoint hammered alone; autocannon reports latency in whole milliseconds.</span></caption>
-<thead><tr><th scope="col" class="left">endpoint</th><th scope="col" class="left">transport</th><th scope="col" class="num">connections</th><th scope="col" class="num">duration (s)</th><th scope="col" class="num">req/s mean</th><th scope="col" class="num">req/s p50</th><th scope="col" class="num">req/s max</th><th scope="col" class="num">p50 (ms)</th><th scope="col" class="num">p99 (ms)</th><th scope="col" class="num">max (ms)</th><th scope="col" class="num">errors</th><th scope="col" class="num">non-2xx</th></tr></thead>
 <tbody>
 ${body}
 </tbody></table></div>`;

@@ -9,6 +9,8 @@ import { escapeHtml, fmtDurationMs, fmtInt, fmtNum, fmtRatio, plural } from './f
 import { REFERENCE_TOPOLOGY } from '../../bench/topology.ts';
 import { swatch } from './tables.ts';
 import { peersParagraph } from './peers.ts';
+import { costWins } from './costs.ts';
+import { latencyInterval } from './intervals.ts';
 import { isBaseline, isReference, rowLabel, sortSummaries } from './targets.ts';
 
 /** The workload, as a sentence an architect can repeat. */
@@ -28,7 +30,7 @@ export function workloadSentence(options: BenchOptions): string {
   return text;
 }
 
-interface HeadlineMetric {
+export interface HeadlineMetric {
   name: string;
   value: (s: TargetSummary) => number;
   /** The spread over repetitions (min–max), when the metric has one per repetition. */
@@ -36,11 +38,13 @@ interface HeadlineMetric {
   show: (v: number) => string;
   /** Word for "worse" ratios: "slower" for time, "more" for costs. */
   worse: string;
+  /** The bootstrap interval of the value, when the row has one (latency percentiles). */
+  ci?: (s: TargetSummary) => readonly [number, number] | undefined;
 }
 
 const HEADLINES: readonly HeadlineMetric[] = [
-  { name: 'Latency p50', value: (s) => s.latencyMs.p50, spread: (s) => s.p50Ms, show: (v) => `${fmtNum(v)} ms`, worse: 'slower' },
-  { name: 'Latency p99', value: (s) => s.latencyMs.p99, spread: (s) => s.p99Ms, show: (v) => `${fmtNum(v)} ms`, worse: 'slower' },
+  { name: 'Latency p50', value: (s) => s.latencyMs.p50, spread: (s) => s.p50Ms, ci: (s) => latencyInterval(s, 'p50'), show: (v) => `${fmtNum(v)} ms`, worse: 'slower' },
+  { name: 'Latency p99', value: (s) => s.latencyMs.p99, spread: (s) => s.p99Ms, ci: (s) => latencyInterval(s, 'p99'), show: (v) => `${fmtNum(v)} ms`, worse: 'slower' },
   {
     name: 'Request load',
     value: (s) => s.requestsPerDelivered.median,
@@ -60,20 +64,26 @@ const HEADLINES: readonly HeadlineMetric[] = [
 
 /**
  * A difference is a win only outside the run-to-run spread: with repetitions, the two
- * min–max ranges must not overlap; with one repetition there is no spread to see, so anything
+ * min–max ranges must not overlap (nor, for latency, the bootstrap intervals); with one repetition there is no spread to see, so anything
  * within SINGLE_RUN_TIE (p99 was seen to vary ±20% between runs) is a tie.
  */
 export const SINGLE_RUN_TIE = 1.2;
 
-/** Is `other` worse than `best` by more than the run-to-run spread? */
+/**
+ * Is `other` worse than `best` by more than the run-to-run spread? Where both rows carry
+ * bootstrap intervals (latency), those must not overlap either.
+ */
 export function beyondSpread(metric: HeadlineMetric, best: TargetSummary, other: TargetSummary): boolean {
   const a = metric.value(best);
   const b = metric.value(other);
+  const ciA = metric.ci?.(best);
+  const ciB = metric.ci?.(other);
+  if (ciA !== undefined && ciB !== undefined && ciA[1] >= ciB[0]) return false;
   if (best.repetitions > 1 && other.repetitions > 1 && metric.spread !== undefined) return metric.spread(best).max < metric.spread(other).min;
   return a > 0 ? b / a >= SINGLE_RUN_TIE : b > 0;
 }
 
-function winnerLine(metric: HeadlineMetric, rows: readonly TargetSummary[], sweepOption: string | undefined): string {
+export function winnerLine(metric: HeadlineMetric, rows: readonly TargetSummary[], sweepOption: string | undefined): string {
   const ranked = [...rows].sort((a, b) => metric.value(a) - metric.value(b));
   const best = ranked[0];
   if (!best) return '';
@@ -114,8 +124,8 @@ function winsFor(rows: readonly TargetSummary[], sweepOption: string | undefined
   const left = rows.filter((r) => !isReference(r.target) && !contenders.includes(r));
   const leftNote = left.length === 0 ? '' : `<p class="refs">Left out of the winners: ${left.map((r) => `${escapeHtml(rowLabel(r, sweepOption))} (${r.loadBound === true ? 'load-bound' : 'nothing delivered'})`).join(', ')}.</p>`;
   const refs = rows.filter((r) => isBaseline(r.target));
-  if (contenders.length === 0) return `<p>No transport delivered messages in a run that was not load-bound, so there is no winner to name.</p>${leftNote}${referencesLine(refs, sweepOption)}${peersParagraph(rows, sweepOption)}`;
-  return `<ul class="wins">${HEADLINES.map((m) => winnerLine(m, contenders, sweepOption)).join('\n')}</ul>${leftNote}${referencesLine(refs, sweepOption)}${peersParagraph(rows, sweepOption)}`;
+  if (contenders.length === 0) return `<p>No transport delivered messages in a run that was not load-bound, so there is no winner to name.</p>${costWins(rows, sweepOption)}${leftNote}${referencesLine(refs, sweepOption)}${peersParagraph(rows, sweepOption)}`;
+  return `<ul class="wins">${HEADLINES.map((m) => winnerLine(m, contenders, sweepOption)).join('\n')}</ul>${costWins(rows, sweepOption)}${leftNote}${referencesLine(refs, sweepOption)}${peersParagraph(rows, sweepOption)}`;
 }
 
 /** The verdict box: workload, winners per metric (per sweep value for sweeps), alerts. */
