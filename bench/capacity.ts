@@ -7,7 +7,7 @@
  */
 import autocannon from 'autocannon';
 import type { Transport } from '../protocol/types.ts';
-import type { BenchOptions, CapacityResult } from './results.ts';
+import type { BenchOptions, CapacityResult } from '../results/types.ts';
 import { spawnServer } from './spawn-server.ts';
 
 /** Concurrent connections: enough to saturate one server core from the other. */

@@ -18,7 +18,7 @@ import { preflight } from './preflight.ts';
 import { loadBudgetWarnings } from './load-budget.ts';
 import { parseCpuList } from './load-cores.ts';
 import { Progress } from './progress.ts';
-import type { BenchOptions, BenchResults } from './results.ts';
+import type { BenchOptions, BenchResults } from '../results/types.ts';
 import { cpuPlan, runBench } from './run.ts';
 import { SCENARIOS } from './scenarios.ts';
 import { renderTable } from './table.ts';

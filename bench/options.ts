@@ -7,7 +7,7 @@
 import { UsageError, toDurationMs, toInt, toList, type FlagSpec } from '../cli/args.ts';
 import { TRANSPORTS, type Transport } from '../protocol/types.ts';
 import { parsePhases } from './phases.ts';
-import type { BenchOptions, Phase } from './results.ts';
+import type { BenchOptions, Phase } from '../results/types.ts';
 import { SCENARIOS, SCENARIO_NAMES, type Preset } from './scenarios.ts';
 import { parseThreshold } from './thresholds.ts';
 import { parsePeers } from './peers/peers.ts';

@@ -5,8 +5,8 @@
  * pays before it shows anything. The first message also waits for the next scheduled send
  * (up to 1/rate), so `joined` is the cleaner figure of the two.
  */
-import { createHistogram, encodeHistogram, mergeEncoded, recordMs, summarize } from './histogram.ts';
-import type { LatencySummaryMs } from './results.ts';
+import { createHistogram, encodeHistogram, mergeEncoded, recordMs, summarize } from '../results/histogram.ts';
+import type { ConnectionSetup } from '../results/types.ts';
 import { clockMs } from './clock.ts';
 
 export class SetupTimes {
@@ -30,12 +30,7 @@ export class SetupTimes {
   }
 }
 
-/** results.json `connectionSetup` of a run: client start → joined / → first message, ms. */
-export interface ConnectionSetup {
-  joinedMs: LatencySummaryMs;
-  firstMessageMs: LatencySummaryMs;
-}
-
+/** results.json `connectionSetup` of a run (results/schema/run-extras.ts): client start → joined / → first message, ms. */
 export function summarizeSetup(parts: readonly ({ joined: string; firstMessage: string } | undefined)[]): ConnectionSetup | undefined {
   const present = parts.filter((p): p is { joined: string; firstMessage: string } => p !== undefined);
   if (present.length === 0) return undefined;

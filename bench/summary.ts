@@ -3,9 +3,9 @@
  * (never averaged), and median/min/max of the per-run figures. Then each transport against
  * its floor (the matching raw echo) and, when one ran, its bare baseline.
  */
-import { mergeEncoded, summarize } from './histogram.ts';
+import { mergeEncoded, summarize } from '../results/histogram.ts';
 import { peerMultipleOf } from './peers/compare.ts';
-import type { FloorResult, RunResult, RunTarget, SummaryStat, TargetSummary } from './results.ts';
+import type { FloorResult, RunResult, RunTarget, SummaryStat, TargetSummary } from '../results/types.ts';
 import { REFERENCE_TOPOLOGY } from './topology.ts';
 
 export function stat(values: readonly number[]): SummaryStat {

@@ -13,7 +13,7 @@ import { joinNegativeValues } from '../../cli/args.ts';
 import { loadChartJs } from './assets.ts';
 import { REGRESSION_THRESHOLD, compareSummaries, renderComparison, workloadDifferences } from './compare.ts';
 import { fmtRatio } from './format.ts';
-import { ResultsFileError, readResults } from './load.ts';
+import { ResultsFileError, readResults } from '../../results/load.ts';
 import type { CliIo } from './files.ts';
 
 export const COMPARE_USAGE = `Usage: pushlab compare <a.json> <b.json> [--out DIR] [--fail-on-regression PCT] [--force]

@@ -2,10 +2,10 @@
  * "Methodology and environment": how the numbers were produced and what they do not say.
  * Shared by the report and the comparison (which passes two labelled results).
  */
-import type { BenchResults } from '../../bench/results.ts';
+import type { BenchResults } from '../../results/types.ts';
 import { escapeHtml, fmtNum } from './format.ts';
 import { capacityTable, environmentRows, floorsTable, keyValueTable, optionRows } from './tables.ts';
-import { ELD_SHARE_LIMIT, LAG_SHARE_LIMIT, LOAD_CORES_BUSY_LIMIT_PERCENT, SCHEDULE_LAG_LIMIT_MS, WORKER_CPU_LIMIT_PERCENT } from '../../bench/load-bound.ts';
+import { ELD_SHARE_LIMIT, LAG_SHARE_LIMIT, LOAD_CORES_BUSY_LIMIT_PERCENT, SCHEDULE_LAG_LIMIT_MS, WORKER_CPU_LIMIT_PERCENT } from '../../results/load-bound-limits.ts';
 import { SINGLE_RUN_TIE } from './verdict.ts';
 
 function howMeasured(results: BenchResults): string {

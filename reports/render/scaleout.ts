@@ -7,8 +7,8 @@
  * sentence saying it in words. Colour = the transport, as everywhere; the rung is told apart
  * by the swatch's pattern and by name. Every number is a `data-metric` span (see tables.ts).
  */
-import type { BenchResults, TargetSummary } from '../../bench/results.ts';
-import { REFERENCE_TOPOLOGY, parseTopology } from '../../bench/topology.ts';
+import type { BenchResults, TargetSummary } from '../../results/types.ts';
+import { REFERENCE_TOPOLOGY, parseTopology } from '../../results/topology.ts';
 import { BYTES_PER_MIB, escapeHtml, fmtNum, fmtRatio } from './format.ts';
 import { metricSpan } from './tables.ts';
 import { isBaseline, rowKey, sortSummaries, targetColour } from './targets.ts';
