@@ -48,5 +48,6 @@ export const ProcessPart = literals(['servers', 'redis', 'nginx'] as const);
 
 /** A shared schema with a description of its own at this place (the shared one is left alone). */
 export function described<T extends TSchema>(schema: T, description: string): T {
-  return CloneType(schema, { description });
+  // CloneType's options yield to the schema's own keys, so the description is set after cloning.
+  return { ...CloneType(schema), description };
 }
