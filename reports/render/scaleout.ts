@@ -1,6 +1,6 @@
 /**
  * The "Scale-out" section: what the backplane, the proxy and more instances add. Shown when a
- * bench ran more than one topology (`pushlab bench --instances N`, bench/topology.ts): per
+ * bench ran more than one topology (`pushlab bench --instances N`, results/topology.ts): per
  * transport (and sweep value), one row per topology rung with latency, CPU per 1k messages —
  * total and per part (instances, redis-server, nginx) — memory, deliveries, and each figure
  * as a multiple of the same transport's plain single process (`memory · 1 · direct`), then a
