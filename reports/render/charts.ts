@@ -7,8 +7,7 @@
  */
 import type { BenchResults, RunResult, RunTarget, TargetSummary } from '../../results/types.ts';
 import { BYTES_PER_MIB } from './format.ts';
-import { mergeHistograms } from '../../results/histogram.ts';
-import { cdfPoints, ninesX, percentileCurve, pointsFromSummary, type PercentilePoint } from './histograms.ts';
+import { cdfPoints, mergeHistograms, ninesX, percentileCurve, pointsFromSummary, type PercentilePoint } from './histograms.ts';
 import {
   compareTargets,
   EXTRA_COLOURS,

@@ -6,6 +6,9 @@
 import type { Histogram } from '../../results/histogram.ts';
 import type { LatencySummaryMs } from '../../results/types.ts';
 
+// The merge itself is the one the bench uses too (results/histogram.ts); the charts take it from here.
+export { mergeHistograms } from '../../results/histogram.ts';
+
 const US_PER_MS = 1000;
 
 /** One point of a percentile curve: `percentile` in 0..100, `ms` the latency at or below it. */
