@@ -13,7 +13,7 @@
  * - expected: every subscriber of a room gets every message the schedule sends to it in the
  *   window, whether or not its publish was acknowledged; lost is counted per subscriber.
  */
-import type { MessageTally } from './results.ts';
+import type { MessageTally } from '../results/types.ts';
 
 export interface MessageId {
   run: string;

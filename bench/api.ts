@@ -5,12 +5,12 @@
  * (cli/bench.ts) is one caller: it parses argv into the same options.
  */
 import { resolveBenchOptions, validate } from './options.ts';
-import type { BenchOptions } from './results.ts';
+import type { BenchOptions } from '../results/types.ts';
 import { topologiesOf } from './topology.ts';
 
 export { runBench, type RunBenchHooks } from './run.ts';
 export { BENCH_FLAG_SPECS } from './options.ts';
-export type { BenchOptions, BenchResults } from './results.ts';
+export type { BenchOptions, BenchResults } from '../results/types.ts';
 
 /** A scenario's options (default: the `default` scenario) with `overrides` laid over, checked. */
 export function benchOptions(overrides: Partial<BenchOptions> = {}): BenchOptions {

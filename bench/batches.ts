@@ -4,17 +4,10 @@
  * so consecutive raw deliveries to a subscriber with the same stamp are one batch. Empty polls
  * carry no message and are not seen here (they are in `requests`). Power-of-two buckets.
  */
-export const BATCH_BUCKETS = ['1', '2', '3–4', '5–8', '9–16', '17–32', '33–64', '65–128', '129+'] as const;
+import { BATCH_BUCKETS } from '../results/schema/run-extras.ts';
+import type { BatchSizes } from '../results/types.ts';
 
-export interface BatchSizes {
-  /** Responses that carried at least one message of the window. */
-  responses: number;
-  messages: number;
-  /** messages ÷ responses. */
-  mean: number;
-  /** Responses per bucket of message count (BATCH_BUCKETS). */
-  buckets: Record<string, number>;
-}
+export type { BatchSizes };
 
 function bucketOf(n: number): number {
   return Math.min(BATCH_BUCKETS.length - 1, Math.max(0, Math.ceil(Math.log2(n))));
@@ -51,7 +44,7 @@ export class BatchCounter {
       responses: this.#responses,
       messages: this.#messages,
       mean: this.#responses > 0 ? Math.round((this.#messages / this.#responses) * 100) / 100 : 0,
-      buckets: Object.fromEntries(BATCH_BUCKETS.map((label, i) => [label, this.#counts[i] ?? 0])),
+      buckets: Object.fromEntries(BATCH_BUCKETS.map((label, i) => [label, this.#counts[i] ?? 0])) as BatchSizes['buckets'],
     };
   }
 }
@@ -61,6 +54,6 @@ export function mergeBatches(list: readonly BatchSizes[]): BatchSizes | undefine
   if (list.length === 0) return undefined;
   const responses = list.reduce((s, b) => s + b.responses, 0);
   const messages = list.reduce((s, b) => s + b.messages, 0);
-  const buckets = Object.fromEntries(BATCH_BUCKETS.map((label) => [label, list.reduce((s, b) => s + (b.buckets[label] ?? 0), 0)]));
+  const buckets = Object.fromEntries(BATCH_BUCKETS.map((label) => [label, list.reduce((s, b) => s + (b.buckets[label] ?? 0), 0)])) as BatchSizes['buckets'];
   return { responses, messages, mean: responses > 0 ? Math.round((messages / responses) * 100) / 100 : 0, buckets };
 }

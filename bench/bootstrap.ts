@@ -12,10 +12,12 @@
  * nothing about run-to-run spread (the verdict keeps its 20% single-run tie for that).
  * Seeded (mulberry32, bench/schedule.ts): the same results give the same intervals.
  */
-import { decodeHistogram } from './histogram.ts';
+import { decodeHistogram } from '../results/histogram.ts';
 import { seededRandom } from './schedule.ts';
 
-export const BOOTSTRAP_ITERATIONS = 1000;
+import { BOOTSTRAP_ITERATIONS } from '../results/method-limits.ts';
+
+export { BOOTSTRAP_ITERATIONS };
 export const BOOTSTRAP_LEVEL = 0.95;
 
 /** The histogram internals the walk needs (hdr-histogram-js's JS histograms have them). */

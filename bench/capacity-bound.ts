@@ -6,8 +6,9 @@
 import { figures as coreFigures, parseCpuList, readCoreTimes, type CoreTimes } from './load-cores.ts';
 import { procStat } from './sampler.ts';
 
-/** The server used at least this much of one core over the probe (percent): its limit was reached. */
-export const SERVER_SATURATED_PERCENT = 90;
+import { SERVER_SATURATED_PERCENT } from '../results/method-limits.ts';
+
+export { SERVER_SATURATED_PERCENT };
 /** The load cores at least this busy (percent) explain a server below saturation (same as the runs' load-bound rule). */
 export const LOAD_SATURATED_PERCENT = 85;
 

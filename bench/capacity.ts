@@ -9,7 +9,7 @@ import type autocannon from 'autocannon';
 import { runAutocannon } from './autocannon-process.ts';
 import { CapacityWatch } from './capacity-bound.ts';
 import type { Transport } from '../protocol/types.ts';
-import type { BenchOptions, CapacityResult } from './results.ts';
+import type { BenchOptions, CapacityResult } from '../results/types.ts';
 import { spawnServer } from './spawn-server.ts';
 
 /** Concurrent connections: enough to saturate one server core from the other. */

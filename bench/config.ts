@@ -13,8 +13,7 @@ import { basename } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../options/usage-error.ts';
 import { BENCH_FLAG_SPECS, OUTPUT_KEYS, validate, type ConfigLayers, type RawValues } from './options.ts';
-import type { BenchOptions } from './results.ts';
-import { RESULTS_SHAPE, checkShape, type Shape } from './schema.ts';
+import type { BenchOptions } from '../results/types.ts';
 import { SCENARIOS, SCENARIO_NAMES } from './scenarios.ts';
 import { topologiesOf } from './topology.ts';
 
@@ -91,17 +90,16 @@ export function configLayers(doc: unknown, file: string, scenarioFlag: string | 
 
 /** `--from results.json`: the options it recorded, checked, to run again exactly. */
 export async function optionsFromResults(path: string): Promise<BenchOptions> {
-  const { readResults, ResultsFileError } = await import('../reports/render/load.ts');
-  let options: unknown;
+  const { readResults, ResultsFileError } = await import('../results/load.ts');
+  let options: BenchOptions;
   try {
+    // The whole file, options included, is checked against the results schema here.
     options = (await readResults(path)).options;
   } catch (error) {
     if (error instanceof ResultsFileError) throw new UsageError(`--from: ${error.message}`);
     throw error;
   }
-  const problems = checkShape(options, (RESULTS_SHAPE as { options: Shape }).options, 'options');
-  if (problems.length > 0) throw new UsageError(`--from ${path}: the recorded options are not usable: ${problems.slice(0, 3).join('; ')}`);
-  const recorded = validate({ ...(options as BenchOptions) });
+  const recorded = validate({ ...options });
   const topologies = topologiesOf(recorded);
   if (topologies !== undefined) recorded.topologies = topologies;
   return recorded;

@@ -5,7 +5,7 @@
 import type { Transport } from '../protocol/types.ts';
 import { deltaBetween, splitCost, type CostSplit } from './fixed-cost.ts';
 import type { IdleSpan } from './idle-phase.ts';
-import type { BenchOptions } from './results.ts';
+import type { BenchOptions } from '../results/types.ts';
 import type { Sample } from './sampler.ts';
 
 /** How often an idle client of this transport asks the server anything, ms (0: push, nothing). */

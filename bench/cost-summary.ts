@@ -3,17 +3,10 @@
  * row's `cost`. Runs without a split (`--idle 0`, an incomplete drain) are left out; a row
  * whose runs have none has no `cost`.
  */
-import type { RunResult, SummaryStat } from './results.ts';
+import type { RunResult, SummaryStat } from '../results/types.ts';
+import type { CostSummary } from '../results/types.ts';
 
-export interface CostSummary {
-  /** Repetitions that measured the split. */
-  runs: number;
-  fixed: { cpuMsPerClientSecond: SummaryStat; bytesPerClientSecond: SummaryStat; requestsPerClientSecond: SummaryStat };
-  /** Absent when no repetition delivered anything. */
-  marginal?: { cpuSecondsPer1kDelivered: SummaryStat; bytesPerDelivered: SummaryStat; requestsPerDelivered: SummaryStat };
-  /** The first run's note (e.g. an idle phase shorter than a long poll's hold). */
-  note?: string;
-}
+export type { CostSummary };
 
 export function costSummaryOf(runs: readonly RunResult[], stat: (values: readonly number[]) => SummaryStat): { cost?: CostSummary } {
   const splits = runs.flatMap((r) => (r.cost === undefined ? [] : [r.cost]));

@@ -18,8 +18,8 @@
  */
 import type { HttpRequest, HttpRequester, HttpResult } from '../clients/platform.ts';
 import { clockMs } from './clock.ts';
-import { createHistogram, encodeHistogram, mergeEncoded, recordMs, summarize, type Histogram } from './histogram.ts';
-import type { FaultsResult } from './results.ts';
+import { createHistogram, encodeHistogram, mergeEncoded, recordMs, summarize, type Histogram } from '../results/histogram.ts';
+import type { FaultsResult } from '../results/types.ts';
 
 /**
  * An HttpRequester whose requests can be cut: `cut()` destroys the socket of every request

@@ -11,41 +11,10 @@
  * Memory per connection is the existing heap figure (bench/connection-memory.ts).
  */
 import type { Sample } from './sampler.ts';
+import type { CostSplit, FixedCost, MarginalCost } from '../results/types.ts';
 
-export interface FixedCost {
-  /** Server CPU per client-second of being connected, ms. */
-  cpuMsPerClientSecond: number;
-  /** Server bytes (in + out, TCP payload) per client-second. */
-  bytesPerClientSecond: number;
-  /** HTTP requests the server counted per client-second. */
-  requestsPerClientSecond: number;
-  /** Heap per connection, bytes (RunResult.server.heapPerConnectionBytes), when measured. */
-  heapPerConnectionBytes?: number;
-}
-
-export interface MarginalCost {
-  /** Server CPU per 1,000 delivered messages beyond the fixed cost, seconds (= ms per message). */
-  cpuSecondsPer1kDelivered: number;
-  bytesPerDelivered: number;
-  requestsPerDelivered: number;
-}
-
-/** RunResult.cost: the run's cost split in two (docs/results.md, "Fixed and marginal cost"). */
-export interface CostSplit {
-  /** Where the fixed cost was measured: `idle-phase` after the drain, or the `window` of a rate-0 run. */
-  source: 'idle-phase' | 'window';
-  /** Length of that phase, s, and the client connections held over it. */
-  idleSeconds: number;
-  connections: number;
-  fixed: FixedCost;
-  /** Absent when nothing was delivered (no cost per message to speak of). */
-  marginal?: MarginalCost;
-  /**
-   * Why a figure reads low or is missing, e.g. an idle phase shorter than a long poll's hold
-   * (its renewals are then not sampled, so fixed requests and bytes read low).
-   */
-  note?: string;
-}
+// The shapes are results.json's (results/schema/costs.ts); re-exported for the bench's modules.
+export type { CostSplit, FixedCost, MarginalCost };
 
 /** Server counters between two samples. */
 export interface CounterDelta {

@@ -4,7 +4,7 @@
  * subscribers per worker and with half (PUSHLAB_SUBSCRIBERS_PER_WORKER), and p50 must not
  * move beyond its bootstrap interval. scripts/halving-check.ts runs it and prints both.
  */
-import type { BenchResults, TargetSummary } from './results.ts';
+import type { BenchResults, TargetSummary } from '../results/types.ts';
 
 export interface HalvingFigures {
   perWorker: number;

@@ -5,7 +5,7 @@
  * the 1 s late grace runs instead, as before).
  */
 import { clockMs, sleepMs } from './clock.ts';
-import type { BenchOptions } from './results.ts';
+import type { BenchOptions } from '../results/types.ts';
 import type { Sampler } from './sampler.ts';
 
 /** The idle phase's edges, whole seconds since the window opened (the sampler's `t`). */

@@ -6,14 +6,7 @@
  */
 import { withDescendants } from './sampler.ts';
 
-/** Set on results written after SIGINT/SIGTERM: what ran before the bench stopped. */
-export interface Interruption {
-  signal: 'SIGINT' | 'SIGTERM';
-  runsCompleted: number;
-  runsPlanned: number;
-  /** The run under way when the signal came (its numbers are dropped), if any. */
-  during?: string;
-}
+export type { Interruption } from '../results/types.ts'; // its schema: results/schema/checks.ts
 
 export const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 export type StopSignal = keyof typeof SIGNAL_EXIT_CODES;

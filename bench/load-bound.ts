@@ -9,22 +9,23 @@
  *   a receiver that stamps late adds its own delay to every sample;
  * - a subscriber joined only after the window opened (bench/late-joins.ts): the warm-up could
  *   not connect everyone, so the window's first seconds measured fewer subscribers than asked.
- * Each limit is declared once here; docs/results.md and the report's methodology cite them.
+ * Each limit is declared once, in results/load-bound-limits.ts (the report's methodology cites
+ * them too, without the bench); docs/results.md cites them.
  */
-import type { LatencySummaryMs } from './results.ts';
+import type { LatencySummaryMs } from '../results/types.ts';
 import type { LoadCoreFigures } from './load-cores.ts';
 
-export const LOAD_CORES_BUSY_LIMIT_PERCENT = 85;
-/** A load worker above this share of one core is the bottleneck. */
-export const WORKER_CPU_LIMIT_PERCENT = 80;
-/** Senders whose lag behind schedule has a p99 above this are behind. */
-export const SCHEDULE_LAG_LIMIT_MS = 50;
-/** Lag p50 above this share of latency p50 (and above LAG_FLOOR_MS) is part of the measurement. */
-export const LAG_SHARE_LIMIT = 0.25;
-export const LAG_FLOOR_MS = 0.2;
-/** Event-loop delay p99 above this share of latency p99 (and above ELD_FLOOR_MS: timer jitter on an idle loop is ~1 ms). */
-export const ELD_SHARE_LIMIT = 0.5;
-export const ELD_FLOOR_MS = 2;
+import {
+  ELD_FLOOR_MS,
+  ELD_SHARE_LIMIT,
+  LAG_FLOOR_MS,
+  LAG_SHARE_LIMIT,
+  LOAD_CORES_BUSY_LIMIT_PERCENT,
+  SCHEDULE_LAG_LIMIT_MS,
+  WORKER_CPU_LIMIT_PERCENT,
+} from '../results/load-bound-limits.ts';
+
+export { ELD_FLOOR_MS, ELD_SHARE_LIMIT, LAG_FLOOR_MS, LAG_SHARE_LIMIT, LOAD_CORES_BUSY_LIMIT_PERCENT, SCHEDULE_LAG_LIMIT_MS, WORKER_CPU_LIMIT_PERCENT };
 
 export interface LoadFigures {
   cpuWindowMax: number;

@@ -7,7 +7,7 @@
  * is the measurement; this is only the warning before minutes are spent.
  */
 import type { Transport } from '../protocol/types.ts';
-import type { BenchOptions } from './results.ts';
+import type { BenchOptions } from '../results/types.ts';
 
 /** Deliveries per second one load core keeps up with, by transport. Polling batches many messages per response. */
 export const DELIVERIES_PER_LOAD_CORE: Record<Transport, number> = {

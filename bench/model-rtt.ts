@@ -14,7 +14,7 @@
  *   1 / (λR + e^(−λR)) — falling as batches grow — plus the publishes (rooms / clients per delivery).
  */
 import type { Transport } from '../protocol/types.ts';
-import type { BenchOptions, ModelCheck } from './results.ts';
+import type { BenchOptions, ModelCheck } from '../results/types.ts';
 import { check } from './model.ts';
 
 export interface MeasuredUnderRtt {

@@ -20,7 +20,7 @@
  * When the prediction is 0, `ratio` is (measured + 1) / (predicted + 1), so 0 vs 0 reads 1.
  */
 import type { Transport } from '../protocol/types.ts';
-import type { BenchOptions, ModelCheck, RunResult } from './results.ts';
+import type { BenchOptions, ModelCheck, RunResult } from '../results/types.ts';
 import { RTT_MODEL_TOLERANCE, rttModelChecks } from './model-rtt.ts';
 
 export interface Measured {

@@ -11,7 +11,7 @@ import { UsageError } from '../options/usage-error.ts';
 import { DEFAULTS } from '../protocol/defaults.ts';
 import { TRANSPORTS } from '../protocol/types.ts';
 import { parsePhases } from './phases.ts';
-import type { BenchOptions, Phase } from './results.ts';
+import type { BenchOptions, Phase } from '../results/types.ts';
 import { SCENARIOS, SCENARIO_NAMES, type Preset } from './scenarios.ts';
 import { parseThreshold } from './thresholds.ts';
 import { parsePeers } from './peers/peers.ts';

@@ -17,7 +17,7 @@ import { subscribersPerRoom } from './accounting.ts';
 import { clockMs, sleepMs } from './clock.ts';
 import { isPeerTarget, peerOf } from './peers/peers.ts';
 import type { ProgressEvent } from './progress.ts';
-import type { BenchOptions, RunResult, RunTarget } from './results.ts';
+import type { BenchOptions, RunResult, RunTarget } from '../results/types.ts';
 import { buildResult, failedStart } from './run-result.ts';
 import { Sampler } from './sampler.ts';
 import { LoadCoreSampler } from './load-cores.ts';

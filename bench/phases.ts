@@ -8,15 +8,9 @@
 import { toDurationMs, toInt } from '../options/convert.ts';
 import { UsageError } from '../options/usage-error.ts';
 import { validate } from './options.ts';
-import type { BenchOptions } from './results.ts';
+import type { BenchOptions, Phase } from '../results/types.ts';
 
-/** One step of a workload's phases: its window, its rate and its subscriber count. */
-export interface Phase {
-  durationMs: number;
-  /** Messages per second, total. */
-  rate: number;
-  clients: number;
-}
+export type { Phase } from '../results/types.ts'; // its schema: results/schema/options.ts
 
 /** `phase 2: 20s · 50 msg/s · 100 clients` — the step's name in results and tables. */
 export function phaseLabel(phase: Phase, index: number): string {

@@ -6,7 +6,7 @@
 import { NGINX_INSTALL_HINT } from './nginx.ts';
 import { findBinary } from './processes.ts';
 import { REDIS_INSTALL_HINT } from './redis-server.ts';
-import type { BenchOptions } from './results.ts';
+import type { BenchOptions } from '../results/types.ts';
 import { parseTopology, topologiesOf } from './topology.ts';
 
 /** Problems, one line each with the install command; empty when the bench can start. */

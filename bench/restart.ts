@@ -8,7 +8,7 @@
  */
 import type { Transport } from '../protocol/types.ts';
 import { clockMs, sleepMs } from './clock.ts';
-import type { BenchOptions } from './results.ts';
+import type { BenchOptions } from '../results/types.ts';
 import type { Sample } from './sampler.ts';
 import { spawnServer, type SpawnedServer } from './spawn-server.ts';
 import { serverArgs, type TargetHandle } from './targets.ts';

@@ -16,7 +16,7 @@ import { applySweep } from './options.ts';
 import { peerTargets } from './peers/peers.ts';
 import { applyPhase, phaseLabel } from './phases.ts';
 import type { ProgressEvent } from './progress.ts';
-import { SCHEMA_VERSION, type BenchOptions, type BenchResults, type CapacityResult, type Environment, type FloorResult, type Interruption, type RunResult, type RunTarget } from './results.ts';
+import { SCHEMA_VERSION, type BenchOptions, type BenchResults, type CapacityResult, type Environment, type FloorResult, type Interruption, type RunResult, type RunTarget } from '../results/types.ts';
 import { evaluateThresholds, thresholdsFor } from './thresholds.ts';
 import { hasTaskset } from './spawn-server.ts';
 import { summarizeRuns } from './summary.ts';

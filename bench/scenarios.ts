@@ -3,7 +3,7 @@
  * (bench/options.ts), so each default is declared once; explicit flags override it. Each
  * preset's comment says what question it answers and why its numbers are what they are.
  */
-import type { BenchOptions } from './results.ts';
+import type { BenchOptions } from '../results/types.ts';
 
 export type Preset = Partial<Omit<BenchOptions, 'scenario'>>;
 

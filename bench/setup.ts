@@ -8,8 +8,8 @@
  * requests and answers of session creation and join, or the upgrade and the join frames, or
  * the SSE request and its opening events) — what `--headers browser` makes grow.
  */
-import { createHistogram, encodeHistogram, mergeEncoded, recordMs, summarize } from './histogram.ts';
-import type { LatencySummaryMs } from './results.ts';
+import { createHistogram, encodeHistogram, mergeEncoded, recordMs, summarize } from '../results/histogram.ts';
+import type { ConnectionSetup } from '../results/types.ts';
 import { clockMs } from './clock.ts';
 
 export class SetupTimes {
@@ -50,17 +50,7 @@ export interface EncodedSetup {
   bytesReceived?: number;
 }
 
-/** results.json `connectionSetup` of a run: client start → joined / → first message, ms. */
-export interface ConnectionSetup {
-  joinedMs: LatencySummaryMs;
-  firstMessageMs: LatencySummaryMs;
-  /**
-   * Mean bytes per new connection from start to joined, as the client counts them (application
-   * bytes: under --tls the handshake's records are not in it — the server's bytes.in/out are).
-   */
-  bytesPerConnection?: { sent: number; received: number };
-}
-
+/** results.json `connectionSetup` of a run (results/schema/run-extras.ts): client start → joined / → first message, ms, and bytes per new connection. */
 export function summarizeSetup(parts: readonly (EncodedSetup | undefined)[]): ConnectionSetup | undefined {
   const present = parts.filter((p): p is EncodedSetup => p !== undefined);
   if (present.length === 0) return undefined;

@@ -3,23 +3,10 @@
  * ratios the report shows — pushlab ÷ bare baseline and pushlab ÷ Socket.IO peer.
  */
 import { BOOTSTRAP_ITERATIONS, BOOTSTRAP_LEVEL, gridOf, interval, ratioInterval, replicates, seedOf } from './bootstrap.ts';
-import type { RunResult, TargetSummary } from './results.ts';
+import type { RunResult, TargetSummary } from '../results/types.ts';
+import type { LatencyIntervals, RatioIntervals } from '../results/types.ts';
 
-/** TargetSummary.latencyCi: 95% intervals in ms, and how they were made. */
-export interface LatencyIntervals {
-  p50Ms: [number, number];
-  p99Ms: [number, number];
-  level: number;
-  iterations: number;
-  /** `runs+deliveries`: runs drawn with replacement, then their deliveries resampled (bench/bootstrap.ts). */
-  method: 'runs+deliveries';
-}
-
-/** Ratio intervals (baselineMultiple.ci, peerMultiple.ci). */
-export interface RatioIntervals {
-  p50: [number, number];
-  p99: [number, number];
-}
+export type { LatencyIntervals, RatioIntervals };
 
 const keyOf = (r: Pick<TargetSummary, 'target' | 'topology' | 'sweepValue'>): string => `${r.target}\u0000${r.topology ?? ''}\u0000${String(r.sweepValue ?? '')}`;
 

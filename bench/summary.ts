@@ -5,9 +5,9 @@
  */
 import { costSummaryOf } from './cost-summary.ts';
 import { attachIntervals } from './summary-ci.ts';
-import { mergeEncoded, summarize } from './histogram.ts';
+import { mergeEncoded, summarize } from '../results/histogram.ts';
 import { peerMultipleOf } from './peers/compare.ts';
-import type { FloorResult, RunResult, RunTarget, SummaryStat, TargetSummary } from './results.ts';
+import type { FloorResult, RunResult, RunTarget, SummaryStat, TargetSummary } from '../results/types.ts';
 import { REFERENCE_TOPOLOGY } from './topology.ts';
 
 export function stat(values: readonly number[]): SummaryStat {

@@ -4,7 +4,7 @@
  * whole table when it can, else latency and cost as two tables, else one block per target.
  */
 import { peerLine } from './peers/compare.ts';
-import type { BenchResults } from './results.ts';
+import type { BenchResults } from '../results/types.ts';
 
 /** Widest line the table may print (a common terminal and CI log width). */
 export const WIDTH = 100;

@@ -9,7 +9,7 @@ import type { Transport } from '../protocol/types.ts';
 import { startCluster } from './cluster.ts';
 import { isPeerTarget } from './peers/peers.ts';
 import { startPeerServer } from './peers/start.ts';
-import type { BenchOptions, ProcessPartCost, RunTarget } from './results.ts';
+import type { BenchOptions, ProcessPartCost, RunTarget } from '../results/types.ts';
 import { withDescendants } from './sampler.ts';
 import { hasTaskset, spawnServer } from './spawn-server.ts';
 import { benchTls } from './tls.ts';

@@ -10,23 +10,13 @@
  * (`validOn: 'quiet-machine'`); rerun on a quiet machine before quoting it.
  */
 import { readProcFile } from './proc-file.ts';
+import type { TcpSegments } from '../results/types.ts';
+
+export type { TcpSegments };
 
 export interface TcpCounters {
   outSegs: number;
   inSegs: number;
-}
-
-/** RunResult.tcp: the window's segments. */
-export interface TcpSegments {
-  /** Segments sent in the window by every process of the namespace (loopback: each once). */
-  outSegments: number;
-  inSegments: number;
-  /** outSegments ÷ delivered messages (0 when nothing was delivered). */
-  perDelivered: number;
-  /** Retransmitted segments in the window (loopback: should be 0). */
-  retransmitted: number;
-  /** Always `quiet-machine`: the counters include every other TCP exchange of the machine. */
-  validOn: 'quiet-machine';
 }
 
 /** Parse /proc/net/snmp's two Tcp lines (text given for tests); undefined where it is missing. */

@@ -10,28 +10,12 @@
  * `error`) has no numbers: a target with no completed run fails every threshold on it.
  */
 import { UsageError } from '../options/usage-error.ts';
-import type { BenchResults, RunResult } from './results.ts';
-import { RUN_SHAPE, type Shape } from './schema.ts';
+import { runFieldKind, runMetricNames } from '../results/metric-paths.ts';
+import { unitFamily } from '../results/threshold-text.ts';
+import type { BenchResults, RunResult, ThresholdResult } from '../results/types.ts';
 
-/** One threshold checked against one target (and sweep value / topology), after the bench. */
-export interface ThresholdResult {
-  /** The expression as given, e.g. `websocket:latencyMs.p99<50ms`. */
-  expression: string;
-  /** `default` for the built-in gates (loss, load-bound), `user` for `--threshold`. */
-  source: 'default' | 'user';
-  /** The target row it was checked on, e.g. `websocket` or `websocket · clients=10`. */
-  target: string;
-  metric: string;
-  op: '<' | '<=' | '>' | '>=' | '==' | '!=';
-  /** The bound, in the metric's own unit (ms for …Ms, seconds for …Seconds…, bytes for …Bytes). */
-  limit: number | boolean;
-  /** The value met (null: nothing measured, see note). */
-  actual: number | boolean | null;
-  ok: boolean;
-  /** How repetitions were merged: merged histogram, sum of counts, or the worst repetition. */
-  merge: 'histogram' | 'sum' | 'worst';
-  note?: string;
-}
+export { describeThreshold } from '../results/threshold-text.ts';
+export type { ThresholdResult };
 
 /**
  * The gates every bench has unless `--no-default-thresholds`: nothing lost, every publish
@@ -54,43 +38,13 @@ export interface Threshold {
   limit: number | boolean;
 }
 
-const TIME_MS: Record<string, number> = { us: 0.001, 'µs': 0.001, ms: 1, s: 1000, m: 60_000 };
-const SIZE_BYTES: Record<string, number> = { B: 1, kB: 1000, KB: 1000, KiB: 1024, MB: 1e6, MiB: 1048576, GB: 1e9, GiB: 1073741824 };
-
-/** The leaf kind of a dotted path in the run's shape, or undefined when there is no such field. */
-function leafKind(path: string): string | undefined {
-  let shape: Shape | undefined = RUN_SHAPE;
-  for (const key of path.split('.')) {
-    if (shape === undefined || typeof shape === 'string' || Array.isArray(shape)) return undefined;
-    const record = shape as Record<string, Shape>;
-    shape = record[key] ?? record[`${key}?`];
-  }
-  return typeof shape === 'string' ? shape : undefined;
-}
-
-/** Numeric fields a threshold can name, for the error message. */
-function metricNames(shape: Shape = RUN_SHAPE, prefix = ''): string[] {
-  if (typeof shape === 'string') return shape === 'number' || shape === 'boolean' ? [prefix] : [];
-  if (Array.isArray(shape)) return [];
-  return Object.entries(shape).flatMap(([k, sub]) => metricNames(sub, `${prefix === '' ? '' : `${prefix}.`}${k.replace(/\?$/, '')}`));
-}
-
-/** The unit family of a metric, by its name: …Ms (ms), …Seconds… (s), …Bytes / bytes.* (bytes). */
-function unitFamily(metric: string): { scale: Record<string, number>; base: string } | undefined {
-  const last = metric.split('.').pop() ?? '';
-  if (metric.startsWith('latencyMs.') || metric.startsWith('latencyUncorrectedMs.') || /Ms$/.test(last)) return { scale: TIME_MS, base: 'ms' };
-  if (/Seconds/.test(last)) return { scale: Object.fromEntries(Object.entries(TIME_MS).map(([u, v]) => [u, v / 1000])), base: 's' };
-  if (/Bytes$/.test(last) || (metric.startsWith('bytes.') && last !== 'perDelivered')) return { scale: SIZE_BYTES, base: 'bytes' };
-  return undefined;
-}
-
 export function parseThreshold(expression: string, source: Threshold['source'] = 'user'): Threshold {
   const m = /^\s*(?:([a-z0-9][a-z0-9-]*):)?([A-Za-z][A-Za-z0-9_.]*)\s*(<=|>=|==|!=|<|>)\s*(\S+)\s*$/.exec(expression);
   if (m === null) throw new UsageError(`--threshold "${expression}": expected [target:]metric op value[unit], e.g. websocket:latencyMs.p99<50ms or messages.lost==0 (op: < <= > >= == !=)`);
   const [, target, metric = '', op = '==', rawValue = ''] = m;
-  const kind = leafKind(metric);
+  const kind = runFieldKind(metric);
   if (kind === undefined || (kind !== 'number' && kind !== 'boolean')) {
-    throw new UsageError(`--threshold "${expression}": "${metric}" is not a number or flag of a run in results.json (e.g. ${metricNames().filter((n) => /latencyMs\.p99|messages\.lost|requests\.perSecond|server\.rssPeakBytes|workers\.loadBound/.test(n)).join(', ')}; all fields: docs/results.md)`);
+    throw new UsageError(`--threshold "${expression}": "${metric}" is not a number or flag of a run in results.json (e.g. ${runMetricNames().filter((n) => /latencyMs\.p99|messages\.lost|requests\.perSecond|server\.rssPeakBytes|workers\.loadBound/.test(n)).join(', ')}; all fields: docs/results.md)`);
   }
   if (kind === 'boolean') {
     if (rawValue !== 'true' && rawValue !== 'false') throw new UsageError(`--threshold "${expression}": ${metric} is true or false, got "${rawValue}"`);
@@ -186,11 +140,4 @@ export function evaluateThresholds(results: BenchResults, thresholds: readonly T
     }
   }
   return out;
-}
-
-/** `websocket: latencyMs.p99 < 50 ms — 3.1 ms ✓`: one line per checked threshold. */
-export function describeThreshold(r: ThresholdResult): string {
-  const unit = unitFamily(r.metric)?.base ?? '';
-  const show = (v: number | boolean | null): string => (v === null ? 'not measured' : typeof v === 'boolean' ? String(v) : `${Number(v.toPrecision(6))}${unit === '' ? '' : ` ${unit}`}`);
-  return `${r.ok ? 'ok  ' : 'FAIL'} ${r.target}: ${r.metric} ${r.op} ${show(r.limit)} — ${show(r.actual)}${r.merge === 'worst' ? '' : ` (${r.merge === 'sum' ? 'summed over repetitions' : 'merged histogram'})`}${r.note === undefined ? '' : ` (${r.note})`}${r.source === 'default' ? ' [default]' : ''}`;
 }

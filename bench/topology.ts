@@ -1,47 +1,20 @@
 /**
- * Topologies of a scale-out bench: what the backplane, the proxy and more instances each add.
- * With `--instances N` (N ≥ 2) or `--backplane`, every transport runs a ladder of topologies
- * on the same workload, from the plain single process up to the cluster:
- *
- *   memory · 1 · direct    the plain single process (the reference of every ratio)
- *   redis · 1 · direct     one instance on Redis, no proxy: what the backplane adds
- *   redis · 1 · nginx      one instance on Redis behind nginx: backplane + proxy
- *   redis · N · nginx      N instances behind nginx: scale-out
- *
- * `--topologies memory:1:direct,redis:2:nginx` picks the rungs (any of `:`, `/`, `-`, `·` or
- * spaces between the three parts). Names in results.json use the ` · ` form above.
+ * `--topologies`: the flag's parsing, on top of the topology names results.json records
+ * (results/topology.ts, where the ladder and the name format live). A bad rung is a usage
+ * error (exit 2), like any other bad flag.
  */
 import { UsageError } from '../options/usage-error.ts';
+import { parseTopology as parseName, TopologyError, topologyName, type Topology } from '../results/topology.ts';
 
-export interface Topology {
-  backplane: 'memory' | 'redis';
-  instances: number;
-  proxied: boolean;
-}
-
-/** The reference rung: every ratio in the report's Scale-out section is against it. */
-export const REFERENCE_TOPOLOGY = 'memory · 1 · direct';
-
-export function topologyName(t: Topology): string {
-  return `${t.backplane} · ${t.instances} · ${t.proxied ? 'nginx' : 'direct'}`;
-}
+export { compareTopologies, defaultLadder, REFERENCE_TOPOLOGY, topologiesOf, topologyName, type Topology } from '../results/topology.ts';
 
 /** `redis:2:nginx`, `redis · 2 · nginx`, `memory/1/direct` → a Topology. Throws UsageError. */
 export function parseTopology(raw: string): Topology {
-  const parts = raw
-    .trim()
-    .split(/\s*[:/·\s-]\s*/)
-    .filter((p) => p !== '');
-  const [backplane, count, proxy] = parts;
-  const instances = Number(count);
-  const bad = (why: string): UsageError => new UsageError(`--topologies: "${raw}" ${why} (write backplane:instances:proxy, e.g. redis:2:nginx)`);
-  if (parts.length !== 3) throw bad('needs three parts');
-  if (backplane !== 'memory' && backplane !== 'redis') throw bad('has an unknown backplane (memory or redis)');
-  if (!Number.isInteger(instances) || instances < 1) throw bad('needs a whole number of instances ≥ 1');
-  if (proxy !== 'direct' && proxy !== 'nginx') throw bad('has an unknown proxy (direct or nginx)');
-  // The memory backplane cannot share rooms between processes: more than one would split the chat.
-  if (backplane === 'memory' && (instances > 1 || proxy === 'nginx')) throw bad('is not a valid setup: the memory backplane means one process, direct');
-  return { backplane, instances, proxied: proxy === 'nginx' };
+  try {
+    return parseName(raw);
+  } catch (error) {
+    throw error instanceof TopologyError ? new UsageError(error.message) : error;
+  }
 }
 
 /** A `--topologies` value (comma-separated) → names, de-duplicated, in the order given. */
@@ -49,42 +22,4 @@ export function parseTopologies(raw: string): string[] {
   const list = raw.split(',').filter((s) => s.trim() !== '');
   if (list.length === 0) throw new UsageError('--topologies needs at least one topology, e.g. memory:1:direct,redis:2:nginx');
   return [...new Set(list.map((s) => topologyName(parseTopology(s))))];
-}
-
-/**
- * The default ladder for `--instances N` / `--backplane`. `redis · 1 · direct` separates the
- * backplane's cost from the proxy's; it is in the default ladder because the `default`
- * scenario with it still finishes in about 8 minutes on a 2-core machine (docs/scaling.md).
- */
-export function defaultLadder(instances: number): string[] {
-  const rungs: Topology[] = [
-    { backplane: 'memory', instances: 1, proxied: false },
-    { backplane: 'redis', instances: 1, proxied: false },
-    { backplane: 'redis', instances: 1, proxied: true },
-  ];
-  if (instances > 1) rungs.push({ backplane: 'redis', instances, proxied: true });
-  return rungs.map(topologyName);
-}
-
-/** The rungs a bench runs: undefined for a plain bench (no ladder, no `topology` field). */
-export function topologiesOf(options: { instances: number; backplane?: string; topologies?: string[] }): string[] | undefined {
-  if (options.topologies !== undefined) return options.topologies;
-  if (options.instances > 1 || options.backplane !== undefined) return defaultLadder(options.instances);
-  return undefined;
-}
-
-/** Order of rungs in tables: memory first, then fewer instances, direct before nginx; unknown names last. */
-export function compareTopologies(a: string | undefined, b: string | undefined): number {
-  if (a === b) return 0;
-  if (a === undefined) return -1;
-  if (b === undefined) return 1;
-  const rank = (name: string): number => {
-    try {
-      const t = parseTopology(name);
-      return (t.backplane === 'memory' ? 0 : 1) * 1e6 + t.instances * 10 + (t.proxied ? 1 : 0);
-    } catch {
-      return 1e9;
-    }
-  };
-  return rank(a) - rank(b) || (a < b ? -1 : 1);
 }

@@ -19,7 +19,7 @@ import { benchClient, senderHoldsConnection } from './peers/clients.ts';
 import { clockMs } from './clock.ts';
 import { CuttableHttp, FAULT_TAIL_MS, RecoveryTracker } from './faults.ts';
 import { cutLiveEventSources, trackedEventSource } from './tracked-event-source.ts';
-import { createHistogram, encodeHistogram, recordMs } from './histogram.ts';
+import { createHistogram, encodeHistogram, recordMs } from '../results/histogram.ts';
 import { countInWindow, runSchedule, seededRandom, type Scheduled } from './schedule.ts';
 import { SetupTimes } from './setup.ts';
 import { addLateJoin, missedBeforeJoin, type LateJoins } from './late-joins.ts';

@@ -6,7 +6,7 @@
  */
 import type { BenchFlagSpec, OutputOptions } from '../bench/options.ts';
 import { BENCH_FLAG_SPECS } from '../bench/options.ts';
-import type { BenchOptions } from '../bench/results.ts';
+import type { BenchOptions } from '../results/types.ts';
 import { SCENARIOS } from '../bench/scenarios.ts';
 import type { OptionSpec } from '../options/table.ts';
 import { helpText } from './help.ts';

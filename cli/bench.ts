@@ -17,7 +17,7 @@ import { preflight } from '../bench/preflight.ts';
 import { loadBudgetWarnings } from '../bench/load-budget.ts';
 import { parseCpuList } from '../bench/load-cores.ts';
 import { Progress } from '../bench/progress.ts';
-import type { BenchOptions, BenchResults } from '../bench/results.ts';
+import type { BenchOptions, BenchResults } from '../results/types.ts';
 import { runBench } from '../bench/api.ts';
 import { cpuPlan } from '../bench/run.ts';
 import { SCENARIOS } from '../bench/scenarios.ts';

@@ -12,7 +12,7 @@ import type { OptionSpec } from '../options/table.ts';
 import { loadChartJs } from '../reports/render/assets.ts';
 import { REGRESSION_THRESHOLD, compareSummaries, renderComparison, workloadDifferences } from '../reports/render/compare.ts';
 import { fmtRatio } from '../reports/render/format.ts';
-import { ResultsFileError, readResults } from '../reports/render/load.ts';
+import { ResultsFileError, readResults } from '../results/load.ts';
 import { startFileCommand } from './file-command.ts';
 import { helpText } from './help.ts';
 import { defaultIo, type CliIo } from './io.ts';

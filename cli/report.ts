@@ -5,7 +5,7 @@
  */
 import type { OptionSpec } from '../options/table.ts';
 import { writeReport } from '../reports/render/files.ts';
-import { ResultsFileError } from '../reports/render/load.ts';
+import { ResultsFileError } from '../results/load.ts';
 import { startFileCommand } from './file-command.ts';
 import { helpText } from './help.ts';
 import { defaultIo, type CliIo } from './io.ts';

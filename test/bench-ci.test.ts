@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BenchResults } from '../bench/results.ts';
+import type { BenchResults } from '../results/types.ts';
 import { withDescendants } from '../bench/sampler.ts';
-import { checkShape } from '../bench/schema.ts';
+import { resultsProblems } from '../results/load.ts';
 import { spawnServer, type SpawnedServer } from '../bench/spawn-server.ts';
 import { freePort } from '../bench/processes.ts';
 
@@ -99,7 +99,7 @@ describe('thresholds and progress through the CLI', () => {
     expect(cli.stderr).toMatch(/threshold\(s\) failed — .*websocket: websocket:latencyMs\.p99<0\.001 \([\d.]+\)/);
     expect(cli.stdout).toMatch(/FAIL websocket: latencyMs\.p99 < 0\.001 ms — [\d.]+ ms/);
     const { results, folder } = await onlyResults(out);
-    expect(checkShape(results)).toEqual([]);
+    expect(resultsProblems(results)).toEqual([]);
     const failed = results.thresholds?.find((t) => t.expression === 'websocket:latencyMs.p99<0.001');
     expect(failed).toMatchObject({ ok: false, target: 'websocket', source: 'user' });
     expect(failed?.actual).toBe(results.runs.find((r) => r.target === 'websocket')?.latencyMs.p99);
@@ -166,7 +166,7 @@ describe('interrupts keep what was measured', () => {
     expect(results.interruption).toMatchObject({ signal: 'SIGINT', runsCompleted: 1, runsPlanned: 3, during: 'long-polling #1' });
     expect(results.runs.map((r) => r.target)).toEqual(['short-polling']);
     expect(results.runs[0]?.messages.delivered).toBeGreaterThan(0);
-    expect(checkShape(results)).toEqual([]);
+    expect(resultsProblems(results)).toEqual([]);
     expect(await readFile(join(folder, 'index.html'), 'utf8')).toContain('data-partial="true"');
     expect(await noneAlive(children)).toEqual([]);
   }, 150_000);

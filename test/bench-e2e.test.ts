@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkShape } from '../bench/schema.ts';
-import type { BenchResults, RunResult } from '../bench/results.ts';
+import { resultsProblems } from '../results/load.ts';
+import type { BenchResults, RunResult } from '../results/types.ts';
 
 const BIN = fileURLToPath(new URL('../bin/pushlab.js', import.meta.url));
 const POLL_MS = 400;
@@ -63,7 +63,7 @@ describe('pushlab bench end to end', () => {
   });
 
   it('writes results.json that matches its schema, prints the table and the path, writes the report', async () => {
-    expect(checkShape(results)).toEqual([]);
+    expect(resultsProblems(results)).toEqual([]);
     expect(results.schemaVersion).toBe(1);
     expect(results.options).toMatchObject({ pollIntervalMs: POLL_MS, holdMs: 1500, clients: 6, sweep: { option: 'rate', values: [10, 0] } });
     expect(results.runs).toHaveLength(8);
@@ -195,7 +195,7 @@ describe('pushlab bench --scenario faults end to end', () => {
 
   it('cuts every transport, which reconnects and recovers without losing a message', async () => {
     const results = await bench([]);
-    expect(checkShape(results)).toEqual([]);
+    expect(resultsProblems(results)).toEqual([]);
     expect(results.runs.map((r) => r.target).sort()).toEqual(['long-polling', 'short-polling', 'sse', 'websocket']);
     for (const r of results.runs) {
       const f = r.faults;
@@ -219,7 +219,7 @@ describe('pushlab bench --scenario faults end to end', () => {
     // A longer window than the cuts test: a fresh server needs a few seconds to come up on a
     // loaded machine, and the window's closing sample must find it up.
     const results = await bench(['--restart-server', '--transports', 'websocket,short-polling', '--duration', '10s']);
-    expect(checkShape(results)).toEqual([]);
+    expect(resultsProblems(results)).toEqual([]);
     expect(results.options.restartServer).toBe(true);
     for (const r of results.runs) {
       const f = r.faults;
@@ -269,7 +269,7 @@ describe('pushlab bench --peers end to end', () => {
   });
 
   it('runs both peers beside their counterparts and delivers everything, once, in order', () => {
-    expect(checkShape(results)).toEqual([]);
+    expect(resultsProblems(results)).toEqual([]);
     expect(results.options.peers).toEqual(['socketio', 'socketio-polling']);
     expect(results.runs.map((r) => r.target)).toEqual(['long-polling', 'websocket', 'peer-socketio', 'peer-socketio-polling']);
     for (const [target, transport] of [['peer-socketio', 'websocket'], ['peer-socketio-polling', 'long-polling']] as const) {

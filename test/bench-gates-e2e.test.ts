@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { BenchResults } from '../bench/results.ts';
+import type { BenchResults } from '../results/types.ts';
 import { figures, parseCpuList, readCoreTimes } from '../bench/load-cores.ts';
 import { cpuPlan } from '../bench/run.ts';
 

@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../options/usage-error.ts';
 import { SubscriberLedger, decodeMessageText, encodeMessageText, scheduledForRoom, subscribersPerRoom, tally } from '../bench/accounting.ts';
-import { createHistogram, decodeHistogram, encodeHistogram, mergeEncoded, recordMs, summarize } from '../bench/histogram.ts';
+import { createHistogram, decodeHistogram, encodeHistogram, mergeEncoded, recordMs, summarize } from '../results/histogram.ts';
 import { readFileSync } from 'node:fs';
 import { modelChecks, sseEventBytes, sseVersusWebSocket } from '../bench/model.ts';
-import type { BenchResults, RunResult } from '../bench/results.ts';
+import type { BenchResults, RunResult } from '../results/types.ts';
 import { createPushlabServer } from '../servers/server.ts';
 import { openStream } from './helpers/sse.ts';
 import { applySweep, parseSweep, resolveBenchOptions } from '../bench/options.ts';

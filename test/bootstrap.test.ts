@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { gridOf, interval, ratioInterval, replicates, seedOf } from '../bench/bootstrap.ts';
-import { createHistogram, encodeHistogram } from '../bench/histogram.ts';
+import { createHistogram, encodeHistogram } from '../results/histogram.ts';
 import { summarizeRuns } from '../bench/summary.ts';
-import type { RunResult } from '../bench/results.ts';
+import type { RunResult } from '../results/types.ts';
 import { seededRandom } from '../bench/schedule.ts';
 import { clone, loadFixture } from './fixtures/report-helpers.ts';
 import { beyondSpread, type HeadlineMetric } from '../reports/render/verdict.ts';
 import { renderReport } from '../reports/render/report.ts';
-import type { TargetSummary } from '../bench/results.ts';
+import type { TargetSummary } from '../results/types.ts';
 
 /** A run's histogram: `n` latencies uniform in [lo, hi) ms (seeded). */
 function encoded(lo: number, hi: number, n = 5000, seed = 1): string {

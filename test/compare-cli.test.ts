@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BenchResults } from '../bench/results.ts';
+import type { BenchResults } from '../results/types.ts';
 import { runCompareCli } from '../cli/compare.ts';
 import { workloadDifferences } from '../reports/render/compare.ts';
 import type { CliIo } from '../cli/io.ts';

@@ -14,7 +14,7 @@ import { spawnDelayProxy } from '../bench/delay/spawn-proxy.ts';
 import { BENCH_FLAG_SPECS, parseSweep, resolveBenchOptions } from '../bench/options.ts';
 import { longPollingUnderRtt, rttModelChecks } from '../bench/model-rtt.ts';
 import { seededRandom } from '../bench/schedule.ts';
-import type { FloorResult } from '../bench/results.ts';
+import type { FloorResult } from '../results/types.ts';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

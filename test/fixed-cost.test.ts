@@ -5,7 +5,7 @@ import { costSummaryOf } from '../bench/cost-summary.ts';
 import { deltaBetween, splitCost } from '../bench/fixed-cost.ts';
 import { idleSeconds } from '../bench/idle-phase.ts';
 import { BENCH_FLAG_SPECS, resolveBenchOptions } from '../bench/options.ts';
-import type { RunResult, TargetSummary } from '../bench/results.ts';
+import type { RunResult, TargetSummary } from '../results/types.ts';
 import type { Sample } from '../bench/sampler.ts';
 import { stat } from '../bench/summary.ts';
 import { costTable, costWins } from '../reports/render/costs.ts';

@@ -11,7 +11,7 @@ import { heapPerConnection } from '../bench/connection-memory.ts';
 import { BENCH_FLAG_SPECS, resolveBenchOptions } from '../bench/options.ts';
 import { expectedPings, peerModelChecks } from '../bench/peers/model.ts';
 import { parsePeers, peerTargets } from '../bench/peers/peers.ts';
-import type { BenchOptions, RunResult } from '../bench/results.ts';
+import type { BenchOptions, RunResult } from '../results/types.ts';
 import { targetsOf } from '../bench/run.ts';
 import type { Sample } from '../bench/sampler.ts';
 import { summarizeRuns } from '../bench/summary.ts';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BenchResults } from '../bench/results.ts';
+import type { BenchResults } from '../results/types.ts';
 import { loadChartJs } from '../reports/render/assets.ts';
 import { renderComparison } from '../reports/render/compare.ts';
 import { renderReport } from '../reports/render/report.ts';

@@ -5,7 +5,7 @@
  * their own colours and dashes, and never a peer named a winner.
  */
 import { describe, expect, it } from 'vitest';
-import type { BenchResults } from '../bench/results.ts';
+import type { BenchResults } from '../results/types.ts';
 import { renderReport } from '../reports/render/report.ts';
 import { TARGET_COLOURS } from '../reports/render/targets.ts';
 import { clone, expectCellsMatch, loadFixture, metricCells } from './fixtures/report-helpers.ts';

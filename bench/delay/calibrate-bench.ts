@@ -4,7 +4,7 @@
  * (bench/delay/path.ts). The bench's own floors (measured across its base path) are reused
  * rather than measured twice.
  */
-import type { BenchOptions, FloorResult } from '../results.ts';
+import type { BenchOptions, FloorResult } from '../../results/types.ts';
 import { calibrate, pathOf, type PathCalibration } from './path.ts';
 import type { PathSpec } from './link.ts';
 

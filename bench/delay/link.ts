@@ -6,15 +6,10 @@
  * Times are ms on any monotonic clock (the proxy uses performance.now()).
  */
 
-/** What `--rtt/--jitter/--bandwidth` asked for. */
-export interface PathSpec {
-  /** Round-trip time added between each load client and the server, ms (split RTT/2 per direction). */
-  rttMs: number;
-  /** Jitter per direction, ms: each chunk's one-way delay is RTT/2 + uniform(−jitter, +jitter), never below 0. */
-  jitterMs: number;
-  /** Bandwidth per connection and direction, bits/s (0 or absent = unlimited). */
-  bandwidthBps?: number;
-}
+/** What `--rtt/--jitter/--bandwidth` asked for; its schema: results/schema/checks.ts. */
+import type { PathSpec } from '../../results/types.ts';
+
+export type { PathSpec };
 
 export class OneWayLink {
   readonly #delayMs: number;

@@ -6,54 +6,19 @@
  * path that adds more or less than the asked RTT by over 1 ms + 2% of it fails the bench,
  * since every latency figure would be off too.
  */
-import type { BenchOptions, FloorResult } from '../results.ts';
+import { PATH_MODE } from '../../results/schema/run-extras.ts';
+import type { BenchOptions, FloorResult, PathCalibration, PathCheck, PathRunCost } from '../../results/types.ts';
 import { describePath, isEmulated, type PathSpec } from './link.ts';
+
+// The shapes live in the results schema (results/schema/checks.ts, run-extras.ts); the bench makes them here.
+export { PATH_MODE, type PathCalibration, type PathCheck, type PathRunCost };
 
 /** Allowed error of the measured round trip: this many ms plus this share of the asked RTT. */
 export const PATH_TOLERANCE = { ms: 1, share: 0.02 };
 
-/** What carries the delay. Kernel netem would be `netem`; this kernel has none (docs/network.md). */
-export const PATH_MODE = 'userspace-delay-proxy';
-
 export function pathOf(options: Pick<BenchOptions, 'rttMs' | 'jitterMs' | 'bandwidthBps'>): PathSpec | undefined {
   const spec: PathSpec = { rttMs: options.rttMs ?? 0, jitterMs: options.jitterMs ?? 0, ...(options.bandwidthBps === undefined ? {} : { bandwidthBps: options.bandwidthBps }) };
   return isEmulated(spec) ? spec : undefined;
-}
-
-/** One floor's check: its p50 across the path, less its p50 on loopback, against the asked RTT. */
-export interface PathCheck {
-  floor: FloorResult['name'];
-  /** The floor's p50 across the path, ms (≈ the asked RTT, shown in the report). */
-  p50Ms: number;
-  /** The same floor's p50 straight on loopback in this bench, ms (0 when it was not measured). */
-  loopbackP50Ms?: number;
-  askedMs: number;
-  /** p50Ms − loopbackP50Ms − askedMs. */
-  offByMs: number;
-  toleranceMs: number;
-  ok: boolean;
-}
-
-/** results.json `path`: the path of the bench (per swept RTT when `--sweep rtt=…`). */
-export interface PathCalibration {
-  mode: typeof PATH_MODE;
-  description: string;
-  spec: PathSpec;
-  /** The sweep value this calibration belongs to, when the bench sweeps the RTT. */
-  sweepValue?: number | string;
-  checks: PathCheck[];
-  ok: boolean;
-}
-
-/** Per run: the delay proxy's own CPU over the window (it runs on the load cores). */
-export interface PathRunCost {
-  mode: typeof PATH_MODE;
-  rttMs: number;
-  proxyCpuSeconds: number;
-  /** Percent of one core over the window. */
-  proxyCpuPercent: number;
-  /** Connections the proxy accepted in the whole run (clients, senders, reconnections). */
-  connections: number;
 }
 
 export function toleranceMs(rttMs: number): number {

@@ -4,7 +4,7 @@
  * at the window's edges, like the server's).
  */
 import { clockMs } from '../clock.ts';
-import type { BenchOptions } from '../results.ts';
+import type { BenchOptions } from '../../results/types.ts';
 import { PATH_MODE, pathOf, type PathRunCost } from './path.ts';
 import { spawnDelayProxy, type SpawnedProxy } from './spawn-proxy.ts';
 

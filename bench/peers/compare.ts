@@ -3,7 +3,7 @@
  * Socket.IO polling), pushlab ÷ peer on latency, CPU per 1k delivered and heap per connection,
  * at the same sweep value. Below 1, pushlab is faster or cheaper.
  */
-import type { TargetSummary } from '../results.ts';
+import type { TargetSummary } from '../../results/types.ts';
 import { REFERENCE_TOPOLOGY } from '../topology.ts';
 import { peerTargetFor } from './peers.ts';
 

@@ -11,7 +11,7 @@
  *   GET, plus the pings. Batching (packets queued while no GET is out) only lowers it.
  */
 import { check as modelCheck, type Measured } from '../model.ts';
-import type { BenchOptions, ModelCheck } from '../results.ts';
+import type { BenchOptions, ModelCheck } from '../../results/types.ts';
 import { SOCKETIO_PING_INTERVAL_MS, type PeerTarget } from './peers.ts';
 
 /** Pings that fall inside the window for a connection opened at `connectMs` (window-relative). */

@@ -8,31 +8,16 @@
 import { toList } from '../../options/convert.ts';
 import { UsageError } from '../../options/usage-error.ts';
 import type { Transport } from '../../protocol/types.ts';
+import { PEER_INFO, PEERS, type PeerName, type PeerTarget } from '../../results/peers.ts';
 
-export const PEERS = ['socketio', 'socketio-polling'] as const;
-export type PeerName = (typeof PEERS)[number];
-
-export const PEER_TARGETS = ['peer-socketio', 'peer-socketio-polling'] as const;
-export type PeerTarget = (typeof PEER_TARGETS)[number];
+// The names and the peer table are part of results.json (run targets), so they live in results/.
+export { isPeerTarget, PEER_INFO, PEER_TARGETS, PEERS, type PeerName, type PeerTarget } from '../../results/peers.ts';
 
 /** engine.io's ping interval: its default, set explicitly by the peer server so the model can rely on it, ms. */
 export const SOCKETIO_PING_INTERVAL_MS = 25_000;
 
 /** `--peers` values that turn every peer off. */
 const NONE = new Set(['none', 'off', '']);
-
-/**
- * Each peer: its run target, the lab transport it stands beside (and is compared with), and the
- * one Socket.IO transport its clients and server are restricted to.
- */
-export const PEER_INFO: Record<PeerName, { target: PeerTarget; counterpart: Transport; engineTransport: 'websocket' | 'polling'; label: string }> = {
-  socketio: { target: 'peer-socketio', counterpart: 'websocket', engineTransport: 'websocket', label: 'Socket.IO' },
-  'socketio-polling': { target: 'peer-socketio-polling', counterpart: 'long-polling', engineTransport: 'polling', label: 'Socket.IO polling' },
-};
-
-export function isPeerTarget(target: string): target is PeerTarget {
-  return (PEER_TARGETS as readonly string[]).includes(target);
-}
 
 export function peerOf(target: PeerTarget): PeerName {
   return target === 'peer-socketio' ? 'socketio' : 'socketio-polling';

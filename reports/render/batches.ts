@@ -4,8 +4,8 @@
  * low); in a chat with a few messages a minute it carries one or none. Read the cost figures
  * with this beside them.
  */
-import { BATCH_BUCKETS } from '../../bench/batches.ts';
-import type { BenchResults } from '../../bench/results.ts';
+import { BATCH_BUCKETS } from '../../results/schema/run-extras.ts';
+import type { BenchResults } from '../../results/types.ts';
 import { escapeHtml, fmtInt, fmtNum } from './format.ts';
 import { swatch } from './tables.ts';
 import { rowLabel } from './targets.ts';

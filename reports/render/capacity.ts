@@ -2,7 +2,7 @@
  * The capacity table: autocannon's figures per endpoint, and whether each is the server's
  * capacity (its core saturated) or only a lower bound, with the reason (bench/capacity-bound.ts).
  */
-import type { CapacityResult } from '../../bench/results.ts';
+import type { CapacityResult } from '../../results/types.ts';
 import { escapeHtml, fmtInt, fmtNum } from './format.ts';
 import { swatch } from './tables.ts';
 

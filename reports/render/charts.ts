@@ -5,7 +5,7 @@
  * comparison: a comparison simply passes two run sets, drawn "before" (faded, dashed) and
  * "after" (solid) with the same per-transport colour.
  */
-import type { BenchResults, RunResult, RunTarget, TargetSummary } from '../../bench/results.ts';
+import type { BenchResults, RunResult, RunTarget, TargetSummary } from '../../results/types.ts';
 import { BYTES_PER_MIB } from './format.ts';
 import { cdfPoints, mergeHistograms, ninesX, percentileCurve, pointsFromSummary, type PercentilePoint } from './histograms.ts';
 import {

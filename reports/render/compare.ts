@@ -4,7 +4,7 @@
  * as the single report with both runs overlaid, and both runs' tables and problems in full.
  * Pure, like renderReport, and built from the same pieces.
  */
-import type { BenchResults, TargetSummary } from '../../bench/results.ts';
+import type { BenchResults, TargetSummary } from '../../results/types.ts';
 import { buildCharts } from './charts.ts';
 import { escapeHtml, fmtNum, fmtRatio, numberAt } from './format.ts';
 import { methodologySection } from './methodology.ts';

@@ -4,7 +4,7 @@
  * figure in the verdict (named only outside the run-to-run spread; no marginal winner where
  * nothing was delivered).
  */
-import type { BenchResults, SummaryStat, TargetSummary } from '../../bench/results.ts';
+import type { BenchResults, SummaryStat, TargetSummary } from '../../results/types.ts';
 import { escapeHtml, fmtNum } from './format.ts';
 import { swatch } from './tables.ts';
 import { isReference, rowLabel, sortSummaries } from './targets.ts';

@@ -5,10 +5,10 @@
  * Repetitions are summed; recovery percentiles come from the merged histograms, never averaged.
  * Every number is a span carrying `data-metric="faults:<row key>:<field>"` and its raw value.
  */
-import type { BenchResults, LatencySummaryMs, RunResult } from '../../bench/results.ts';
+import type { BenchResults, LatencySummaryMs, RunResult } from '../../results/types.ts';
 import type { ChartSection, DatasetSpec } from './charts.ts';
 import { escapeHtml, fmtInt, fmtNum } from './format.ts';
-import { mergeHistograms } from './histograms.ts';
+import { mergeHistograms } from '../../results/histogram.ts';
 import { metricSpan, swatch } from './tables.ts';
 import { compareTargets, rowKey, rowLabel, targetColour } from './targets.ts';
 

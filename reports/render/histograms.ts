@@ -1,13 +1,13 @@
 /**
- * Decodes the runs' HDR histograms (base64, compressed, values in integer µs) at render time and
- * turns them into plot points in ms. Repetitions are merged by adding histograms — percentiles
- * are never averaged. When a histogram is missing or unreadable (a failed run), the caller falls
- * back to the LatencySummaryMs in the JSON.
+ * Turns merged HDR histograms (results/histogram.ts: integer µs, merged by adding counts, never
+ * by averaging percentiles) into plot points in ms. When a histogram is missing or unreadable
+ * (a failed run), the caller falls back to the LatencySummaryMs in the JSON (pointsFromSummary).
  */
-import { build, decodeFromCompressedBase64 } from 'hdr-histogram-js';
-import type { LatencySummaryMs } from '../../bench/results.ts';
+import type { Histogram } from '../../results/histogram.ts';
+import type { LatencySummaryMs } from '../../results/types.ts';
 
-type Histogram = ReturnType<typeof build>;
+// The merge itself is the one the bench uses too (results/histogram.ts); the charts take it from here.
+export { mergeHistograms } from '../../results/histogram.ts';
 
 const US_PER_MS = 1000;
 
@@ -15,24 +15,6 @@ const US_PER_MS = 1000;
 export interface PercentilePoint {
   percentile: number;
   ms: number;
-}
-
-/** Decodes and merges histograms; undefined when none decodes or all are empty. */
-export function mergeHistograms(encoded: readonly string[]): Histogram | undefined {
-  let merged: Histogram | undefined;
-  for (const text of encoded) {
-    if (!text) continue;
-    let decoded: Histogram;
-    try {
-      decoded = decodeFromCompressedBase64(text);
-    } catch {
-      continue; // A corrupt histogram must not take the whole report down; the summary still shows.
-    }
-    if (decoded.totalCount === 0) continue;
-    merged ??= build();
-    merged.add(decoded);
-  }
-  return merged;
 }
 
 /**

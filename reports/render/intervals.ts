@@ -2,7 +2,7 @@
  * Bootstrap confidence intervals in the tables (bench/bootstrap.ts): a line under a cell's
  * number, `95% CI lo–hi`. Absent for results written before the intervals existed.
  */
-import type { TargetSummary } from '../../bench/results.ts';
+import type { TargetSummary } from '../../results/types.ts';
 import { escapeHtml, fmtNum } from './format.ts';
 
 type Interval = readonly [number, number] | undefined;

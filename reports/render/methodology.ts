@@ -2,14 +2,13 @@
  * "Methodology and environment": how the numbers were produced and what they do not say.
  * Shared by the report and the comparison (which passes two labelled results).
  */
-import type { BenchResults } from '../../bench/results.ts';
+import type { BenchResults } from '../../results/types.ts';
 import { escapeHtml, fmtNum } from './format.ts';
 import { capacityTable } from './capacity.ts';
 import { environmentRows, floorsTable, keyValueTable, optionRows } from './tables.ts';
-import { ELD_SHARE_LIMIT, LAG_SHARE_LIMIT, LOAD_CORES_BUSY_LIMIT_PERCENT, SCHEDULE_LAG_LIMIT_MS, WORKER_CPU_LIMIT_PERCENT } from '../../bench/load-bound.ts';
+import { ELD_SHARE_LIMIT, LAG_SHARE_LIMIT, LOAD_CORES_BUSY_LIMIT_PERCENT, SCHEDULE_LAG_LIMIT_MS, WORKER_CPU_LIMIT_PERCENT } from '../../results/load-bound-limits.ts';
 import { SINGLE_RUN_TIE } from './verdict.ts';
-import { BOOTSTRAP_ITERATIONS } from '../../bench/bootstrap.ts';
-import { SERVER_SATURATED_PERCENT } from '../../bench/capacity-bound.ts';
+import { BOOTSTRAP_ITERATIONS, SERVER_SATURATED_PERCENT } from '../../results/method-limits.ts';
 
 function howMeasured(results: BenchResults): string {
   const cores = results.environment.cores;

@@ -5,7 +5,7 @@
  * the delay proxy's own CPU per run, and per transport the time from client start to joined
  * and to the first message — with TLS, browser headers and compression named when on.
  */
-import type { BenchResults } from '../../bench/results.ts';
+import type { BenchResults } from '../../results/types.ts';
 import { escapeHtml, fmtMs, fmtNum } from './format.ts';
 import { section } from './template.ts';
 

@@ -4,8 +4,8 @@
  * CPU per message 0.7×, memory per connection 0.5×". Ratios are pushlab ÷ peer
  * (TargetSummary.peerMultiple): below 1×, pushlab is faster or cheaper.
  */
-import { PEER_INFO, PEERS } from '../../bench/peers/peers.ts';
-import type { RunTarget, TargetSummary } from '../../bench/results.ts';
+import { PEER_INFO, PEERS } from '../../results/peers.ts';
+import type { RunTarget, TargetSummary } from '../../results/types.ts';
 import { escapeHtml, fmtBytes, fmtNum, fmtRatio } from './format.ts';
 import { rowLabel } from './targets.ts';
 

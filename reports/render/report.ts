@@ -2,7 +2,7 @@
  * The single-bench HTML report: results in, one self-contained HTML string out.
  * Pure: no I/O, no clock, no randomness — the same results always give the same bytes.
  */
-import type { BenchResults } from '../../bench/results.ts';
+import type { BenchResults } from '../../results/types.ts';
 import { buildCharts } from './charts.ts';
 import { faultsChart, faultsSectionBody } from './faults.ts';
 import { methodologySection } from './methodology.ts';

@@ -1,14 +1,14 @@
 /**
  * The "Scale-out" section: what the backplane, the proxy and more instances add. Shown when a
- * bench ran more than one topology (`pushlab bench --instances N`, bench/topology.ts): per
+ * bench ran more than one topology (`pushlab bench --instances N`, results/topology.ts): per
  * transport (and sweep value), one row per topology rung with latency, CPU per 1k messages —
  * total and per part (instances, redis-server, nginx) — memory, deliveries, and each figure
  * as a multiple of the same transport's plain single process (`memory · 1 · direct`), then a
  * sentence saying it in words. Colour = the transport, as everywhere; the rung is told apart
  * by the swatch's pattern and by name. Every number is a `data-metric` span (see tables.ts).
  */
-import type { BenchResults, TargetSummary } from '../../bench/results.ts';
-import { REFERENCE_TOPOLOGY, parseTopology } from '../../bench/topology.ts';
+import type { BenchResults, TargetSummary } from '../../results/types.ts';
+import { REFERENCE_TOPOLOGY, parseTopology } from '../../results/topology.ts';
 import { BYTES_PER_MIB, escapeHtml, fmtNum, fmtRatio } from './format.ts';
 import { metricSpan } from './tables.ts';
 import { isBaseline, rowKey, sortSummaries, targetColour } from './targets.ts';

@@ -4,7 +4,7 @@
  * (plus `data-scale` when the text is the value times a unit factor), so a reader can copy it
  * and a test can match it to results.json. The row key is the target, or `target@sweepValue`.
  */
-import type { BenchResults, CapacityResult, FloorResult, RunResult, TargetSummary } from '../../bench/results.ts';
+import type { BenchResults, CapacityResult, FloorResult, RunResult, TargetSummary } from '../../results/types.ts';
 import { BYTES_PER_MIB, escapeHtml, fmtInt, fmtNum, fmtRatio, numberAt } from './format.ts';
 import { isBaseline, isPeer, isReference, rowKey, rowLabel, sortSummaries, targetColour } from './targets.ts';
 import { peerCell, peerColumnNote } from './peers.ts';

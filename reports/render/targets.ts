@@ -2,9 +2,9 @@
  * Who is who in the report: colour, order and naming of targets, used identically by every
  * chart and table so that a transport is always the same colour (Okabe–Ito, colour-blind safe).
  */
-import type { RunTarget, TargetSummary, RunResult } from '../../bench/results.ts';
-import { isPeerTarget } from '../../bench/peers/peers.ts';
-import { compareTopologies } from '../../bench/topology.ts';
+import type { RunTarget, TargetSummary, RunResult } from '../../results/types.ts';
+import { isPeerTarget } from '../../results/peers.ts';
+import { compareTopologies } from '../../results/topology.ts';
 
 export const TARGET_COLOURS: Record<RunTarget, string> = {
   'short-polling': '#E69F00', // orange

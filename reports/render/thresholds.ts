@@ -3,8 +3,8 @@
  * `--threshold`s) per target with the value it met, and — for an interrupted bench — the
  * banner that says the results are partial. Empty when the results carry neither.
  */
-import type { BenchResults } from '../../bench/results.ts';
-import { describeThreshold } from '../../bench/thresholds.ts';
+import type { BenchResults } from '../../results/types.ts';
+import { describeThreshold } from '../../results/threshold-text.ts';
 import { escapeHtml } from './format.ts';
 import { section } from './template.ts';
 

@@ -4,9 +4,9 @@
  * Baselines (bare servers) and peers (Socket.IO) are shown as references, never as winners;
  * the peers get a paragraph of their own: pushlab ÷ Socket.IO, in words.
  */
-import type { BenchOptions, BenchResults, TargetSummary } from '../../bench/results.ts';
+import type { BenchOptions, BenchResults, TargetSummary } from '../../results/types.ts';
 import { escapeHtml, fmtDurationMs, fmtInt, fmtNum, fmtRatio, plural } from './format.ts';
-import { REFERENCE_TOPOLOGY } from '../../bench/topology.ts';
+import { REFERENCE_TOPOLOGY } from '../../results/topology.ts';
 import { swatch } from './tables.ts';
 import { peersParagraph } from './peers.ts';
 import { costWins } from './costs.ts';

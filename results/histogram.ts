@@ -1,10 +1,11 @@
 /**
- * Latency histograms: HDR (hdr-histogram-js), integer microseconds, 3 significant digits.
- * Workers encode theirs (compressed base64) and the orchestrator merges them: percentiles
- * are computed from merged counts, never averaged across workers or repetitions.
+ * Latency histograms, the one module for the bench (which records and merges them) and the
+ * report (which merges and plots them): HDR (hdr-histogram-js), integer microseconds, 3
+ * significant digits. Histograms travel encoded (compressed base64, in results.json too) and
+ * are merged by adding counts: percentiles are never averaged across workers or repetitions.
  */
 import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
-import type { LatencySummaryMs } from './results.ts';
+import type { LatencySummaryMs } from './schema/common.ts';
 
 export type { Histogram };
 
@@ -26,12 +27,34 @@ export function decodeHistogram(encoded: string): Histogram {
   return decodeFromCompressedBase64(encoded);
 }
 
-/** Merge encoded histograms into one (new) histogram. Empty strings are skipped. */
+/** The bench's merge: encoded histograms into one (new) histogram. Empty strings are skipped. */
 export function mergeEncoded(encoded: readonly string[]): Histogram {
   const merged = createHistogram();
   for (const text of encoded) {
     if (text === '') continue;
     merged.add(decodeHistogram(text));
+  }
+  return merged;
+}
+
+/**
+ * The report's merge: like mergeEncoded, but a corrupt histogram is skipped (it must not take
+ * the whole report down; the run's summary still shows), and undefined means "nothing to plot"
+ * (none decodes, or all are empty), so the caller falls back to the JSON summary.
+ */
+export function mergeHistograms(encoded: readonly string[]): Histogram | undefined {
+  let merged: Histogram | undefined;
+  for (const text of encoded) {
+    if (!text) continue;
+    let decoded: Histogram;
+    try {
+      decoded = decodeHistogram(text);
+    } catch {
+      continue;
+    }
+    if (decoded.totalCount === 0) continue;
+    merged ??= createHistogram();
+    merged.add(decoded);
   }
   return merged;
 }

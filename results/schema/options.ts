@@ -1,0 +1,57 @@
+/**
+ * `options`: the bench's resolved options as run — enough to run the same bench again
+ * (`pushlab bench --from results.json`). Optional fields are absent in older results.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { PeerName, SweepValue, Transport } from './common.ts';
+
+const num = (description?: string) => Type.Number(description === undefined ? {} : { description });
+const flag = (description: string) => Type.Optional(Type.Boolean({ description }));
+
+/** One step of a workload's phases: its window, its rate and its subscriber count. */
+export const Phase = Type.Object({
+  durationMs: num(),
+  rate: num('Messages per second, total.'),
+  clients: num(),
+});
+export type Phase = Static<typeof Phase>;
+
+export const BenchOptions = Type.Object({
+  scenario: Type.String(),
+  transports: Type.Array(Transport),
+  clients: num(),
+  rooms: num(),
+  senders: num(),
+  rate: num('Messages per second, total across senders.'),
+  size: num('Text payload, bytes.'),
+  durationMs: num(),
+  warmupMs: num(),
+  repeat: num(),
+  pollIntervalMs: num(),
+  holdMs: num(),
+  baselines: Type.Boolean(),
+  peers: Type.Optional(Type.Array(PeerName, { description: 'Peers measured beside their counterpart transport (`--peers`; absent in older results = none).' })),
+  capacity: Type.Boolean(),
+  capacityDurationMs: Type.Optional(num('autocannon time per endpoint, ms (default 3000).')),
+  seed: num(),
+  instances: num(),
+  backplane: Type.Optional(Type.String()),
+  topologies: Type.Optional(Type.Array(Type.String(), { description: 'Scale-out topology rungs run for each transport (`--topologies`; default: the ladder in results/topology.ts).' })),
+  sweep: Type.Optional(Type.Object({ option: Type.String(), values: Type.Array(SweepValue) })),
+  faults: flag('`--faults`: connections are cut during the window.'),
+  idleMs: Type.Optional(Type.Number({ description: '`--idle`: the idle phase after the drain that measures the fixed cost, ms (0 = none).' })),
+  restartServer: flag('Stop the server (SIGTERM) half-way through the window and start a fresh one on the same port.'),
+  target: Type.Optional(Type.String({ description: '`--target URL`: an external pushlab-protocol server the bench did not start (docs/results.md).' })),
+  phases: Type.Optional(Type.Array(Phase, { description: '`--phases` / a config file\'s phases: steps run in order, each measured on its own (like a sweep).' })),
+  compression: flag('`--compression`: permessage-deflate on WebSockets, gzip on JSON answers (pushlab servers).'),
+  headers: Type.Optional(Type.Union([Type.Literal('node'), Type.Literal('browser')], { description: '`--headers`: node (default) or browser.' })),
+  tls: flag('`--tls`: pushlab\'s servers speak https/wss with a self-signed certificate the load clients trust.'),
+  rttMs: Type.Optional(num('`--rtt`: round trip added by the delay proxy between load clients and server, ms (absent or 0 = loopback).')),
+  jitterMs: Type.Optional(num('`--jitter`: per direction, ± uniform, ms.')),
+  bandwidthBps: Type.Optional(num('`--bandwidth`: per connection and direction, bits/s.')),
+  thresholds: Type.Optional(Type.Array(Type.String(), { description: '`--threshold` expressions, as given.' })),
+  defaultThresholds: flag('False with `--no-default-thresholds`: the loss and load-bound gates are off. Default true.'),
+  allowLoss: flag('`--allow-loss`: the default loss and unanswered gates are off.'),
+  allowLoadBound: flag('`--allow-load-bound`: the default load-bound gate is off.'),
+});
+export type BenchOptions = Static<typeof BenchOptions>;
