@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRANSPORTS, type Transport } from '../protocol/types.ts';
 import { ProtocolError } from '../protocol/errors.ts';
-import { connectClient, startServer, until, type Recorded, type TestServer } from './helpers/server.ts';
+import { connectClient, startServer, type Recorded, type TestServer } from './helpers/server.ts';
+import { until } from './helpers/until.ts';
 
 let t: TestServer;
 beforeAll(async () => {

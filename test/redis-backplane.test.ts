@@ -10,6 +10,7 @@ import type { Envelope } from '../servers/core/envelope.ts';
 import { RedisBackplane } from '../servers/core/redis-backplane.ts';
 import { backplaneContract } from './backplane-contract.ts';
 import { startRedis, type TestRedis } from './helpers/redis.ts';
+import { until } from './helpers/until.ts';
 
 backplaneContract('redis', async () => {
   const redis = await startRedis();
@@ -27,14 +28,6 @@ backplaneContract('redis', async () => {
     },
   };
 });
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('redis backplane: trouble', () => {
   let redis: TestRedis;
