@@ -32,15 +32,18 @@ backplaneContract('redis', async () => {
 describe('redis backplane: trouble', () => {
   let redis: TestRedis;
   const made: RedisBackplane[] = [];
-  const make = async (): Promise<{ bp: RedisBackplane; got: Envelope[]; status: boolean[] }> => {
-    const bp = new RedisBackplane({ url: redis.url, historySize: 100 });
+  const make = async (): Promise<{ bp: RedisBackplane; got: Envelope[]; status: boolean[]; logged: string[] }> => {
+    // The logger is injected: what the backplane reports lands here, not on the console.
+    const logged: string[] = [];
+    const logger = { log: (line: string) => logged.push(line), error: (line: string) => logged.push(line) };
+    const bp = new RedisBackplane({ url: redis.url, historySize: 100, logger });
     made.push(bp);
     const got: Envelope[] = [];
     const status: boolean[] = [];
     bp.setListener((e) => got.push(e));
     bp.setStatusListener((up) => status.push(up));
     expect(await bp.waitUntilAvailable(5000)).toBe(true);
-    return { bp, got, status };
+    return { bp, got, status, logged };
   };
 
   beforeAll(async () => {
@@ -96,5 +99,10 @@ describe('redis backplane: trouble', () => {
     await until(() => a.got.length === 2, 'message after the restart');
     expect(a.got.map((e) => e.seq)).toEqual([1, 2]);
     expect(a.got[1]?.message.text).toBe('two');
+    expect(a.logged.filter((line) => /backplane (connected|unavailable)/.test(line)).map((line) => line.split(';')[0])).toEqual([
+      'pushlab: redis backplane connected',
+      'pushlab: redis backplane unavailable',
+      'pushlab: redis backplane connected',
+    ]);
   });
 });
