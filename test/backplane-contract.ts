@@ -93,9 +93,11 @@ export function backplaneContract(name: string, makeFixture: () => Promise<Backp
       expect(sent.map((e) => e.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
       const expected = Array.from({ length: 60 }, (_, i) => i + 1);
       await until(() => (gotA.get(room)?.length ?? 0) >= 60 && (gotB.get(room)?.length ?? 0) >= 60, 'fan-out to both instances', 5000);
-      await new Promise((r) => setTimeout(r, 50)); // nothing more (no duplicates) arrives
-      expect(gotA.get(room)?.map((e) => e.seq)).toEqual(expected);
-      expect(gotB.get(room)?.map((e) => e.seq)).toEqual(expected);
+      // A sentinel after the burst: once it is in, any duplicate of the burst would be too (per-room order).
+      sent.push(await a.publish(room, { from: 'sentinel', text: 'end' }));
+      await until(() => gotA.get(room)?.at(-1)?.seq === 61 && gotB.get(room)?.at(-1)?.seq === 61, 'the sentinel on both instances', 5000);
+      expect(gotA.get(room)?.map((e) => e.seq)).toEqual([...expected, 61]);
+      expect(gotB.get(room)?.map((e) => e.seq)).toEqual([...expected, 61]);
       // What the listener gets is what the publisher was answered, byte for byte.
       const bySeq = new Map(sent.map((e) => [e.seq, e.json]));
       for (const e of gotB.get(room) ?? []) {
