@@ -1,6 +1,6 @@
 /**
  * The backplane contract (servers/core/backplane.ts), one suite run against every backplane:
- * test/backplane-memory.test.ts and test/redis-backplane.test.ts. Answers are checked against
+ * test/memory-backplane.test.ts and test/redis-backplane.test.ts. Answers are checked against
  * the same expected values — and `history` against a reference model (historyOf over a
  * SeqRing, what the memory backplane answers) for every (after, limit) — so the backplanes
  * answer identically.
