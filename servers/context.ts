@@ -14,7 +14,7 @@ export interface ServerContext {
   /** True once shutdown began: new requests get 503 shutting_down. */
   readonly draining: boolean;
   /** Token auth, when `tokenSecret` is set (servers/http/auth.ts). */
-  readonly auth?: TokenVerifier | undefined;
+  readonly auth: TokenVerifier | undefined;
   /** Per-client publish limit, when `rateLimit` > 0 (servers/http/rate-limit.ts). */
-  readonly publishLimit?: RateLimiter | undefined;
+  readonly publishLimit: RateLimiter | undefined;
 }

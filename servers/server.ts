@@ -66,13 +66,11 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
   // A shared backplane (Redis) makes long-poll sessions routable: any instance answers any poll (docs/scaling.md).
   const sessionRouter = isInstanceDirectory(bp) ? new SessionRouter(bp) : undefined;
   let draining = false;
-  // Gauges read these lazily through the context object below.
-  let sessions: LpSessions | undefined;
-  let held: HeldPolls | undefined;
-  const metrics = new ServerMetrics({ heldPolls: () => held?.size ?? 0, sessions: () => sessions?.size ?? 0 });
+  const sessions = new LpSessions(core, { maxQueueBytes: options.maxQueueBytes, sessionTtlMs: options.sessionTtlMs, maxSessions: options.maxSessions, maxRooms: options.maxRoomsPerClient, maxTotalQueueBytes: options.maxTotalQueueBytes, maxPageBytes: options.maxPageBytes, idFor: sessionRouter === undefined ? undefined : (random) => sessionRouter.sessionId(random) });
+  // Metrics read the held polls lazily (at scrape time), so `held` may be declared after them.
+  const metrics = new ServerMetrics({ heldPolls: () => held.size, sessions: () => sessions.size });
   core.onPublished(() => metrics.published.inc());
-  sessions = new LpSessions(core, { maxQueueBytes: options.maxQueueBytes, sessionTtlMs: options.sessionTtlMs, maxSessions: options.maxSessions, maxRooms: options.maxRoomsPerClient, maxTotalQueueBytes: options.maxTotalQueueBytes, maxPageBytes: options.maxPageBytes, idFor: sessionRouter === undefined ? undefined : (random) => sessionRouter.sessionId(random) });
-  held = new HeldPolls(sessions, metrics);
+  const held = new HeldPolls(sessions, metrics);
   const forwarder = sessionRouter === undefined ? undefined : new SessionForwarder(sessionRouter);
 
   const context: ServerContext = {

@@ -1,6 +1,6 @@
 /**
  * The backplane contract (servers/core/backplane.ts), one suite run against every backplane:
- * test/backplane-memory.test.ts and test/redis-backplane.test.ts. Answers are checked against
+ * test/memory-backplane.test.ts and test/redis-backplane.test.ts. Answers are checked against
  * the same expected values — and `history` against a reference model (historyOf over a
  * SeqRing, what the memory backplane answers) for every (after, limit) — so the backplanes
  * answer identically.
@@ -14,6 +14,7 @@ import type { Backplane, HistoryResult } from '../servers/core/backplane.ts';
 import { Envelope } from '../servers/core/envelope.ts';
 import { historyOf } from '../servers/core/memory-backplane.ts';
 import { SeqRing } from '../servers/core/ring.ts';
+import { until } from './helpers/until.ts';
 
 export interface BackplaneFixture {
   /** Instances sharing one store (1 or more), every one with historySize `historySize`. */
@@ -35,14 +36,6 @@ function record(backplane: Backplane): Map<string, Envelope[]> {
     list.push(envelope);
   });
   return got;
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 function shape(result: HistoryResult): { seqs: number[]; jsons: string[]; last: number; gap: boolean } {
@@ -99,10 +92,12 @@ export function backplaneContract(name: string, makeFixture: () => Promise<Backp
       const sent = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? a : b).publish(room, { from: `u${i}`, text: `m${i}` })));
       expect(sent.map((e) => e.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
       const expected = Array.from({ length: 60 }, (_, i) => i + 1);
-      await until(() => (gotA.get(room)?.length ?? 0) >= 60 && (gotB.get(room)?.length ?? 0) >= 60, 'fan-out to both instances');
-      await new Promise((r) => setTimeout(r, 50)); // nothing more (no duplicates) arrives
-      expect(gotA.get(room)?.map((e) => e.seq)).toEqual(expected);
-      expect(gotB.get(room)?.map((e) => e.seq)).toEqual(expected);
+      await until(() => (gotA.get(room)?.length ?? 0) >= 60 && (gotB.get(room)?.length ?? 0) >= 60, 'fan-out to both instances', 5000);
+      // A sentinel after the burst: once it is in, any duplicate of the burst would be too (per-room order).
+      sent.push(await a.publish(room, { from: 'sentinel', text: 'end' }));
+      await until(() => gotA.get(room)?.at(-1)?.seq === 61 && gotB.get(room)?.at(-1)?.seq === 61, 'the sentinel on both instances', 5000);
+      expect(gotA.get(room)?.map((e) => e.seq)).toEqual([...expected, 61]);
+      expect(gotB.get(room)?.map((e) => e.seq)).toEqual([...expected, 61]);
       // What the listener gets is what the publisher was answered, byte for byte.
       const bySeq = new Map(sent.map((e) => [e.seq, e.json]));
       for (const e of gotB.get(room) ?? []) {
@@ -160,7 +155,7 @@ export function backplaneContract(name: string, makeFixture: () => Promise<Backp
       const room = uniqueRoom('unsub');
       await a.subscribe(room);
       await a.publish(room, { from: 'u', text: '1' });
-      await until(() => (gotA.get(room)?.length ?? 0) === 1, 'first message');
+      await until(() => (gotA.get(room)?.length ?? 0) === 1, 'first message', 5000);
       await a.unsubscribe(room);
       if (b !== a) {
         await b.publish(room, { from: 'u', text: '2' });
@@ -169,7 +164,7 @@ export function backplaneContract(name: string, makeFixture: () => Promise<Backp
       }
       await a.subscribe(room);
       const third = await b.publish(room, { from: 'u', text: '3' });
-      await until(() => gotA.get(room)?.some((e) => e.seq === third.seq) === true, 'message after re-subscribe');
+      await until(() => gotA.get(room)?.some((e) => e.seq === third.seq) === true, 'message after re-subscribe', 5000);
     });
   });
 }

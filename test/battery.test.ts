@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { isErrorCode } from '../protocol/errors.ts';
 import { TRANSPORTS } from '../protocol/types.ts';
-import { connectClient, openSocket, startServer, until, type RawSocket, type Recorded, type TestServer } from './helpers/server.ts';
+import { connectClient, openSocket, startServer, type RawSocket, type Recorded, type TestServer } from './helpers/server.ts';
+import { until } from './helpers/until.ts';
 import { expectCatalogError, rawHttp, rawWebSocket, request, type RawAnswer } from './battery-raw.ts';
 import { openStream } from './helpers/sse.ts';
 

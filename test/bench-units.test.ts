@@ -1,5 +1,5 @@
 /** Unit tests of the bench's pure parts: schedule, histograms, accounting, options, model, summary. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../options/usage-error.ts';
 import { SubscriberLedger, decodeMessageText, encodeMessageText, scheduledForRoom, subscribersPerRoom, tally } from '../bench/accounting.ts';
 import { createHistogram, decodeHistogram, encodeHistogram, mergeEncoded, recordMs, summarize } from '../results/histogram.ts';
@@ -28,27 +28,38 @@ describe('schedule', () => {
     expect(countInWindow(spec, 0, 10_000)).toEqual({ first: 0, end: 20 });
   });
 
-  it('runs open loop: a late wake-up fires every overdue message, in order, none skipped', async () => {
+  it('runs open loop: a late wake-up fires every overdue message, in order, none skipped', () => {
     let now = 0;
     const fired: Scheduled[] = [];
     let done = false;
     // A clock that jumps: everything already due fires at once.
     const clock = (): number => now;
     now = 1650;
-    runSchedule(spec, () => true, (s) => fired.push(s), clock, () => (done = true));
-    await new Promise((r) => setTimeout(r, 5));
-    expect(fired.map((s) => s.k)).toEqual([0, 1, 2, 3, 4, 5, 6]);
-    now = 5000;
-    await new Promise((r) => setTimeout(r, 1100));
-    expect(fired.map((s) => s.k)).toEqual(Array.from({ length: 20 }, (_, k) => k));
-    expect(done).toBe(true);
+    // The clock is injected, so the timers can be fake too: no real waiting.
+    vi.useFakeTimers();
+    try {
+      runSchedule(spec, () => true, (s) => fired.push(s), clock, () => (done = true));
+      vi.advanceTimersByTime(5);
+      expect(fired.map((s) => s.k)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      now = 5000;
+      vi.advanceTimersByTime(1100);
+      expect(fired.map((s) => s.k)).toEqual(Array.from({ length: 20 }, (_, k) => k));
+      expect(done).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
-  it('fires only the messages a worker owns', async () => {
+  it('fires only the messages a worker owns', () => {
     const fired: number[] = [];
-    runSchedule(spec, (s) => s.sender === 1, (s) => fired.push(s.k), () => 10_000, () => {});
-    await new Promise((r) => setTimeout(r, 5));
-    expect(fired).toEqual([1, 4, 7, 10, 13, 16, 19]);
+    vi.useFakeTimers();
+    try {
+      runSchedule(spec, (s) => s.sender === 1, (s) => fired.push(s.k), () => 10_000, () => {});
+      vi.advanceTimersByTime(5);
+      expect(fired).toEqual([1, 4, 7, 10, 13, 16, 19]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('seeds: the same seed gives the same connect times, spread over 80% of the warm-up', () => {

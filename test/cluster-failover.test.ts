@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../bench/cluster.ts';
 import { TRANSPORTS, type ChatMessage } from '../protocol/types.ts';
-import { connectClient, http, until, type Recorded } from './helpers/server.ts';
+import { connectClient, http, type Recorded } from './helpers/server.ts';
+import { until } from './helpers/until.ts';
 
 let cluster: Cluster;
 const clients: Recorded[] = [];

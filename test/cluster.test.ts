@@ -6,7 +6,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage, Transport } from '../protocol/types.ts';
 import { TRANSPORTS } from '../protocol/types.ts';
-import { connectClient, errorCode, http, openSocket, startServer, until, type Recorded, type TestServer } from './helpers/server.ts';
+import { connectClient, errorCode, http, openSocket, startServer, type Recorded, type TestServer } from './helpers/server.ts';
+import { until } from './helpers/until.ts';
 import { startRedis, type TestRedis } from './helpers/redis.ts';
 
 let redis: TestRedis;

@@ -8,7 +8,8 @@ import { gunzipSync, deflateRawSync } from 'node:zlib';
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startServer, until, type TestServer } from './helpers/server.ts';
+import { startServer, type TestServer } from './helpers/server.ts';
+import { until } from './helpers/until.ts';
 
 const servers: TestServer[] = [];
 afterEach(async () => {

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRANSPORTS, type Transport } from '../protocol/types.ts';
 import { ProtocolError } from '../protocol/errors.ts';
-import { connectClient, startServer, until, type Recorded, type TestServer } from './helpers/server.ts';
+import { connectClient, startServer, type Recorded, type TestServer } from './helpers/server.ts';
+import { until } from './helpers/until.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -50,9 +51,11 @@ describe.each(TRANSPORTS)('contract over %s', (transport: Transport) => {
     expect(last).toBe(5);
     await publisher.client.send(room, 'live');
     await until(() => c.messages.length >= 4, 'history and the live message');
-    await new Promise((r) => setTimeout(r, 250));
-    expect(c.messages.map((m) => m.seq)).toEqual([3, 4, 5, 6]);
-    expect(c.client.stats.delivered).toBe(4);
+    // A sentinel: once it is in, a duplicate or a replay past `after` would be too (per-room order).
+    await publisher.client.send(room, 'sentinel');
+    await until(() => c.messages.at(-1)?.text === 'sentinel', 'the sentinel');
+    expect(c.messages.map((m) => m.seq)).toEqual([3, 4, 5, 6, 7]);
+    expect(c.client.stats.delivered).toBe(5);
     await c.client.close();
     await publisher.client.close();
   });
@@ -64,8 +67,9 @@ describe.each(TRANSPORTS)('contract over %s', (transport: Transport) => {
     const c = await connectClient(transport, t.url, 'fresh', [room]);
     await publisher.client.send(room, 'new');
     await until(() => c.messages.length >= 1, 'the new message');
-    await new Promise((r) => setTimeout(r, 250));
-    expect(c.messages.map((m) => m.text)).toEqual(['new']);
+    await publisher.client.send(room, 'sentinel');
+    await until(() => c.messages.at(-1)?.text === 'sentinel', 'the sentinel');
+    expect(c.messages.map((m) => m.text)).toEqual(['new', 'sentinel']);
     await c.client.close();
     await publisher.client.close();
   });

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS, isErrorCode } from '../protocol/errors.ts';
-import { errorCode, http, openSocket, startServer, until, type TestServer } from './helpers/server.ts';
+import { errorCode, http, openSocket, startServer, type TestServer } from './helpers/server.ts';
+import { until } from './helpers/until.ts';
 
 let t: TestServer;
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cutEventSource, nodeEventSource } from '../clients/node/event-source.ts';
 import type { EventSourceLike } from '../clients/platform.ts';
-import { until } from './helpers/server.ts';
+import { until } from './helpers/until.ts';
 
 let server: http.Server | undefined;
 let source: EventSourceLike | undefined;

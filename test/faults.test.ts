@@ -15,7 +15,7 @@ import { createPushlabServer, type PushlabServer } from '../servers/server.ts';
 import { TRANSPORTS, type ChatMessage, type Transport } from '../protocol/types.ts';
 import type { ServerOptions } from '../servers/options.ts';
 import { faultProxy, type FaultProxy } from './faults-proxy.ts';
-import { until } from './helpers/server.ts';
+import { until } from './helpers/until.ts';
 
 interface Watched {
   client: ChatClient;

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { LongPollingClient } from '../clients/long-polling.ts';
 import { NodeHttp } from '../clients/node/http.ts';
 import type { PollBatch } from '../protocol/types.ts';
-import { errorCode, http, serversPerTest, until } from './helpers/server.ts';
+import { errorCode, http, serversPerTest } from './helpers/server.ts';
+import { until } from './helpers/until.ts';
 
 const json = { 'content-type': 'application/json' };
 const server = serversPerTest();

@@ -1,6 +1,7 @@
 /** /health and /metrics: the names the protocol promises, and counts that follow the traffic. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient, http, startServer, until, type TestServer } from './helpers/server.ts';
+import { connectClient, http, startServer, type TestServer } from './helpers/server.ts';
+import { until } from './helpers/until.ts';
 
 let t: TestServer;
 beforeAll(async () => {

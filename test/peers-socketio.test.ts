@@ -11,18 +11,7 @@ import { SocketIoClient } from '../bench/peers/socketio-client.ts';
 import { startPeerServer } from '../bench/peers/start.ts';
 import { parsePrometheus, scrape, snapshotFrom } from '../bench/sampler.ts';
 import type { SpawnedServer } from '../bench/spawn-server.ts';
-
-function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const tick = (): void => {
-      if (check()) resolve();
-      else if (Date.now() > deadline) reject(new Error('timed out'));
-      else setTimeout(tick, 10);
-    };
-    tick();
-  });
-}
+import { until } from './helpers/until.ts';
 
 describe.each(PEERS.map((p) => [p]))('Socket.IO peer: %s', (peer: PeerName) => {
   let server: SpawnedServer;
@@ -57,7 +46,7 @@ describe.each(PEERS.map((p) => [p]))('Socket.IO peer: %s', (peer: PeerName) => {
     const ack2 = await bob.send('lobby', 'two');
     const ack3 = await carol.send('dev', 'elsewhere');
     expect([ack1, ack2, ack3]).toEqual([{ room: 'lobby', seq: 1 }, { room: 'lobby', seq: 2 }, { room: 'dev', seq: 1 }]);
-    await until(() => (got.get('alice')?.length ?? 0) === 2 && (got.get('bob')?.length ?? 0) === 2 && (got.get('carol')?.length ?? 0) === 1);
+    await until(() => (got.get('alice')?.length ?? 0) === 2 && (got.get('bob')?.length ?? 0) === 2 && (got.get('carol')?.length ?? 0) === 1, 'every peer message', 5000);
 
     const first = got.get('bob')?.[0] as ChatMessage;
     expect(Object.keys(first).sort()).toEqual(['from', 'id', 'room', 'sentAt', 'seq', 'text', 'ts']);

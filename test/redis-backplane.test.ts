@@ -10,6 +10,7 @@ import type { Envelope } from '../servers/core/envelope.ts';
 import { RedisBackplane } from '../servers/core/redis-backplane.ts';
 import { backplaneContract } from './backplane-contract.ts';
 import { startRedis, type TestRedis } from './helpers/redis.ts';
+import { until } from './helpers/until.ts';
 
 backplaneContract('redis', async () => {
   const redis = await startRedis();
@@ -28,26 +29,21 @@ backplaneContract('redis', async () => {
   };
 });
 
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('redis backplane: trouble', () => {
   let redis: TestRedis;
   const made: RedisBackplane[] = [];
-  const make = async (): Promise<{ bp: RedisBackplane; got: Envelope[]; status: boolean[] }> => {
-    const bp = new RedisBackplane({ url: redis.url, historySize: 100 });
+  const make = async (): Promise<{ bp: RedisBackplane; got: Envelope[]; status: boolean[]; logged: string[] }> => {
+    // The logger is injected: what the backplane reports lands here, not on the console.
+    const logged: string[] = [];
+    const logger = { log: (line: string) => logged.push(line), error: (line: string) => logged.push(line) };
+    const bp = new RedisBackplane({ url: redis.url, historySize: 100, logger });
     made.push(bp);
     const got: Envelope[] = [];
     const status: boolean[] = [];
     bp.setListener((e) => got.push(e));
     bp.setStatusListener((up) => status.push(up));
     expect(await bp.waitUntilAvailable(5000)).toBe(true);
-    return { bp, got, status };
+    return { bp, got, status, logged };
   };
 
   beforeAll(async () => {
@@ -70,8 +66,10 @@ describe('redis backplane: trouble', () => {
     for (let i = 0; i < 20; i++) await b.bp.publish('catchup', { from: 'b', text: `during ${i}` });
     admin.disconnect();
     await until(() => a.got.length >= 23, 'catch-up after the reconnect');
-    await new Promise((r) => setTimeout(r, 100));
-    expect(a.got.map((e) => e.seq)).toEqual(Array.from({ length: 23 }, (_, i) => i + 1));
+    // A sentinel: once it is in, any duplicate of the catch-up would be too (per-room order).
+    await b.bp.publish('catchup', { from: 'b', text: 'sentinel' });
+    await until(() => a.got.at(-1)?.message.text === 'sentinel', 'the sentinel');
+    expect(a.got.map((e) => e.seq)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
   });
 
   it('fails fast with backplane_unavailable while Redis is down, reports down/up, and recovers on its own', async () => {
@@ -103,5 +101,10 @@ describe('redis backplane: trouble', () => {
     await until(() => a.got.length === 2, 'message after the restart');
     expect(a.got.map((e) => e.seq)).toEqual([1, 2]);
     expect(a.got[1]?.message.text).toBe('two');
+    expect(a.logged.filter((line) => /backplane (connected|unavailable)/.test(line)).map((line) => line.split(';')[0])).toEqual([
+      'pushlab: redis backplane connected',
+      'pushlab: redis backplane unavailable',
+      'pushlab: redis backplane connected',
+    ]);
   });
 });

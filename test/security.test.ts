@@ -14,7 +14,8 @@ import { TRANSPORTS, type ChatMessage } from '../protocol/types.ts';
 import { mintToken } from '../servers/http/auth.ts';
 import { RateLimiter } from '../servers/http/rate-limit.ts';
 import { expectCatalogError, rawHttp } from './battery-raw.ts';
-import { startServer, until, type TestServer } from './helpers/server.ts';
+import { startServer, type TestServer } from './helpers/server.ts';
+import { until } from './helpers/until.ts';
 
 const SECRET = 'test-secret-0123456789';
 

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../clients/index.ts';
 import type { HistoryPage } from '../protocol/types.ts';
-import { http, serversPerTest, startServer, until } from './helpers/server.ts';
+import { http, serversPerTest, startServer } from './helpers/server.ts';
+import { until } from './helpers/until.ts';
 
 const server = serversPerTest();
 const json = { 'content-type': 'application/json' };

@@ -11,7 +11,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnServer, type SpawnedServer } from '../bench/spawn-server.ts';
-import { connectClient, startServer, until, type TestServer } from './helpers/server.ts';
+import { connectClient, startServer, type TestServer } from './helpers/server.ts';
+import { until } from './helpers/until.ts';
 import { rawWebSocket } from './battery-raw.ts';
 
 const MESSAGE_BYTES = 16 * 1024;

@@ -6,7 +6,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { mintToken } from '../servers/http/auth.ts';
-import { connectClient, errorCode, http, serversPerTest, until, type TestServer } from './helpers/server.ts';
+import { connectClient, errorCode, http, serversPerTest, type TestServer } from './helpers/server.ts';
+import { until } from './helpers/until.ts';
 import { openStream, type RawStream } from './helpers/sse.ts';
 
 const server = serversPerTest();

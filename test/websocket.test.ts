@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../clients/index.ts';
 import { CLOSE } from '../protocol/types.ts';
-import { http, openSocket, serversPerTest, until } from './helpers/server.ts';
+import { http, openSocket, serversPerTest } from './helpers/server.ts';
+import { until } from './helpers/until.ts';
 
 const server = serversPerTest();
 

@@ -31,8 +31,17 @@ export function percentileCurve(histogram: Histogram): PercentilePoint[] {
     if (p > 0 && 1 / (1 - p / 100) > count) break;
     points.push({ percentile: p, ms: histogram.getValueAtPercentile(p) / US_PER_MS });
   }
-  points.push({ percentile: 100, ms: histogram.maxValue / US_PER_MS });
+  points.push({ percentile: 100, ms: maxMs(histogram) });
   return points;
+}
+
+/**
+ * The max as the percentiles read it: the top of the max's bucket (getValueAtPercentile(100)),
+ * like summarize()'s `max`. A merged or decoded histogram's `maxValue` can sit at the bottom of
+ * that bucket, below p99.99 read the other way — a curve that would dip at its end.
+ */
+function maxMs(histogram: Histogram): number {
+  return histogram.getValueAtPercentile(100) / US_PER_MS;
 }
 
 /** Percentiles for the CDF: every percent, then the tail, then the max. */
@@ -40,7 +49,7 @@ const CDF_PERCENTILES = [...Array.from({ length: 100 }, (_, i) => i), 99.5, 99.9
 
 export function cdfPoints(histogram: Histogram): PercentilePoint[] {
   const points = CDF_PERCENTILES.map((p) => ({ percentile: p, ms: histogram.getValueAtPercentile(p) / US_PER_MS }));
-  points.push({ percentile: 100, ms: histogram.maxValue / US_PER_MS });
+  points.push({ percentile: 100, ms: maxMs(histogram) });
   return points;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The Redis backplane: every instance that points at the same Redis shares rooms, seqs and
- * history (issue 7). One Lua script per publish does INCR (the seq) + RPUSH/LTRIM (history,
+ * history. One Lua script (redis-scripts.ts) per publish does INCR (the seq) + RPUSH/LTRIM (history,
  * trimmed to historySize) + PUBLISH (fan-out) atomically, so all instances agree on order and
  * every subscriber sees a room's messages in seq order. Fan-out is one PUBLISH per message,
  * whatever the number of subscribers: each instance then serves its own local clients.
@@ -13,77 +13,26 @@
  *
  * Redis trouble: commands fail fast while disconnected (no offline queue, in-flight commands
  * rejected on close, never resent: a publish may not run twice) and throw
- * ProtocolError('backplane_unavailable'), which HTTP answers 503. ioredis reconnects by itself;
- * on reconnect this instance re-subscribes every room and replays from history whatever it
- * missed on pub/sub meanwhile, so its local clients miss nothing history still holds.
+ * ProtocolError('backplane_unavailable'), which HTTP answers 503 (redis-connection.ts). ioredis
+ * reconnects by itself; on reconnect this instance re-subscribes every room and the room
+ * sequencer (room-sequencer.ts) replays from history whatever it missed on pub/sub meanwhile,
+ * so its local clients miss nothing history still holds. Instance URLs: redis-instances.ts.
  */
 import { Redis } from 'ioredis';
-import { ProtocolError } from '../../protocol/errors.ts';
 import type { ChatMessage } from '../../protocol/types.ts';
 import { Envelope } from './envelope.ts';
 import { messageId } from './ids.ts';
 import type { Backplane, BackplaneListener, BackplaneStatusListener, HistoryResult, MessageDraft } from './backplane.ts';
+import { failFast, rethrowUnavailable, unavailable } from './redis-connection.ts';
+import { defineScripts, type CommandRedis } from './redis-scripts.ts';
+import { RedisInstances } from './redis-instances.ts';
+import { RoomSequencer } from './room-sequencer.ts';
 import type { InstanceDirectory } from './session-router.ts';
 
-/** KEYS: seq, history. ARGV: json head, json tail, historySize, channel. Returns the seq. */
-const PUBLISH_LUA = `
-local seq = redis.call('INCR', KEYS[1])
-local json = ARGV[1] .. seq .. ARGV[2]
-redis.call('RPUSH', KEYS[2], json)
-redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
-redis.call('PUBLISH', ARGV[4], json)
-return seq
-`;
-
-/**
- * KEYS: seq, history. ARGV: after, limit. Returns { last, held, messages }. The list holds
- * seqs last-held+1 … last (contiguous: the publish script appends them in INCR order).
- */
-const HISTORY_LUA = `
-local last = tonumber(redis.call('GET', KEYS[1]) or '0')
-local held = redis.call('LLEN', KEYS[2])
-local after = tonumber(ARGV[1])
-local limit = tonumber(ARGV[2])
-if held == 0 or limit <= 0 then return {last, held, {}} end
-local oldest = last - held + 1
-local from = math.max(after + 1, oldest)
-local to = math.min(last, from + limit - 1)
-if from > to then return {last, held, {}} end
-return {last, held, redis.call('LRANGE', KEYS[2], from - oldest, to - oldest)}
-`;
-
-/**
- * KEYS: seq, history. ARGV: floor. When Redis lost its data (restarted without persistence)
- * a room's seq would start again at 1 and be reused; an instance that already dispatched seq
- * N raises it back to N first. Anything published in between reused seqs: dropped.
- */
-const FLOOR_LUA = `
-local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
-local floor = tonumber(ARGV[1])
-if cur >= floor then return cur end
-redis.call('DEL', KEYS[2])
-redis.call('SET', KEYS[1], floor)
-return floor
-`;
-
-interface PushlabCommands {
-  pushlabPublish(seqKey: string, historyKey: string, head: string, tail: string, historySize: number, channel: string): Promise<number>;
-  pushlabHistory(seqKey: string, historyKey: string, after: number, limit: number): Promise<[number, number, string[]]>;
-  pushlabFloor(seqKey: string, historyKey: string, floor: number): Promise<number>;
-}
-
-type CommandRedis = Redis & PushlabCommands;
-
-/** This instance's view of one subscribed room. */
-interface RoomState {
-  /** Newest seq dispatched to the listener; undefined until the subscription has a baseline. */
-  last: number | undefined;
-  /** Set while catching up from history: live messages wait here, then are flushed in order. */
-  buffer: Envelope[] | undefined;
-  /** Resolves once Redis confirmed the subscription and the baseline is known. */
-  ready: Promise<void>;
-  /** The catch-up under way, if any (one at a time per room). */
-  catching: Promise<void> | undefined;
+/** Where the backplane reports connects, outages and Redis errors (console by default). */
+export interface BackplaneLogger {
+  log(line: string): void;
+  error(line: string): void;
 }
 
 export interface RedisBackplaneOptions {
@@ -95,16 +44,8 @@ export interface RedisBackplaneOptions {
   prefix?: string;
   /** Bound on one command's answer, ms. Default 2000. */
   commandTimeoutMs?: number;
-}
-
-/** Read through a function so the compiler does not keep a narrowing across calls that change it. */
-function bufferOf(state: RoomState): Envelope[] | undefined {
-  return state.buffer;
-}
-
-/** Reconnect delay: 50 ms, growing to 1 s at most (Redis back within a second is back for us). */
-function retryStrategy(times: number): number {
-  return Math.min(50 * times, 1000);
+  /** Default: console. */
+  logger?: BackplaneLogger;
 }
 
 export class RedisBackplane implements Backplane, InstanceDirectory {
@@ -113,7 +54,9 @@ export class RedisBackplane implements Backplane, InstanceDirectory {
   readonly #prefix: string;
   readonly #cmd: CommandRedis;
   readonly #sub: Redis;
-  readonly #rooms = new Map<string, RoomState>();
+  readonly #rooms: RoomSequencer;
+  readonly #instances: RedisInstances;
+  readonly #log: BackplaneLogger;
   #listener: BackplaneListener = () => {};
   #statusListener: BackplaneStatusListener = () => {};
   #cmdReady = false;
@@ -129,22 +72,21 @@ export class RedisBackplane implements Backplane, InstanceDirectory {
   constructor(options: RedisBackplaneOptions) {
     this.#historySize = options.historySize ?? 1000;
     this.#prefix = options.prefix ?? 'pushlab:';
-    const common = {
-      // Fail fast while disconnected; a caller gets backplane_unavailable at once.
-      enableOfflineQueue: false,
-      // Reject in-flight commands when the connection drops, and never resend them: a
-      // publish script that may already have run must not run twice.
-      maxRetriesPerRequest: 0,
-      autoResendUnfulfilledCommands: false,
-      commandTimeout: options.commandTimeoutMs ?? 2000,
-      retryStrategy,
-      connectTimeout: 2000,
-    };
+    this.#log = options.logger ?? console;
+    const common = failFast(options.commandTimeoutMs ?? 2000);
     // Auto-pipelining: commands issued in one tick go out in one write (publish bursts).
-    this.#cmd = new Redis(options.url, { ...common, enableAutoPipelining: true, connectionName: 'pushlab-cmd' }) as CommandRedis;
-    this.#cmd.defineCommand('pushlabPublish', { numberOfKeys: 2, lua: PUBLISH_LUA });
-    this.#cmd.defineCommand('pushlabHistory', { numberOfKeys: 2, lua: HISTORY_LUA, readOnly: true });
-    this.#cmd.defineCommand('pushlabFloor', { numberOfKeys: 2, lua: FLOOR_LUA });
+    this.#cmd = defineScripts(new Redis(options.url, { ...common, enableAutoPipelining: true, connectionName: 'pushlab-cmd' }));
+    this.#instances = new RedisInstances(this.#cmd, this.#prefix);
+    this.#rooms = new RoomSequencer({
+      source: {
+        last: (room) => this.last(room),
+        history: (room, after, limit) => this.history(room, after, limit),
+        floor: (room, seq) => this.#cmd.pushlabFloor(this.#key(room, 'seq'), this.#key(room, 'history'), seq).then(() => {}, rethrowUnavailable),
+      },
+      pageSize: this.#historySize,
+      dispatch: (envelope) => this.#listener(envelope),
+      onCatchUpFailed: () => this.#retryResync(),
+    });
     // We re-subscribe ourselves on reconnect so we know when it is done and can catch up.
     this.#sub = new Redis(options.url, { ...common, autoResubscribe: false, connectionName: 'pushlab-sub' });
 
@@ -193,12 +135,12 @@ export class RedisBackplane implements Backplane, InstanceDirectory {
     tail += '}';
     // Not before a reconnect's resync is done: after a Redis restart that lost data, the
     // rooms' seqs must be raised back first, or this publish could reuse one.
-    if (!this.#available) throw this.#unavailable(new Error('not connected'));
+    if (!this.#available) throw unavailable(new Error('not connected'));
     let seq: number;
     try {
       seq = await this.#cmd.pushlabPublish(this.#key(room, 'seq'), this.#key(room, 'history'), head, tail, this.#historySize, this.#key(room, 'm'));
     } catch (error) {
-      throw this.#unavailable(error);
+      throw unavailable(error);
     }
     const message: ChatMessage = { room, seq, id, from: draft.from, text: draft.text, ts };
     if (draft.sentAt !== undefined) message.sentAt = draft.sentAt;
@@ -210,7 +152,7 @@ export class RedisBackplane implements Backplane, InstanceDirectory {
     try {
       reply = await this.#cmd.pushlabHistory(this.#key(room, 'seq'), this.#key(room, 'history'), after, limit);
     } catch (error) {
-      throw this.#unavailable(error);
+      throw unavailable(error);
     }
     const [last, held, items] = reply;
     const messages = items.map((json) => new Envelope(JSON.parse(json) as ChatMessage, json));
@@ -223,7 +165,7 @@ export class RedisBackplane implements Backplane, InstanceDirectory {
     try {
       return Number((await this.#cmd.get(this.#key(room, 'seq'))) ?? 0);
     } catch (error) {
-      throw this.#unavailable(error);
+      throw unavailable(error);
     }
   }
 
@@ -233,24 +175,11 @@ export class RedisBackplane implements Backplane, InstanceDirectory {
    * Idempotent: a second call shares the first one's promise.
    */
   subscribe(room: string): Promise<void> {
-    const existing = this.#rooms.get(room);
-    if (existing !== undefined) return existing.ready;
-    const state: RoomState = { last: undefined, buffer: [], ready: Promise.resolve(), catching: undefined };
-    this.#rooms.set(room, state);
-    state.ready = (async () => {
-      try {
-        await this.#sub.subscribe(this.#key(room, 'm'));
-        await this.#catchUp(room, state);
-      } catch (error) {
-        if (this.#rooms.get(room) === state) this.#rooms.delete(room);
-        throw this.#unavailable(error);
-      }
-    })();
-    return state.ready;
+    return this.#rooms.subscribe(room, () => this.#sub.subscribe(this.#key(room, 'm')).then(() => {}, rethrowUnavailable));
   }
 
   async unsubscribe(room: string): Promise<void> {
-    if (!this.#rooms.delete(room)) return;
+    if (!this.#rooms.unsubscribe(room)) return;
     // While disconnected there is nothing to undo: the subscription died with the connection.
     if (this.#sub.status === 'ready') await this.#sub.unsubscribe(this.#key(room, 'm')).catch(() => {});
   }
@@ -265,20 +194,16 @@ export class RedisBackplane implements Backplane, InstanceDirectory {
 
   // InstanceDirectory: where each instance's long-poll sessions live.
 
-  async registerInstance(tag: string, url: string, ttlMs: number): Promise<void> {
-    await this.#cmd.set(`${this.#prefix}instance:${tag}`, url, 'PX', ttlMs);
+  registerInstance(tag: string, url: string, ttlMs: number): Promise<void> {
+    return this.#instances.registerInstance(tag, url, ttlMs);
   }
 
-  async lookupInstance(tag: string): Promise<string | undefined> {
-    try {
-      return (await this.#cmd.get(`${this.#prefix}instance:${tag}`)) ?? undefined;
-    } catch (error) {
-      throw this.#unavailable(error);
-    }
+  lookupInstance(tag: string): Promise<string | undefined> {
+    return this.#instances.lookupInstance(tag);
   }
 
-  async unregisterInstance(tag: string): Promise<void> {
-    await this.#cmd.del(`${this.#prefix}instance:${tag}`);
+  unregisterInstance(tag: string): Promise<void> {
+    return this.#instances.unregisterInstance(tag);
   }
 
   async close(): Promise<void> {
@@ -294,78 +219,13 @@ export class RedisBackplane implements Backplane, InstanceDirectory {
   #onMessage(channel: string, json: string): void {
     // Channel = <prefix>{room}:m
     const room = channel.slice(this.#prefix.length + 1, -3);
-    const state = this.#rooms.get(room);
-    if (state === undefined) return;
     let envelope: Envelope;
     try {
       envelope = new Envelope(JSON.parse(json) as ChatMessage, json);
     } catch {
       return;
     }
-    if (state.buffer !== undefined) {
-      state.buffer.push(envelope);
-      return;
-    }
-    this.#inOrder(room, state, envelope);
-  }
-
-  /** Dispatch if it is the next seq; drop a duplicate; on a hole, catch up from history first. */
-  #inOrder(room: string, state: RoomState, envelope: Envelope): void {
-    if (state.last !== undefined && envelope.seq <= state.last) return;
-    if (state.last !== undefined && envelope.seq !== state.last + 1) {
-      state.buffer = [envelope];
-      // On failure the buffer stays (live messages keep waiting) and a resync retries.
-      this.#catchUp(room, state).catch(() => this.#retryResync());
-      return;
-    }
-    state.last = envelope.seq;
-    this.#listener(envelope);
-  }
-
-  /**
-   * With state.buffer set: dispatch from history everything past state.last (or, without a
-   * baseline yet, take the room's newest seq as one), then flush the buffered live messages.
-   */
-  #catchUp(room: string, state: RoomState): Promise<void> {
-    state.buffer ??= [];
-    state.catching ??= this.#replay(room, state).finally(() => {
-      state.catching = undefined;
-    });
-    return state.catching;
-  }
-
-  async #replay(room: string, state: RoomState): Promise<void> {
-    const current = (): boolean => this.#rooms.get(room) === state;
-    if (state.last === undefined) {
-      const last = await this.last(room);
-      if (!current()) return;
-      state.last = last;
-    } else {
-      for (;;) {
-        const page = await this.history(room, state.last, this.#historySize);
-        if (!current()) return;
-        if (page.last < state.last) {
-          // Redis lost the room (restarted without persistence): never reuse a seq.
-          await this.#cmd.pushlabFloor(this.#key(room, 'seq'), this.#key(room, 'history'), state.last);
-          break;
-        }
-        for (const envelope of page.messages) {
-          if (envelope.seq <= state.last) continue;
-          state.last = envelope.seq;
-          this.#listener(envelope);
-        }
-        if (page.messages.length === 0 || state.last >= page.last) break;
-      }
-    }
-    const buffered = state.buffer ?? [];
-    state.buffer = undefined;
-    buffered.sort((a, b) => a.seq - b.seq);
-    for (const envelope of buffered) {
-      // A new hole found while flushing starts a new catch-up: the rest waits for it.
-      const waiting = bufferOf(state);
-      if (waiting !== undefined) waiting.push(envelope);
-      else this.#inOrder(room, state, envelope);
-    }
+    this.#rooms.receive(room, envelope);
   }
 
   #onDown(connection: Redis): void {
@@ -384,14 +244,14 @@ export class RedisBackplane implements Backplane, InstanceDirectory {
     this.#resyncing = true;
     (async () => {
       if (!this.#subReady) {
-        const rooms = [...this.#rooms.entries()];
-        for (const [, state] of rooms) state.buffer ??= [];
-        if (rooms.length > 0) await this.#sub.subscribe(...rooms.map(([room]) => this.#key(room, 'm')));
+        const rooms = this.#rooms.rooms();
+        this.#rooms.pauseAll();
+        if (rooms.length > 0) await this.#sub.subscribe(...rooms.map((room) => this.#key(room, 'm')));
         this.#subReady = true;
       }
       // Publishing waits for this: after a Redis restart that lost data, a room's seq is
       // raised back to what this instance has seen before anyone may publish again.
-      await Promise.all([...this.#rooms].filter(([, s]) => s.buffer !== undefined).map(([room, state]) => this.#catchUp(room, state)));
+      await this.#rooms.resync();
       this.#setAvailable(this.#cmdReady && this.#subReady);
     })().then(
       () => {
@@ -417,8 +277,8 @@ export class RedisBackplane implements Backplane, InstanceDirectory {
   #setAvailable(available: boolean): void {
     if (this.#closing || available === this.#available) return;
     this.#available = available;
-    if (available) console.log('pushlab: redis backplane connected');
-    else console.error('pushlab: redis backplane unavailable; publishing answers 503 backplane_unavailable until it returns');
+    if (available) this.#log.log('pushlab: redis backplane connected');
+    else this.#log.error('pushlab: redis backplane unavailable; publishing answers 503 backplane_unavailable until it returns');
     this.#statusListener(available);
     if (available) {
       for (const waiter of this.#waiters) waiter();
@@ -426,19 +286,11 @@ export class RedisBackplane implements Backplane, InstanceDirectory {
     }
   }
 
-  #unavailable(error: unknown): ProtocolError {
-    if (error instanceof ProtocolError) return error;
-    const raw = error instanceof Error ? error.message : String(error);
-    // ioredis words "disconnected" several ways; clients only need to know it is not there.
-    const reason = /offline ?queue|not connected|connection is closed|writeable/i.test(raw) ? 'not connected' : raw;
-    return new ProtocolError('backplane_unavailable', `the backplane (Redis) cannot be reached (${reason}); retry`);
-  }
-
   #logError(error: Error): void {
     // One line per 5 s at most: a down Redis fails every reconnect attempt.
     const now = Date.now();
     if (this.#closing || now - this.#lastErrorLog < 5000) return;
     this.#lastErrorLog = now;
-    console.error(`pushlab: redis: ${error.message}`);
+    this.#log.error(`pushlab: redis: ${error.message}`);
   }
 }

@@ -74,15 +74,6 @@ export function errorCode(answer: HttpAnswer): string | undefined {
   return (answer.json as { error?: { code?: string } } | undefined)?.error?.code;
 }
 
-/** Wait until `check` returns true, polling every 10 ms; fails with `what` after `timeoutMs`. */
-export async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** A raw `ws` socket that collects parsed frames. */
 export interface RawSocket {
   ws: WebSocket;

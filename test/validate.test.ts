@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProtocolError, type ErrorCode } from '../protocol/errors.ts';
 import * as validate from '../protocol/validate.ts';
-import { openSocket, startServer, until, type TestServer } from './helpers/server.ts';
+import { openSocket, startServer, type TestServer } from './helpers/server.ts';
+import { until } from './helpers/until.ts';
 import { expectCatalogError } from './battery-raw.ts';
 
 const ROOM_RULE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
