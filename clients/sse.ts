@@ -13,7 +13,7 @@ import { formatSseCursor } from '../protocol/sse-cursor.ts';
 import type { ChatMessage, SseGap, SseJoined } from '../protocol/types.ts';
 import { room as validRoom, utf8Bytes } from '../protocol/validate.ts';
 import { Backoff } from './backoff.ts';
-import { BaseClient, TransportError, seg } from './base.ts';
+import { BaseClient, TransportError } from './base.ts';
 import { ES_CLOSED, type EventSourceFactory, type EventSourceLike, type HttpRequester } from './platform.ts';
 import type { ClientOptions, ClientStats, SendResult } from './types.ts';
 

@@ -77,7 +77,7 @@ export class ServerMetrics {
     const metered: Metered = { transport: 'http', read: 0, written: 0, wire };
     this.#sockets.set(socket, metered);
     socket.once('close', () => {
-      this.#flush(socket, metered);
+      this.#flush(metered);
       this.#sockets.delete(socket);
     });
   }
@@ -91,7 +91,7 @@ export class ServerMetrics {
   /** Count a socket's bytes since the last flush under its current transport. */
   flush(socket: Socket): void {
     const metered = this.#sockets.get(socket);
-    if (metered !== undefined) this.#flush(socket, metered);
+    if (metered !== undefined) this.#flush(metered);
   }
 
   /** Count one answered request. */
@@ -105,7 +105,7 @@ export class ServerMetrics {
     child.inc();
   }
 
-  #flush(socket: Socket, metered: Metered): void {
+  #flush(metered: Metered): void {
     const read = metered.wire.bytesRead;
     const written = metered.wire.bytesWritten;
     let children = this.#bytesChildren.get(metered.transport);
@@ -120,7 +120,7 @@ export class ServerMetrics {
   }
 
   #flushAll(): void {
-    for (const [socket, metered] of this.#sockets) this.#flush(socket, metered);
+    for (const metered of this.#sockets.values()) this.#flush(metered);
   }
 
   #countConnections(): void {

@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { loadChartJs } from './assets.ts';
 import { renderComparison } from './compare.ts';
-import { readResults, ResultsFileError } from '../../results/load.ts';
+import { readResults } from '../../results/load.ts';
 import { renderReport } from './report.ts';
 
 /** Reads results.json, writes `index.html` into outDir (default: next to the results); returns its path. */

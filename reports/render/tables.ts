@@ -4,7 +4,7 @@
  * (plus `data-scale` when the text is the value times a unit factor), so a reader can copy it
  * and a test can match it to results.json. The row key is the target, or `target@sweepValue`.
  */
-import type { BenchResults, CapacityResult, FloorResult, RunResult, TargetSummary } from '../../results/types.ts';
+import type { BenchResults, FloorResult, RunResult, TargetSummary } from '../../results/types.ts';
 import { BYTES_PER_MIB, escapeHtml, fmtInt, fmtNum, fmtRatio, numberAt } from './format.ts';
 import { isBaseline, isPeer, isReference, rowKey, rowLabel, sortSummaries, targetColour } from './targets.ts';
 import { peerCell, peerColumnNote } from './peers.ts';
@@ -76,7 +76,6 @@ export function summaryTable(results: BenchResults, caption = 'Summary per targe
     .map((s) => {
       const key = rowKey(s);
       const reps = `<span class="spread">${escapeHtml(`${s.repetitions} repetition${s.repetitions === 1 ? '' : 's'}`)}</span>`;
-      const floorNote = `<span class="spread">vs ${escapeHtml(s.floorMultiple.floor)}</span>`;
       // Multiples stack one per line ("p50 9.5×", "p99 17×", "vs ws-echo") to keep the table narrow.
       const line = (label: string, path: string, raw: number): string =>
         `<span class="line">${label} ${metricSpan(key, path, raw, ratioFormat)}</span>`;
