@@ -6,11 +6,11 @@
  * or nothing in common to check, 2 usage error or workloads differ, 99 a regression beyond
  * --fail-on-regression.
  */
-import { dirname, join, resolve } from 'node:path';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { OptionSpec } from '../options/table.ts';
 import { loadChartJs } from '../reports/render/assets.ts';
 import { REGRESSION_THRESHOLD, compareSummaries, renderComparison, workloadDifferences } from '../reports/render/compare.ts';
+import { writeHtml } from '../reports/render/files.ts';
 import { fmtRatio } from '../reports/render/format.ts';
 import { ResultsFileError, readResults } from '../results/load.ts';
 import { startFileCommand } from './file-command.ts';
@@ -53,11 +53,7 @@ export async function runCompareCli(argv: string[], io: CliIo = defaultIo): Prom
     }
     const bound = threshold ?? REGRESSION_THRESHOLD;
     const html = renderComparison(a, b, { chartJs: await loadChartJs(), threshold: bound });
-    const dir = resolve(out ?? dirname(bPath));
-    await mkdir(dir, { recursive: true });
-    const file = join(dir, 'compare.html');
-    await writeFile(file, html, 'utf8');
-    io.out(file);
+    io.out(await writeHtml(out ?? dirname(bPath), 'compare.html', html));
     const changes = compareSummaries(a, b, bound);
     const regressions = changes.filter((c) => c.change === 'regression');
     if (differences.length > 0) io.err(`pushlab compare: workloads differ (${differences.join('; ')}); compared anyway (--force)`);

@@ -12,21 +12,19 @@ import { renderReport } from './report.ts';
 /** Reads results.json, writes `index.html` into outDir (default: next to the results); returns its path. */
 export async function writeReport(resultsPath: string, outDir?: string): Promise<string> {
   const results = await readResults(resultsPath);
-  const html = renderReport(results, { chartJs: await loadChartJs() });
-  const dir = resolve(outDir ?? dirname(resultsPath));
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, 'index.html');
-  await writeFile(file, html, 'utf8');
-  return file;
+  return writeHtml(outDir ?? dirname(resultsPath), 'index.html', renderReport(results, { chartJs: await loadChartJs() }));
 }
 
 /** Reads two results files (a = before, b = after), writes `compare.html` into outDir; returns its path. */
 export async function writeComparison(aPath: string, bPath: string, outDir: string): Promise<string> {
   const [a, b] = await Promise.all([readResults(aPath), readResults(bPath)]);
-  const html = renderComparison(a, b, { chartJs: await loadChartJs() });
-  const dir = resolve(outDir);
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, 'compare.html');
+  return writeHtml(outDir, 'compare.html', renderComparison(a, b, { chartJs: await loadChartJs() }));
+}
+
+/** Writes one page into dir (made if missing); returns the file's absolute path. */
+export async function writeHtml(dir: string, name: string, html: string): Promise<string> {
+  const file = join(resolve(dir), name);
+  await mkdir(dirname(file), { recursive: true });
   await writeFile(file, html, 'utf8');
   return file;
 }
