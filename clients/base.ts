@@ -14,6 +14,12 @@ export class TransportError extends Error {
   override name = 'TransportError';
 }
 
+/** The two ends of a promise a frame or event will settle later (a pending ack, a join waiting for `joined`). */
+export interface Settler<T> {
+  resolve: (value: T) => void;
+  reject: (error: Error) => void;
+}
+
 export abstract class BaseClient implements ChatClient {
   abstract readonly transport: Transport;
   readonly nick: string;

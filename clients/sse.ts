@@ -13,14 +13,9 @@ import { formatSseCursor } from '../protocol/sse-cursor.ts';
 import type { ChatMessage, SseGap, SseJoined } from '../protocol/types.ts';
 import { room as validRoom, utf8Bytes } from '../protocol/validate.ts';
 import { Backoff } from './backoff.ts';
-import { BaseClient, TransportError } from './base.ts';
+import { BaseClient, TransportError, type Settler } from './base.ts';
 import { ES_CLOSED, type EventSourceFactory, type EventSourceLike, type HttpRequester } from './platform.ts';
 import type { ClientOptions, ClientStats, SendResult } from './types.ts';
-
-interface Waiter {
-  resolve: (last: number) => void;
-  reject: (error: Error) => void;
-}
 
 export class SseClient extends BaseClient {
   readonly transport = 'sse' as const;
@@ -29,7 +24,7 @@ export class SseClient extends BaseClient {
   readonly #backoff: Backoff;
   #source: EventSourceLike | undefined;
   /** Joins waiting for their room's `joined` event. */
-  readonly #waiting = new Map<string, Waiter[]>();
+  readonly #waiting = new Map<string, Settler<number>[]>();
   /** The stream dropped since it last opened: the next open is a reconnect. */
   #lost = false;
   #retry: ReturnType<typeof setTimeout> | undefined;

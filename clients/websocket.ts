@@ -8,14 +8,9 @@ import { ProtocolError, isErrorCode } from '../protocol/errors.ts';
 import { CLOSE, type ServerFrame } from '../protocol/types.ts';
 import { utf8Bytes } from '../protocol/validate.ts';
 import { Backoff, sleep } from './backoff.ts';
-import { BaseClient, TransportError } from './base.ts';
+import { BaseClient, TransportError, type Settler } from './base.ts';
 import { WS_OPEN, type WebSocketFactory, type WebSocketLike } from './platform.ts';
 import type { ClientOptions, ClientStats, SendResult } from './types.ts';
-
-interface Pending {
-  resolve: (value: ServerFrame) => void;
-  reject: (error: Error) => void;
-}
 
 export class WebSocketClient extends BaseClient {
   readonly transport = 'websocket' as const;
@@ -24,7 +19,7 @@ export class WebSocketClient extends BaseClient {
   #ws: WebSocketLike | undefined;
   #nextRef = 1;
   /** Awaited answers by ref; joins use `join:<room>`. */
-  readonly #pending = new Map<string, Pending>();
+  readonly #pending = new Map<string, Settler<ServerFrame>>();
   #connecting: Promise<void> | undefined;
   /** One reconnect loop at a time: every failed attempt's onclose would otherwise start another. */
   #reconnecting = false;

@@ -87,8 +87,9 @@ export const SERVER_OPTION_SPECS: readonly OptionSpec[] = [
   { key: 'keepAliveTimeoutMs', flag: 'keep-alive-timeout-ms', kind: 'int', unit: 'ms', default: 65_000, min: 1, help: 'idle keep-alive connections close after this' },
   { key: 'shutdownTimeoutMs', flag: 'shutdown-timeout-ms', kind: 'int', unit: 'ms', default: 5000, min: 1, help: 'graceful shutdown bound' },
   { key: 'backplane', flag: 'backplane', kind: 'string', unit: '', default: 'memory', help: 'memory, or redis://host:port to share rooms across processes' },
-  { key: 'rateLimit', flag: 'rate-limit', kind: 'int', unit: 'msg/s', default: DEFAULTS.rateLimit, min: 0, help: 'publishes per second per client (token nick, else address); past it 429 rate_limited; 0 = off' },
   { key: 'tokenSecret', flag: 'token-secret', kind: 'string', unit: '', default: undefined, help: 'HS256 secret: require a signed token on every transport' },
+  // After --token-secret: the limit keys on the token's nick (else the address).
+  { key: 'rateLimit', flag: 'rate-limit', kind: 'int', unit: 'msg/s', default: DEFAULTS.rateLimit, min: 0, help: 'publishes per second per client (token nick, else address); past it 429 rate_limited; 0 = off' },
   { key: 'demo', flag: 'demo', kind: 'bool', unit: '', default: true, help: 'serve the browser demo at / (--no-demo to turn off)' },
   { key: 'compression', flag: 'compression', kind: 'bool', unit: '', default: false, help: 'accept permessage-deflate on WebSockets and gzip JSON answers of 256 bytes or more for clients that accept it' },
   { key: 'tlsCert', flag: 'tls-cert', kind: 'string', unit: 'file', default: undefined, help: 'PEM certificate: serve https and wss (with --tls-key)' },
