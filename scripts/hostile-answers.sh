@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Issue 17's "answers in the contract's form" cases, with curl against a running server.
+# The hostile-client cases whose answers must be in the contract's form (test/hostile.test.ts),
+# with curl against a running server.
 # Prints one line per case: status, Content-Type, body (first 90 chars).
 #   bash scripts/hostile-answers.sh http://127.0.0.1:3000
 set -u

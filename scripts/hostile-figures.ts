@@ -1,5 +1,5 @@
 /**
- * Before/after figures for issue 17: runs every case of test/hostile/cases.ts against the
+ * Before/after figures of the hostile-client suite: runs every case of test/hostile/cases.ts against the
  * `pushlab serve` of any checkout, one fresh child per case, loopback only, and prints one
  * line per case (RSS before → during, descriptors, /health, watcher losses, case figures).
  *

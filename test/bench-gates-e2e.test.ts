@@ -1,5 +1,6 @@
 /**
- * The gates of issue 10 fired on purpose, through the real CLI with short windows:
+ * The bench's default gates (messages lost or unanswered, load-bound workers) fired on purpose,
+ * through the real CLI with short windows:
  * - the server frozen (SIGSTOP) for the window's last seconds and past the drain: `expected`
  *   still equals the schedule, the stalled messages are unanswered and lost, the report does
  *   not say "No problem detected", and the bench exits non-zero (99, or 1 when the frozen
@@ -91,7 +92,7 @@ async function bench(args: string[], timeoutMs: number, onStderr?: (text: string
 
 const SHORT = ['--scenario', 'smoke', '--no-capacity', '--warmup', '1s', '--duration', '4s'];
 
-describe('issue 10 gates, through the real CLI', () => {
+describe('default gates, through the real CLI', () => {
   it('SIGSTOP of the server for the last seconds and past the drain: expected from the schedule, unanswered and lost, a non-zero exit', async () => {
     let frozen: number | undefined;
     let windowSeenAt: number | undefined;

@@ -1,5 +1,5 @@
 /**
- * The hostile-client suite of issue 17: each attack on a real `pushlab serve` child, with a
+ * The hostile-client suite: each attack on a real `pushlab serve` child, with a
  * watcher on every transport that must lose nothing, and RSS and open descriptors
  * (/proc/<pid>/fd) read before and after. The resource cases live in test/hostile/cases.ts
  * (scripts/hostile-figures.ts prints the same figures for any checkout); the answers that
@@ -16,7 +16,7 @@ import { fdCount, postJson, rssMb, startChild, type Child } from './hostile/prob
 import { startWatch, type Watch } from './hostile/watch.ts';
 
 const BIN = fileURLToPath(new URL('../bin/pushlab.js', import.meta.url));
-/** The issue's bound on RSS growth under any one attack, MB. */
+/** The bound on RSS growth a single attack may cause, MB. */
 const RSS_SLACK_MB = 150;
 
 function expectWatcherWhole(result: CaseResult): void {

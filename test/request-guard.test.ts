@@ -1,5 +1,5 @@
 /**
- * The HTTP guards of issue 17 in-process: the Origin and media-type rule (request-guard.ts),
+ * The HTTP guards against hostile clients, in-process: the Origin and media-type rule (request-guard.ts),
  * the framing corners (request-hygiene.ts), and the per-connection request line
  * (pipeline.ts): pipelined requests are answered in order, one at a time.
  */

@@ -1,5 +1,5 @@
 /**
- * Lazy history replay for a long-poll session (issue 17). A session created (or a room joined)
+ * Lazy history replay for a long-poll session. A session created (or a room joined)
  * with `after` used to copy every replayed envelope into its queue at once: 1,000 sessions ×
  * 12 rooms × 1,000 messages took ~577 KB each before any of them polled. Instead the session
  * keeps, per room, a cursor into the room's history — the next seq to replay and the newest

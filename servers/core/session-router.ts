@@ -1,5 +1,5 @@
 /**
- * Long-poll sessions across instances (issue 7, docs/scaling.md). A session's queue lives on
+ * Long-poll sessions across instances (docs/scaling.md). A session's queue lives on
  * the instance that created it — its home. The session id names the home by a tag
  * (`<random>.<tag>`), and every instance registers `tag → its URL` in the backplane's
  * directory (Redis, with a TTL refreshed by a heartbeat). A request for a session whose tag

@@ -1,5 +1,5 @@
 /**
- * The guards of every request that changes state, and of every SSE stream (PROTOCOL.md,
+ * The guards of every request that changes state, and of every SSE stream (docs/protocol.md,
  * "Origins"): a disallowed `Origin` is `403 forbidden_origin`, and a body that is not
  * `application/json` is `415 unsupported_media_type`. Together they stop a foreign page from
  * writing into a room with a "simple" cross-site request (text/plain, no preflight).

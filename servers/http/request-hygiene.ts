@@ -1,6 +1,6 @@
 /**
  * HTTP framing corners node leaves outside the contract's form, answered in the catalog's
- * terms instead (issue 17):
+ * terms instead (test/request-guard.test.ts):
  *
  * - absolute-form targets (`GET http://host/health`) are accepted (RFC 9112 §3.2.2);
  * - an HTTP/1.1 request without `Host` is `400 invalid_json` ("malformed HTTP request"),

@@ -3,7 +3,7 @@
  * one at a time in arrival order, so a `join` finishes before a `send` that follows it, and
  * the first frames a client gets are its query rooms' `joined`.
  *
- * Fairness (issue 17): frames are worked through in slices of at most SLICE_FRAMES frames or
+ * Fairness against a flooding client: frames are worked through in slices of at most SLICE_FRAMES frames or
  * SLICE_MS of work, with a turn of the event loop between slices, so one client's burst of
  * sends into a big room cannot hold the loop while other clients wait; and while more than
  * MAX_WAITING_FRAMES wait, the socket is not read.

@@ -1,5 +1,5 @@
 /**
- * The attacks of issue 17, each written as an outside client would (raw TCP where a library
+ * The hostile clients' attacks, each written as an outside client would (raw TCP where a library
  * would behave), against any `pushlab serve` on loopback. Each returns what it observed; the
  * suite (test/hostile.test.ts) asserts on it and scripts/hostile-figures.ts prints it for the
  * original code and this one.

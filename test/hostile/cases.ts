@@ -1,6 +1,7 @@
 /**
- * The "Done when" cases of issue 17, each on a fresh `pushlab serve` child with a watcher on
- * every transport, RSS and open descriptors read before and after. Shared by the suite
+ * The hostile-client resource cases (bounded memory and descriptors, health, nothing lost), each
+ * on a fresh `pushlab serve` child with a watcher on every transport, RSS and open descriptors
+ * read before and after. Shared by the suite
  * (test/hostile.test.ts, which asserts) and scripts/hostile-figures.ts (which prints the same
  * figures for any checkout, e.g. the original code).
  */
