@@ -153,13 +153,18 @@ export function backplaneContract(name: string, makeFixture: () => Promise<Backp
 
     it('stops delivering after unsubscribe and resumes after subscribe', async () => {
       const room = uniqueRoom('unsub');
+      const stay = uniqueRoom('stay');
       await a.subscribe(room);
+      await a.subscribe(stay);
       await a.publish(room, { from: 'u', text: '1' });
       await until(() => (gotA.get(room)?.length ?? 0) === 1, 'first message', 5000);
       await a.unsubscribe(room);
       if (b !== a) {
         await b.publish(room, { from: 'u', text: '2' });
-        await new Promise((r) => setTimeout(r, 100));
+        // A sentinel in a room a is still in, published after: a's subscriber gets the rooms'
+        // messages in publish order, so '2' would be in before it.
+        await b.publish(stay, { from: 'u', text: 'sentinel' });
+        await until(() => (gotA.get(stay)?.length ?? 0) === 1, 'the sentinel', 5000);
         expect(gotA.get(room)?.map((e) => e.seq)).toEqual([1]);
       }
       await a.subscribe(room);

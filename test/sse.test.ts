@@ -76,8 +76,10 @@ describe('the stream', () => {
     await until(() => again.messages().length === 2, 'the replay');
     await publish(t, 'lobby', 'm8');
     await until(() => again.messages().length === 3, 'the live message');
-    await new Promise((r) => setTimeout(r, 100));
-    expect(again.messages().map((m) => m.seq)).toEqual([6, 7, 8]);
+    // A sentinel after it on the same stream: a duplicate would be in before it.
+    await publish(t, 'lobby', 'm9');
+    await until(() => again.messages().some((m) => m.seq === 9), 'the sentinel');
+    expect(again.messages().map((m) => m.seq)).toEqual([6, 7, 8, 9]);
     expect(JSON.parse(again.blocks()[1]?.data ?? '')).toEqual({ room: 'lobby', last: 7 });
   });
 

@@ -47,8 +47,12 @@ describe('websocket', () => {
     sock.send({ type: 'leave', room: 'r' });
     sock.send({ type: 'send', room: 'r', text: 'd', ref: 'x' });
     await until(() => sock.frames.some((f) => f.type === 'ack' && f.ref === 'x'), 'the ack');
-    await new Promise((r) => setTimeout(r, 50));
-    expect(sock.frames.filter((f) => f.type === 'message')).toHaveLength(2);
+    // A sentinel in a room it is still in, sent after 'd': frames are handled in order, so 'd' would come first.
+    sock.send({ type: 'join', room: 's' });
+    sock.send({ type: 'send', room: 's', text: 'sentinel' });
+    const messages = (): string[] => sock.frames.filter((f) => f.type === 'message').map((f) => `${(f.message as { room: string }).room}:${(f.message as { seq: number }).seq}`);
+    await until(() => messages().includes('s:1'), 'the sentinel');
+    expect(messages()).toEqual(['r:2', 'r:3', 's:1']);
     sock.ws.close();
   });
 
