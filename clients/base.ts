@@ -3,7 +3,7 @@
  * that turn the server's error bodies back into ProtocolErrors with the catalog's code.
  */
 import { ProtocolError, isErrorCode } from '../protocol/errors.ts';
-import type { ChatMessage, Transport } from '../protocol/types.ts';
+import type { ChatMessage, PublishAck, Transport } from '../protocol/types.ts';
 import { Emitter } from './emitter.ts';
 import type { HttpRequester } from './platform.ts';
 import { TRANSPORT_HEADER } from '../protocol/defaults.ts';
@@ -122,7 +122,7 @@ export abstract class BaseClient implements ChatClient {
    */
   protected async publish(http: HttpRequester, room: string, text: string, sentAt?: number): Promise<SendResult> {
     const body = sentAt === undefined ? { from: this.nick, text } : { from: this.nick, text, sentAt };
-    const ack = await this.call<{ room: string; seq: number }>(http, 'POST', `/rooms/${seg(room)}/messages`, body, { headers: { [TRANSPORT_HEADER]: this.transport } });
+    const ack = await this.call<PublishAck>(http, 'POST', `/rooms/${seg(room)}/messages`, body, { headers: { [TRANSPORT_HEADER]: this.transport } });
     return { room: ack.room, seq: ack.seq };
   }
 
