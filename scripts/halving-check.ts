@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PER_WORKER, HALVED_PER_WORKER, halvingFigures, judgeHalving, type HalvingFigures } from '../bench/halving.ts';
+import { DEFAULT_PER_WORKER, HALVED_PER_WORKER, halvingFigures, judgeHalving, type HalvingFigures } from '../bench/measure/halving.ts';
 import type { BenchResults } from '../results/types.ts';
 
 const { values } = parseArgs({ options: { clients: { type: 'string', default: '1000' }, rate: { type: 'string', default: '5' }, duration: { type: 'string', default: '10s' }, repeat: { type: 'string', default: '3' } } });

@@ -5,9 +5,9 @@
  * whose /metrics does not answer has its server cost marked "not measured".
  */
 import { describe, expect, it } from 'vitest';
-import { resolveBenchOptions } from '../bench/options.ts';
-import { runBench } from '../bench/run.ts';
-import { buildResult, oneLine } from '../bench/run-result.ts';
+import { resolveBenchOptions } from '../bench/config/options.ts';
+import { runBench } from '../bench/harness/run.ts';
+import { buildResult, oneLine } from '../bench/harness/run-result.ts';
 
 describe('a target that cannot start', () => {
   it('is a run with a one-line error; the bench goes on to the next target', async () => {

@@ -5,7 +5,7 @@
  * survivor) and resumes with nothing lost.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from '../bench/cluster.ts';
+import { startCluster, type Cluster } from '../bench/targets/cluster.ts';
 import { TRANSPORTS, type ChatMessage } from '../protocol/types.ts';
 import { connectClient, http, type Recorded } from './helpers/server.ts';
 import { until } from './helpers/until.ts';
