@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BenchResults } from '../results/types.ts';
-import { withDescendants } from '../bench/measure/sampler.ts';
+import { withDescendants } from '../bench/measure/procfs.ts';
 import { resultsProblems } from '../results/load.ts';
 import { spawnServer, type SpawnedServer } from '../bench/targets/spawn-server.ts';
 import { freePort } from '../bench/targets/processes.ts';

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../options/usage-error.ts';
 import { resolveBenchOptions } from '../bench/config/options.ts';
-import { procStat, withDescendants } from '../bench/measure/sampler.ts';
+import { procStat, withDescendants } from '../bench/measure/procfs.ts';
 import { compareTopologies, defaultLadder, parseTopologies, parseTopology, topologiesOf } from '../bench/config/topology.ts';
 
 describe('topology ladder', () => {

@@ -9,7 +9,7 @@ import type { BenchResults, RunResult } from '../results/types.ts';
 import { createPushlabServer } from '../servers/server.ts';
 import { openStream } from './helpers/sse.ts';
 import { applySweep, parseSweep, resolveBenchOptions } from '../bench/config/options.ts';
-import { parsePrometheus, snapshotFrom } from '../bench/measure/sampler.ts';
+import { parsePrometheus, snapshotFrom } from '../bench/measure/prometheus.ts';
 import { connectTimes, countInWindow, runSchedule, scheduleLength, scheduledAt, seededRandom, type Scheduled } from '../bench/measure/schedule.ts';
 import { stat } from '../bench/measure/summary.ts';
 

@@ -9,7 +9,8 @@ import type { ChatMessage } from '../protocol/types.ts';
 import { PEERS, type PeerName, PEER_INFO } from '../bench/peers/peers.ts';
 import { SocketIoClient } from '../bench/peers/socketio-client.ts';
 import { startPeerServer } from '../bench/peers/start.ts';
-import { parsePrometheus, scrape, snapshotFrom } from '../bench/measure/sampler.ts';
+import { parsePrometheus, snapshotFrom } from '../bench/measure/prometheus.ts';
+import { scrape } from '../bench/measure/scrape.ts';
 import type { SpawnedServer } from '../bench/targets/spawn-server.ts';
 import { until } from './helpers/until.ts';
 

@@ -4,7 +4,7 @@
  * is killed and the process exits at once. Exit codes follow the shell's 128 + signal
  * number: 130 for SIGINT, 143 for SIGTERM.
  */
-import { withDescendants } from '../measure/sampler.ts';
+import { withDescendants } from '../measure/procfs.ts';
 
 export type { Interruption } from '../../results/types.ts'; // its schema: results/schema/checks.ts
 

@@ -4,7 +4,7 @@
  * side (autocannon's processes on the load cores) was full, or the limit was elsewhere.
  */
 import { figures as coreFigures, parseCpuList, readCoreTimes, type CoreTimes } from './load-cores.ts';
-import { procStat } from './sampler.ts';
+import { procStat } from './procfs.ts';
 
 import { SERVER_SATURATED_PERCENT } from '../../results/method-limits.ts';
 

@@ -10,7 +10,7 @@ import { startCluster } from './cluster.ts';
 import { isPeerTarget } from '../peers/peers.ts';
 import { startPeerServer } from '../peers/start.ts';
 import type { BenchOptions, ProcessPartCost, RunTarget } from '../../results/types.ts';
-import { withDescendants } from '../measure/sampler.ts';
+import { withDescendants } from '../measure/procfs.ts';
 import { hasTaskset, spawnServer } from './spawn-server.ts';
 import { benchTls } from './tls.ts';
 import type { Topology } from '../config/topology.ts';
