@@ -37,9 +37,9 @@ describe('an external target without /metrics', () => {
   it('marks server CPU and memory as not measured', () => {
     const { options } = resolveBenchOptions({ target: 'http://127.0.0.1:9' });
     const spec = { target: 'websocket' as const, transport: 'websocket' as const, repetition: 1, options, cpus: {}, onProgress: () => {} };
-    const run = buildResult(spec, { instances: 1, backplane: 'memory', proxied: false, external: true }, [], [], 0, []);
+    const run = buildResult({ spec, server: { instances: 1, backplane: 'memory', proxied: false, external: true }, workers: [], samples: [] });
     expect(run.server.notMeasured).toMatch(/not measured/);
-    const own = buildResult(spec, { instances: 1, backplane: 'memory', proxied: false }, [], [], 0, []);
+    const own = buildResult({ spec, server: { instances: 1, backplane: 'memory', proxied: false }, workers: [], samples: [] });
     expect(own.server.notMeasured).toBeUndefined();
   });
 });

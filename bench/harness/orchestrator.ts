@@ -13,7 +13,7 @@ import type { Transport } from '../../protocol/types.ts';
 import { clockMs, sleepMs } from '../measure/clock.ts';
 import type { ProgressEvent } from './progress.ts';
 import type { BenchOptions, RunResult, RunTarget } from '../../results/types.ts';
-import { buildResult, failedStart } from './run-result.ts';
+import { buildResult, failedStart, type RunIdentity } from './run-result.ts';
 import { Sampler } from '../measure/sampler.ts';
 import { LoadCoreSampler } from '../measure/load-cores.ts';
 import { afterDrain } from './idle-phase.ts';
@@ -33,14 +33,7 @@ const DRAIN_SLACK_MS = 2000;
 /** After the drain, when something is still missing: deliveries in this grace are counted late, not lost, ms. */
 const LATE_GRACE_MS = 1000;
 
-export interface RunSpec {
-  target: RunTarget;
-  transport: Transport;
-  repetition: number;
-  sweepValue?: number | string;
-  /** Scale-out benches: the topology rung, e.g. `redis · 2 · nginx` (bench/config/topology.ts). */
-  topology?: string;
-  options: BenchOptions;
+export interface RunSpec extends RunIdentity {
   cpus: { server?: string; load?: string };
   /** Phase, second and deliveries so far (bench/harness/run.ts adds the run index and the ETA). */
   onProgress: (event: Omit<ProgressEvent, 'stage'>) => void;
@@ -163,7 +156,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     // the drain ends at once (WebSocket): wait for it before reading the samples.
     await sampler.settled(Math.round(options.durationMs / 1000), 3000);
     sampler.stop();
-    const run = buildResult(spec, server, results, sampler.samples, windowStart, errors, restartable, loadCores.result(), idle);
+    const run = buildResult({ spec, server, workers: results, samples: sampler.samples, errors, ...(restartable === undefined ? {} : { restart: restartable }), loadCores: loadCores.result(), ...(idle === undefined ? {} : { idle }) });
     if (path !== undefined) run.path = await path.cost();
     return run;
   } catch (error) {
@@ -171,7 +164,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     if (error instanceof RunInterrupted || interrupted()) throw new RunInterrupted(label);
     errors.push((error as Error).message);
     sampler?.stop();
-    return buildResult(spec, server, [], sampler?.samples ?? [], 0, errors, restartable);
+    return buildResult({ spec, server, workers: [], samples: sampler?.samples ?? [], errors, ...(restartable === undefined ? {} : { restart: restartable }) });
   } finally {
     sampler?.stop();
     loadCores?.stop();

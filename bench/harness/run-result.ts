@@ -2,6 +2,8 @@
  * A run's numbers, built from what the load workers sent back and the server samples: the
  * tally, latency (merged HDR histograms), requests, bytes and CPU between the window's edge
  * samples, the per-second timeline, worker health (load-bound) and the model checks.
+ * A pure aggregation (as autocannon's aggregateResult): data in, a RunResult out, no process
+ * or clock touched, so it is tested on hand-made worker results (test/run-result.test.ts).
  */
 import { tally, type Counts } from '../measure/accounting.ts';
 import { loadBoundReasons } from '../measure/load-bound.ts';
@@ -16,12 +18,12 @@ import { modelChecks } from '../measure/model.ts';
 import { senderHoldsConnection } from '../peers/clients.ts';
 import { peerModelChecks } from '../peers/model.ts';
 import { isPeerTarget, peerOf } from '../peers/peers.ts';
-import type { ProcessPartCost, RunResult, TimelinePoint, WorkerHealth } from '../../results/types.ts';
+import type { BenchOptions, ProcessPartCost, RunResult, RunTarget, TimelinePoint, WorkerHealth } from '../../results/types.ts';
+import type { Transport } from '../../protocol/types.ts';
 import type { Sample } from '../measure/sampler.ts';
 import { summarizeFaults } from './worker/faults.ts';
 import { summarizeSetup } from '../measure/setup.ts';
-import { stitchCounterResets, type RestartableTarget } from '../targets/restart.ts';
-import type { RunSpec } from './orchestrator.ts';
+import { stitchCounterResets } from '../targets/restart.ts';
 import type { TargetHandle } from '../targets/targets.ts';
 import type { WorkerResult } from './worker-protocol.ts';
 
@@ -30,6 +32,33 @@ export { SCHEDULE_LAG_LIMIT_MS, WORKER_CPU_LIMIT_PERCENT } from '../measure/load
 /** What buildResult needs of the target: how it was laid out. */
 export type TargetShape = Pick<TargetHandle, 'instances' | 'backplane' | 'proxied'> & { external?: boolean };
 
+/** Which run this is: its row's identity in results.json, and the options it ran with. */
+export interface RunIdentity {
+  target: RunTarget;
+  transport: Transport;
+  repetition: number;
+  sweepValue?: number | string;
+  /** Scale-out benches: the topology rung, e.g. `redis · 2 · nginx` (bench/config/topology.ts). */
+  topology?: string;
+  options: BenchOptions;
+}
+
+/** Everything a run's numbers are built from. */
+export interface RunInputs {
+  spec: RunIdentity;
+  server: TargetShape;
+  /** What each load worker sent back (none when the run failed before collecting). */
+  workers: readonly WorkerResult[];
+  /** The server samples, once a second from the window's start (bench/measure/sampler.ts). */
+  samples: readonly Sample[];
+  /** Errors met while running; the result's error adds buildResult's own findings to them. */
+  errors?: readonly string[];
+  /** --restart-server: restarts done and the time the server was down, ms. */
+  restart?: { restarts: number; downMs: number };
+  loadCores?: LoadCoreFigures;
+  idle?: IdleSpan;
+}
+
 /** The sample nearest to second t (a scrape can be missed under load). */
 function nearest(samples: readonly Sample[], t: number): Sample | undefined {
   let best: Sample | undefined;
@@ -37,8 +66,10 @@ function nearest(samples: readonly Sample[], t: number): Sample | undefined {
   return best;
 }
 
-export function buildResult(spec: RunSpec, server: TargetShape, results: WorkerResult[], rawSamples: Sample[], windowStart: number, errors: string[], restart?: RestartableTarget, loadCores?: LoadCoreFigures, idle?: IdleSpan): RunResult {
+export function buildResult(inputs: RunInputs): RunResult {
+  const { spec, server, workers: results, samples: rawSamples, restart, loadCores, idle } = inputs;
   const { options, transport } = spec;
+  const errors = [...(inputs.errors ?? [])];
   // After a restart the fresh server counts from 0 again (bench/targets/restart.ts).
   const samples = restart !== undefined && restart.restarts > 0 ? stitchCounterResets(rawSamples) : rawSamples;
   const faults = summarizeFaults(results.map((r) => r.faults), results.reduce((s, r) => s + r.reconnects, 0), restart);
@@ -190,8 +221,8 @@ function mergeEncodedToString(encoded: string[]): string {
 }
 
 /** A run whose target could not start: no numbers, the cause on one line. */
-export function failedStart(spec: RunSpec, cause: string): RunResult {
-  const run = buildResult(spec, { instances: 1, backplane: 'memory', proxied: false }, [], [], 0, []);
+export function failedStart(spec: RunIdentity, cause: string): RunResult {
+  const run = buildResult({ spec, server: { instances: 1, backplane: 'memory', proxied: false }, workers: [], samples: [] });
   run.error = `could not start: ${oneLine(cause)}`;
   // Nothing ran: no model to compare with.
   run.model = [];
