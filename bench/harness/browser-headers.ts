@@ -59,8 +59,3 @@ export function clientHeaders(options: { headers?: 'node' | 'browser'; compressi
   if (options.compression === true) return { headers: { fetch: { 'accept-encoding': 'gzip' }, upgrade: {}, stream: {} }, ...compression };
   return {};
 }
-
-/** Bytes the set adds to one request on the wire (`name: value\r\n` each). */
-export function headerBytes(headers: Record<string, string>): number {
-  return Object.entries(headers).reduce((sum, [k, v]) => sum + Buffer.byteLength(`${k}: ${v}\r\n`), 0);
-}

@@ -12,7 +12,7 @@
 import type { Transport } from '../../protocol/types.ts';
 import { clockMs, sleepMs } from '../measure/clock.ts';
 import type { ProgressEvent } from './progress.ts';
-import type { BenchOptions, RunResult, RunTarget } from '../../results/types.ts';
+import type { BenchOptions, RunResult } from '../../results/types.ts';
 import { buildResult, failedStart, type RunIdentity } from './run-result.ts';
 import { Sampler } from '../measure/sampler.ts';
 import { LoadCoreSampler } from '../measure/load-cores.ts';

@@ -30,7 +30,7 @@ export interface ProgressEvent {
   text?: string;
 }
 
-/** A plain line at least this often when stderr is not a terminal, ms (the issue asks ≤ 10 s). */
+/** A plain line at least this often when stderr is not a terminal, ms (a CI log shows life at least every 10 s). */
 export const HEARTBEAT_MS = 5000;
 
 /** `1h02m`, `3m05s`, `42s`. */

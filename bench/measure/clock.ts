@@ -31,8 +31,3 @@ export function clockMs(): number {
 export function sleepMs(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
-
-/** Resolve at an absolute clockMs() time. */
-export function sleepUntil(atMs: number): Promise<void> {
-  return sleepMs(atMs - clockMs());
-}

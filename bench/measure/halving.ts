@@ -1,5 +1,5 @@
 /**
- * The halving check (issue 10, item 5): does sharing a load worker's event loop between many
+ * The halving check: does sharing a load worker's event loop between many
  * subscribers move WebSocket latency? The same WebSocket bench runs with the default
  * subscribers per worker and with half (PUSHLAB_SUBSCRIBERS_PER_WORKER), and p50 must not
  * move beyond its bootstrap interval. scripts/halving-check.ts runs it and prints both.

@@ -24,7 +24,7 @@ export interface MeasuredUnderRtt {
   requestsPerDelivered: number;
 }
 
-/** Tolerances: WebSocket's server time rides in its 12% (the 100–112 ms at 100 ms). */
+/** Tolerances: WebSocket's server time rides in its 12% (100–112 ms at a 100 ms RTT). */
 export const RTT_MODEL_TOLERANCE = { websocket: 0.12, longPollingP50: 0.15, longPollingRequests: 0.15, shortPollingMean: 0.07 };
 
 /** The long-poll blind-window share f and the predictions that follow from it. */

@@ -13,8 +13,8 @@
  * - Server-Sent Events: the stream is one request, so none while idle; with traffic only the
  *   publishes (one POST each). Each delivery costs one event on the wire — its `id:`, `event:`
  *   and `data:` lines around the message JSON, in one HTTP chunk — so bytes per delivered
- *   message follow from the framing, plus the publishes' POSTs (metered under the transport
- *   since issue 10), taken from the senders' own byte counts.
+ *   message follow from the framing, plus the publishes' POSTs (metered under the transport),
+ *   taken from the senders' own byte counts.
  *   Like a WebSocket it pushes down an open connection, so its p50 should be close to
  *   WebSocket's on the same workload: `sseVersusWebSocket` compares the two across runs.
  * When the prediction is 0, `ratio` is (measured + 1) / (predicted + 1), so 0 vs 0 reads 1.

@@ -1,6 +1,6 @@
 /**
  * `--restart-server`: half-way through the window the orchestrator stops the server
- * (SIGTERM: it drains gracefully, PROTOCOL.md "Shutdown") and starts a fresh one on the same
+ * (SIGTERM: it drains gracefully, docs/protocol.md "Shutdown") and starts a fresh one on the same
  * port, so the clients' own reconnect logic finds it. With the in-memory backplane the fresh
  * server has no history and its seqs start again at 1: messages the old one accepted but a
  * client had not fetched yet are lost — by design (the Redis backplane keeps them). Publishes
