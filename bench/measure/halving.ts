@@ -22,7 +22,7 @@ export interface HalvingVerdict {
   text: string;
 }
 
-/** Subscribers per worker by default (bench/harness/orchestrator.ts CLIENTS_PER_WORKER) and halved. */
+/** Subscribers per worker by default (bench/harness/worker-plans.ts CLIENTS_PER_WORKER) and halved. */
 export const DEFAULT_PER_WORKER = 500;
 export const HALVED_PER_WORKER = 250;
 
