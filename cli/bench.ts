@@ -1,6 +1,6 @@
 /**
- * `pushlab bench`: options from flags, a config file or a past results file (bench/options.ts,
- * bench/config.ts); binaries checked before any run; progress on stderr; results.json and the
+ * `pushlab bench`: options from flags, a config file or a past results file (bench/config/options.ts,
+ * bench/config/config.ts); binaries checked before any run; progress on stderr; results.json and the
  * HTML report written to `<out>/<date>-<scenario>/` — also when interrupted (partial) — then
  * the table, the thresholds and the paths.
  *
@@ -108,7 +108,7 @@ export async function runBenchCli(argv: string[]): Promise<number> {
     for (const line of missing) console.error(`pushlab bench: ${line}`);
     return 1;
   }
-  // Saturation is checked during the run too (bench/load-bound.ts); this is the warning before it.
+  // Saturation is checked during the run too (bench/measure/load-bound.ts); this is the warning before it.
   const loadCpus = cpuPlan().load;
   for (const line of loadBudgetWarnings(options, loadCpus === undefined ? 1 : parseCpuList(loadCpus).length)) console.error(`pushlab bench: warning: ${line}`);
 

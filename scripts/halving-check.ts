@@ -1,7 +1,7 @@
 /**
  * The halving check: the same WebSocket bench (pushlab alone: no baseline, no peer) with 500 subscribers per load worker (the
  * default) and with 250 (PUSHLAB_SUBSCRIBERS_PER_WORKER=250, so twice the workers), then
- * both p50s and whether halving moved p50 beyond its bootstrap interval (bench/halving.ts).
+ * both p50s and whether halving moved p50 beyond its bootstrap interval (bench/measure/halving.ts).
  * Exit 0 unchanged, 1 changed or void (load-bound, same worker count), 2 a bench failed to run.
  *
  *   node --import tsx scripts/halving-check.ts                     # 1,000 clients, 5 msg/s (5,000 deliveries/s: 2 workers at 500, 4 at 250), 10 s, 3 repetitions

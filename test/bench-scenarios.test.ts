@@ -1,4 +1,4 @@
-/** bench/scenarios.ts: each default declared once — a preset states only what it changes from the option table. */
+/** bench/config/scenarios.ts: each default declared once — a preset states only what it changes from the option table. */
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { baseOptions, resolveBenchOptions } from '../bench/config/options.ts';

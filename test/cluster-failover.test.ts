@@ -1,5 +1,5 @@
 /**
- * The cluster as the bench runs it (bench/cluster.ts): a redis-server, two `pushlab serve`
+ * The cluster as the bench runs it (bench/targets/cluster.ts): a redis-server, two `pushlab serve`
  * processes and nginx in front, all real child processes. One instance is killed with SIGKILL
  * while publishing goes on through the other: every client reconnects (through nginx, to the
  * survivor) and resumes with nothing lost.
