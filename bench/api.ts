@@ -4,12 +4,12 @@
  * whole (UsageError on a bad combination); `runBench(options, hooks)` runs it. `pushlab bench`
  * (cli/bench.ts) is one caller: it parses argv into the same options.
  */
-import { resolveBenchOptions, validate } from './options.ts';
+import { resolveBenchOptions, validate } from './config/options.ts';
 import type { BenchOptions } from '../results/types.ts';
-import { topologiesOf } from './topology.ts';
+import { topologiesOf } from './config/topology.ts';
 
-export { runBench, type RunBenchHooks } from './run.ts';
-export { BENCH_FLAG_SPECS } from './options.ts';
+export { runBench, type RunBenchHooks } from './harness/run.ts';
+export { BENCH_FLAG_SPECS } from './config/options.ts';
 export type { BenchOptions, BenchResults } from '../results/types.ts';
 
 /** A scenario's options (default: the `default` scenario) with `overrides` laid over, checked. */

@@ -4,10 +4,10 @@
  * and any other flags given — so `pushlab bench --help` shows the default scenario's 10 s × 3
  * repetitions with baselines, and `--scenario smoke --help` shows smoke's.
  */
-import type { BenchFlagSpec, OutputOptions } from '../bench/options.ts';
-import { BENCH_FLAG_SPECS } from '../bench/options.ts';
+import type { BenchFlagSpec, OutputOptions } from '../bench/config/options.ts';
+import { BENCH_FLAG_SPECS } from '../bench/config/options.ts';
 import type { BenchOptions } from '../results/types.ts';
-import { SCENARIOS } from '../bench/scenarios.ts';
+import { SCENARIOS } from '../bench/config/scenarios.ts';
 import type { OptionSpec } from '../options/table.ts';
 import { helpText } from './help.ts';
 

@@ -1,6 +1,6 @@
 /**
- * `pushlab bench`: options from flags, a config file or a past results file (bench/options.ts,
- * bench/config.ts); binaries checked before any run; progress on stderr; results.json and the
+ * `pushlab bench`: options from flags, a config file or a past results file (bench/config/options.ts,
+ * bench/config/config.ts); binaries checked before any run; progress on stderr; results.json and the
  * HTML report written to `<out>/<date>-<scenario>/` — also when interrupted (partial) — then
  * the table, the thresholds and the paths.
  *
@@ -10,19 +10,19 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { checkFromFlags, configLayers, optionsFromResults, readConfigFile } from '../bench/config.ts';
-import { SIGNAL_EXIT_CODES, installInterrupts, stopDescendants } from '../bench/interrupt.ts';
-import { BENCH_FLAG_SPECS, resolveBenchOptions, type OutputOptions } from '../bench/options.ts';
-import { preflight } from '../bench/preflight.ts';
-import { loadBudgetWarnings } from '../bench/load-budget.ts';
-import { parseCpuList } from '../bench/load-cores.ts';
-import { Progress } from '../bench/progress.ts';
+import { checkFromFlags, configLayers, optionsFromResults, readConfigFile } from '../bench/config/config.ts';
+import { SIGNAL_EXIT_CODES, installInterrupts, stopDescendants } from '../bench/harness/interrupt.ts';
+import { BENCH_FLAG_SPECS, resolveBenchOptions, type OutputOptions } from '../bench/config/options.ts';
+import { preflight } from '../bench/harness/preflight.ts';
+import { loadBudgetWarnings } from '../bench/measure/load-budget.ts';
+import { parseCpuList } from '../bench/measure/load-cores.ts';
+import { Progress } from '../bench/harness/progress.ts';
 import type { BenchOptions, BenchResults } from '../results/types.ts';
 import { runBench } from '../bench/api.ts';
-import { cpuPlan } from '../bench/run.ts';
-import { SCENARIOS } from '../bench/scenarios.ts';
-import { renderTable } from '../bench/table.ts';
-import { describeThreshold } from '../bench/thresholds.ts';
+import { cpuPlan } from '../bench/harness/run.ts';
+import { SCENARIOS } from '../bench/config/scenarios.ts';
+import { renderTable } from '../bench/measure/table.ts';
+import { describeThreshold } from '../bench/config/thresholds.ts';
 import { UsageError } from '../options/usage-error.ts';
 import { parseFlags } from './args.ts';
 import { benchHelp } from './bench-help.ts';
@@ -108,7 +108,7 @@ export async function runBenchCli(argv: string[]): Promise<number> {
     for (const line of missing) console.error(`pushlab bench: ${line}`);
     return 1;
   }
-  // Saturation is checked during the run too (bench/load-bound.ts); this is the warning before it.
+  // Saturation is checked during the run too (bench/measure/load-bound.ts); this is the warning before it.
   const loadCpus = cpuPlan().load;
   for (const line of loadBudgetWarnings(options, loadCpus === undefined ? 1 : parseCpuList(loadCpus).length)) console.error(`pushlab bench: warning: ${line}`);
 

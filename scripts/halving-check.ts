@@ -1,7 +1,7 @@
 /**
  * The halving check: the same WebSocket bench (pushlab alone: no baseline, no peer) with 500 subscribers per load worker (the
  * default) and with 250 (PUSHLAB_SUBSCRIBERS_PER_WORKER=250, so twice the workers), then
- * both p50s and whether halving moved p50 beyond its bootstrap interval (bench/halving.ts).
+ * both p50s and whether halving moved p50 beyond its bootstrap interval (bench/measure/halving.ts).
  * Exit 0 unchanged, 1 changed or void (load-bound, same worker count), 2 a bench failed to run.
  *
  *   node --import tsx scripts/halving-check.ts                     # 1,000 clients, 5 msg/s (5,000 deliveries/s: 2 workers at 500, 4 at 250), 10 s, 3 repetitions
@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PER_WORKER, HALVED_PER_WORKER, halvingFigures, judgeHalving, type HalvingFigures } from '../bench/halving.ts';
+import { DEFAULT_PER_WORKER, HALVED_PER_WORKER, halvingFigures, judgeHalving, type HalvingFigures } from '../bench/measure/halving.ts';
 import type { BenchResults } from '../results/types.ts';
 
 const { values } = parseArgs({ options: { clients: { type: 'string', default: '1000' }, rate: { type: 'string', default: '5' }, duration: { type: 'string', default: '10s' }, repeat: { type: 'string', default: '3' } } });

@@ -1,7 +1,7 @@
 /** bench/api.ts: the bench's options as data, without argv. */
 import { describe, expect, it } from 'vitest';
 import { benchOptions } from '../bench/api.ts';
-import { resolveBenchOptions } from '../bench/options.ts';
+import { resolveBenchOptions } from '../bench/config/options.ts';
 import { UsageError } from '../options/usage-error.ts';
 
 describe('benchOptions', () => {

@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BenchResults } from '../results/types.ts';
-import { withDescendants } from '../bench/sampler.ts';
+import { withDescendants } from '../bench/measure/procfs.ts';
 import { resultsProblems } from '../results/load.ts';
-import { spawnServer, type SpawnedServer } from '../bench/spawn-server.ts';
-import { freePort } from '../bench/processes.ts';
+import { spawnServer, type SpawnedServer } from '../bench/targets/spawn-server.ts';
+import { freePort } from '../bench/targets/processes.ts';
 
 const BIN = fileURLToPath(new URL('../bin/pushlab.js', import.meta.url));
 /** Small and short: one second of warm-up, a few seconds of window, no capacity probe. */

@@ -5,9 +5,9 @@
  * whose /metrics does not answer has its server cost marked "not measured".
  */
 import { describe, expect, it } from 'vitest';
-import { resolveBenchOptions } from '../bench/options.ts';
-import { runBench } from '../bench/run.ts';
-import { buildResult, oneLine } from '../bench/run-result.ts';
+import { resolveBenchOptions } from '../bench/config/options.ts';
+import { runBench } from '../bench/harness/run.ts';
+import { buildResult, oneLine } from '../bench/harness/run-result.ts';
 
 describe('a target that cannot start', () => {
   it('is a run with a one-line error; the bench goes on to the next target', async () => {
@@ -37,9 +37,9 @@ describe('an external target without /metrics', () => {
   it('marks server CPU and memory as not measured', () => {
     const { options } = resolveBenchOptions({ target: 'http://127.0.0.1:9' });
     const spec = { target: 'websocket' as const, transport: 'websocket' as const, repetition: 1, options, cpus: {}, onProgress: () => {} };
-    const run = buildResult(spec, { instances: 1, backplane: 'memory', proxied: false, external: true }, [], [], 0, []);
+    const run = buildResult({ spec, server: { instances: 1, backplane: 'memory', proxied: false, external: true }, workers: [], samples: [] });
     expect(run.server.notMeasured).toMatch(/not measured/);
-    const own = buildResult(spec, { instances: 1, backplane: 'memory', proxied: false }, [], [], 0, []);
+    const own = buildResult({ spec, server: { instances: 1, backplane: 'memory', proxied: false }, workers: [], samples: [] });
     expect(own.server.notMeasured).toBeUndefined();
   });
 });

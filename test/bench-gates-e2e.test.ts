@@ -17,8 +17,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BenchResults } from '../results/types.ts';
-import { figures, parseCpuList, readCoreTimes } from '../bench/load-cores.ts';
-import { cpuPlan } from '../bench/run.ts';
+import { figures, parseCpuList, readCoreTimes } from '../bench/measure/load-cores.ts';
+import { cpuPlan } from '../bench/harness/run.ts';
 
 const BIN = fileURLToPath(new URL('../bin/pushlab.js', import.meta.url));
 const dirs: string[] = [];

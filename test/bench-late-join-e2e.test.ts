@@ -2,7 +2,7 @@
  * Late joins end to end: with no warm-up every subscriber joins after the window opened, so
  * the messages sent before each join cannot reach it. The bench must set them apart
  * (`messages.beforeJoin`), lose nothing, and flag the run load-bound with the reason — the
- * check made to fire on purpose (bench/late-joins.ts).
+ * check made to fire on purpose (bench/measure/late-joins.ts).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';

@@ -1,9 +1,9 @@
 /** Load-bound, seen from outside the workers: /proc/stat of the load cores, worker loop delay, sender lag vs latency; and the warning before the run. */
 import { describe, expect, it } from 'vitest';
-import { loadBoundReasons, type LoadFigures } from '../bench/load-bound.ts';
-import { figures, parseCpuList, readCoreTimes } from '../bench/load-cores.ts';
-import { loadBudgetWarnings } from '../bench/load-budget.ts';
-import { LoadHealth } from '../bench/load-health.ts';
+import { loadBoundReasons, type LoadFigures } from '../bench/measure/load-bound.ts';
+import { figures, parseCpuList, readCoreTimes } from '../bench/measure/load-cores.ts';
+import { loadBudgetWarnings } from '../bench/measure/load-budget.ts';
+import { LoadHealth } from '../bench/measure/load-health.ts';
 
 const latency = (p50: number, p99: number) => ({ p50, p90: p99, p99, p999: p99, max: p99, mean: p50, count: 1000 });
 const quiet: LoadFigures = {
@@ -92,8 +92,8 @@ describe('LoadHealth', () => {
 
 describe('repetitions in random target order', () => {
   it('each repetition runs every target once, in its own seeded order, the same for the same seed', async () => {
-    const { planRuns } = await import('../bench/run.ts');
-    const { resolveBenchOptions } = await import('../bench/options.ts');
+    const { planRuns } = await import('../bench/harness/run.ts');
+    const { resolveBenchOptions } = await import('../bench/config/options.ts');
     const { options } = resolveBenchOptions({});
     expect(options.repeat).toBeGreaterThanOrEqual(3);
     const plan = planRuns(options);
@@ -106,7 +106,7 @@ describe('repetitions in random target order', () => {
 
 describe('messages per response', () => {
   it('groups deliveries that share a receipt stamp into one response, per subscriber', async () => {
-    const { BatchCounter, mergeBatches } = await import('../bench/batches.ts');
+    const { BatchCounter, mergeBatches } = await import('../bench/measure/batches.ts');
     const c = new BatchCounter();
     for (let i = 0; i < 3; i++) c.record(0, 100); // one response of 3
     c.record(1, 100); // another subscriber, same instant: its own response

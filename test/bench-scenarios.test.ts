@@ -1,8 +1,8 @@
-/** bench/scenarios.ts: each default declared once — a preset states only what it changes from the option table. */
+/** bench/config/scenarios.ts: each default declared once — a preset states only what it changes from the option table. */
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { baseOptions, resolveBenchOptions } from '../bench/options.ts';
-import { SCENARIOS, type Preset } from '../bench/scenarios.ts';
+import { baseOptions, resolveBenchOptions } from '../bench/config/options.ts';
+import { SCENARIOS, type Preset } from '../bench/config/scenarios.ts';
 
 /** The keys of a preset that repeat the table's default (a second declaration of it). */
 function repeatedDefaults(preset: Preset): string[] {

@@ -1,7 +1,7 @@
 /** Thresholds: parsing (paths checked against the run's shape, units), merging repetitions, the default gates. */
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../options/usage-error.ts';
-import { DEFAULT_THRESHOLDS, describeThreshold, evaluateThresholds, parseThreshold, thresholdsFor } from '../bench/thresholds.ts';
+import { DEFAULT_THRESHOLDS, describeThreshold, evaluateThresholds, parseThreshold, thresholdsFor } from '../bench/config/thresholds.ts';
 import { clone, loadFixture } from './fixtures/report-helpers.ts';
 
 describe('parseThreshold', () => {

@@ -6,9 +6,9 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../options/usage-error.ts';
-import { resolveBenchOptions } from '../bench/options.ts';
-import { procStat, withDescendants } from '../bench/sampler.ts';
-import { compareTopologies, defaultLadder, parseTopologies, parseTopology, topologiesOf } from '../bench/topology.ts';
+import { resolveBenchOptions } from '../bench/config/options.ts';
+import { procStat, withDescendants } from '../bench/measure/procfs.ts';
+import { compareTopologies, defaultLadder, parseTopologies, parseTopology, topologiesOf } from '../bench/config/topology.ts';
 
 describe('topology ladder', () => {
   it('parses every spelling to one name and rejects impossible setups', () => {

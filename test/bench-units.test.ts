@@ -1,17 +1,17 @@
 /** Unit tests of the bench's pure parts: schedule, histograms, accounting, options, model, summary. */
 import { describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../options/usage-error.ts';
-import { SubscriberLedger, decodeMessageText, encodeMessageText, scheduledForRoom, subscribersPerRoom, tally } from '../bench/accounting.ts';
+import { SubscriberLedger, decodeMessageText, encodeMessageText, scheduledForRoom, subscribersPerRoom, tally } from '../bench/measure/accounting.ts';
 import { createHistogram, decodeHistogram, encodeHistogram, mergeEncoded, recordMs, summarize } from '../results/histogram.ts';
 import { readFileSync } from 'node:fs';
-import { modelChecks, sseEventBytes, sseVersusWebSocket } from '../bench/model.ts';
+import { modelChecks, sseEventBytes, sseVersusWebSocket } from '../bench/measure/model.ts';
 import type { BenchResults, RunResult } from '../results/types.ts';
 import { createPushlabServer } from '../servers/server.ts';
 import { openStream } from './helpers/sse.ts';
-import { applySweep, parseSweep, resolveBenchOptions } from '../bench/options.ts';
-import { parsePrometheus, snapshotFrom } from '../bench/sampler.ts';
-import { connectTimes, countInWindow, runSchedule, scheduleLength, scheduledAt, seededRandom, type Scheduled } from '../bench/schedule.ts';
-import { stat } from '../bench/summary.ts';
+import { applySweep, parseSweep, resolveBenchOptions } from '../bench/config/options.ts';
+import { parsePrometheus, snapshotFrom } from '../bench/measure/prometheus.ts';
+import { connectTimes, countInWindow, runSchedule, scheduleLength, scheduledAt, seededRandom, type Scheduled } from '../bench/measure/schedule.ts';
+import { stat } from '../bench/measure/summary.ts';
 
 describe('schedule', () => {
   const spec = { startMs: 1000, endMs: 3000, rate: 10, senders: 3, rooms: 2 };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { gridOf, interval, ratioInterval, replicates, seedOf } from '../bench/bootstrap.ts';
+import { gridOf, interval, ratioInterval, replicates, seedOf } from '../bench/measure/bootstrap.ts';
 import { createHistogram, encodeHistogram } from '../results/histogram.ts';
-import { summarizeRuns } from '../bench/summary.ts';
+import { summarizeRuns } from '../bench/measure/summary.ts';
 import type { RunResult } from '../results/types.ts';
-import { seededRandom } from '../bench/schedule.ts';
+import { seededRandom } from '../bench/measure/schedule.ts';
 import { clone, loadFixture } from './fixtures/report-helpers.ts';
 import { beyondSpread, type HeadlineMetric } from '../reports/render/verdict.ts';
 import { renderReport } from '../reports/render/report.ts';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { autocannonProcesses, combine, type AutocannonFigures } from '../bench/autocannon-process.ts';
-import { classifyCapacity } from '../bench/capacity-bound.ts';
-import { measureCapacity } from '../bench/capacity.ts';
-import { BENCH_FLAG_SPECS, resolveBenchOptions } from '../bench/options.ts';
+import { autocannonProcesses, combine, type AutocannonFigures } from '../bench/harness/autocannon-process.ts';
+import { classifyCapacity } from '../bench/measure/capacity-bound.ts';
+import { measureCapacity } from '../bench/harness/capacity.ts';
+import { BENCH_FLAG_SPECS, resolveBenchOptions } from '../bench/config/options.ts';
 import { parseFlags } from '../cli/args.ts';
 import { capacityTable } from '../reports/render/capacity.ts';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../cli/main.ts';
-import { SCENARIOS } from '../bench/scenarios.ts';
+import { SCENARIOS } from '../bench/config/scenarios.ts';
 
 const COMMANDS = ['serve', 'bench', 'report', 'compare', 'token'];
 

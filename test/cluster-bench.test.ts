@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
-import { requireBinary } from '../bench/processes.ts';
-import { NGINX_INSTALL_HINT } from '../bench/nginx.ts';
-import { REDIS_INSTALL_HINT } from '../bench/redis-server.ts';
+import { requireBinary } from '../bench/targets/processes.ts';
+import { NGINX_INSTALL_HINT } from '../bench/targets/nginx.ts';
+import { REDIS_INSTALL_HINT } from '../bench/targets/redis-server.ts';
 
 const BIN = fileURLToPath(new URL('../bin/pushlab.js', import.meta.url));
 let out: string | undefined;

@@ -1,11 +1,11 @@
 /**
- * The cluster as the bench runs it (bench/cluster.ts): a redis-server, two `pushlab serve`
+ * The cluster as the bench runs it (bench/targets/cluster.ts): a redis-server, two `pushlab serve`
  * processes and nginx in front, all real child processes. One instance is killed with SIGKILL
  * while publishing goes on through the other: every client reconnects (through nginx, to the
  * survivor) and resumes with nothing lost.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from '../bench/cluster.ts';
+import { startCluster, type Cluster } from '../bench/targets/cluster.ts';
 import { TRANSPORTS, type ChatMessage } from '../protocol/types.ts';
 import { connectClient, http, type Recorded } from './helpers/server.ts';
 import { until } from './helpers/until.ts';

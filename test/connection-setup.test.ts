@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SetupTimes, summarizeSetup } from '../bench/setup.ts';
+import { SetupTimes, summarizeSetup } from '../bench/measure/setup.ts';
 
 describe('connection setup', () => {
   it('merges the workers\' join times and averages bytes per new connection over the joins', () => {

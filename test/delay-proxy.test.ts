@@ -11,9 +11,9 @@ import { OneWayLink, parseBandwidth } from '../bench/delay/link.ts';
 import { startDelayProxy, type DelayProxy } from '../bench/delay/proxy.ts';
 import { calibrate, calibrationWarnings } from '../bench/delay/path.ts';
 import { spawnDelayProxy } from '../bench/delay/spawn-proxy.ts';
-import { BENCH_FLAG_SPECS, parseSweep, resolveBenchOptions } from '../bench/options.ts';
-import { longPollingUnderRtt, rttModelChecks } from '../bench/model-rtt.ts';
-import { seededRandom } from '../bench/schedule.ts';
+import { BENCH_FLAG_SPECS, parseSweep, resolveBenchOptions } from '../bench/config/options.ts';
+import { longPollingUnderRtt, rttModelChecks } from '../bench/measure/model-rtt.ts';
+import { seededRandom } from '../bench/measure/schedule.ts';
 import type { FloorResult } from '../results/types.ts';
 
 const cleanup: (() => Promise<void> | void)[] = [];

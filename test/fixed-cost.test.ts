@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseFlags } from '../cli/args.ts';
-import { costOf, idleCycleMs } from '../bench/cost-of-run.ts';
-import { costSummaryOf } from '../bench/cost-summary.ts';
-import { deltaBetween, splitCost } from '../bench/fixed-cost.ts';
-import { idleSeconds } from '../bench/idle-phase.ts';
-import { BENCH_FLAG_SPECS, resolveBenchOptions } from '../bench/options.ts';
+import { costOf, idleCycleMs } from '../bench/measure/cost-of-run.ts';
+import { costSummaryOf } from '../bench/measure/cost-summary.ts';
+import { deltaBetween, splitCost } from '../bench/measure/fixed-cost.ts';
+import { idleSeconds } from '../bench/harness/idle-phase.ts';
+import { BENCH_FLAG_SPECS, resolveBenchOptions } from '../bench/config/options.ts';
 import type { RunResult, TargetSummary } from '../results/types.ts';
-import type { Sample } from '../bench/sampler.ts';
-import { stat } from '../bench/summary.ts';
+import type { Sample } from '../bench/measure/sampler.ts';
+import { stat } from '../bench/measure/summary.ts';
 import { costTable, costWins } from '../reports/render/costs.ts';
 import { clone, loadFixture } from './fixtures/report-helpers.ts';
 
@@ -107,7 +107,7 @@ describe('fixed and marginal cost in the summary and the report', () => {
 describe('TCP segments per delivered message', () => {
   const snmp = (out: number, inn: number, re: number): string => `Ip: Forwarding\nIp: 1\nTcp: RtoAlgorithm InSegs OutSegs RetransSegs InErrs\nTcp: 1 ${inn} ${out} ${re} 0\n`;
   it('reads the kernel counters and divides the window by the deliveries, marked quiet-machine only', async () => {
-    const { readTcpCounters, segmentsOf, tcpOf } = await import('../bench/tcp-segments.ts');
+    const { readTcpCounters, segmentsOf, tcpOf } = await import('../bench/measure/tcp-segments.ts');
     const a = readTcpCounters(snmp(1000, 900, 5));
     const b = readTcpCounters(snmp(3000, 2900, 5));
     expect(segmentsOf(a, b, 1000)).toEqual({ outSegments: 2000, inSegments: 2000, perDelivered: 2, retransmitted: 0, validOn: 'quiet-machine' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { halvingFigures, judgeHalving, type HalvingFigures } from '../bench/halving.ts';
-import { summarizeRuns } from '../bench/summary.ts';
+import { halvingFigures, judgeHalving, type HalvingFigures } from '../bench/measure/halving.ts';
+import { summarizeRuns } from '../bench/measure/summary.ts';
 import { clone, loadFixture } from './fixtures/report-helpers.ts';
 
 const figures = (perWorker: number, workers: number, p50: number, ci: [number, number], loadBound = false): HalvingFigures => ({ perWorker, workers, p50Ms: p50, p99Ms: p50 * 3, p50Ci: ci, loadBound });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { addLateJoin, missedBeforeJoin, type LateJoins } from '../bench/late-joins.ts';
-import { loadBoundReasons } from '../bench/load-bound.ts';
-import { connectTimes, countInWindow, scheduledAt, type ScheduleSpec } from '../bench/schedule.ts';
+import { addLateJoin, missedBeforeJoin, type LateJoins } from '../bench/measure/late-joins.ts';
+import { loadBoundReasons } from '../bench/measure/load-bound.ts';
+import { connectTimes, countInWindow, scheduledAt, type ScheduleSpec } from '../bench/measure/schedule.ts';
 
 // 10 msg/s over 0–10 s, two rooms: message k is due at k·100 ms, in room k mod 2.
 const spec: ScheduleSpec = { startMs: 0, endMs: 10_000, rate: 10, senders: 1, rooms: 2 };

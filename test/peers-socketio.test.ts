@@ -9,8 +9,9 @@ import type { ChatMessage } from '../protocol/types.ts';
 import { PEERS, type PeerName, PEER_INFO } from '../bench/peers/peers.ts';
 import { SocketIoClient } from '../bench/peers/socketio-client.ts';
 import { startPeerServer } from '../bench/peers/start.ts';
-import { parsePrometheus, scrape, snapshotFrom } from '../bench/sampler.ts';
-import type { SpawnedServer } from '../bench/spawn-server.ts';
+import { parsePrometheus, snapshotFrom } from '../bench/measure/prometheus.ts';
+import { scrape } from '../bench/measure/scrape.ts';
+import type { SpawnedServer } from '../bench/targets/spawn-server.ts';
 import { until } from './helpers/until.ts';
 
 describe.each(PEERS.map((p) => [p]))('Socket.IO peer: %s', (peer: PeerName) => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { describeThreshold, unitFamily } from '../results/threshold-text.ts';
 import { isPeerTarget, PEER_INFO, PEERS } from '../results/peers.ts';
 import { LOAD_CORES_BUSY_LIMIT_PERCENT, WORKER_CPU_LIMIT_PERCENT } from '../results/load-bound-limits.ts';
-import { loadBoundReasons } from '../bench/load-bound.ts';
+import { loadBoundReasons } from '../bench/measure/load-bound.ts';
 
 describe('results/threshold-text', () => {
   it('reads a metric’s unit from its name', () => {

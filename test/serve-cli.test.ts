@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { spawnServer } from '../bench/spawn-server.ts';
+import { spawnServer } from '../bench/targets/spawn-server.ts';
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../bin/pushlab.js', import.meta.url));

@@ -12,8 +12,8 @@ import { splitUrl } from '../servers/http/router.ts';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawnServer, type SpawnedServer } from '../bench/spawn-server.ts';
-import { startCluster } from '../bench/cluster.ts';
+import { spawnServer, type SpawnedServer } from '../bench/targets/spawn-server.ts';
+import { startCluster } from '../bench/targets/cluster.ts';
 import { startRedis, type TestRedis } from './helpers/redis.ts';
 import { errorCode, http, startServer, type TestServer } from './helpers/server.ts';
 

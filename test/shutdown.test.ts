@@ -7,7 +7,7 @@
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { spawnServer, type SpawnedServer } from '../bench/spawn-server.ts';
+import { spawnServer, type SpawnedServer } from '../bench/targets/spawn-server.ts';
 import { openStream } from './helpers/sse.ts';
 
 let child: SpawnedServer | undefined;

@@ -10,7 +10,7 @@
  * its RSS before and after each (reported, not asserted tightly: RSS follows the GC's mood).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnServer, type SpawnedServer } from '../bench/spawn-server.ts';
+import { spawnServer, type SpawnedServer } from '../bench/targets/spawn-server.ts';
 import { connectClient, startServer, type TestServer } from './helpers/server.ts';
 import { until } from './helpers/until.ts';
 import { rawWebSocket } from './battery-raw.ts';

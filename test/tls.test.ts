@@ -9,13 +9,13 @@ import https from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawnServer, type SpawnedServer } from '../bench/spawn-server.ts';
+import { spawnServer, type SpawnedServer } from '../bench/targets/spawn-server.ts';
 import { createPushlabServer } from '../servers/server.ts';
 import { tlsFor } from '../servers/tls.ts';
 import { parseFlags } from '../cli/args.ts';
-import { BENCH_FLAG_SPECS, resolveBenchOptions } from '../bench/options.ts';
-import { targetsOf } from '../bench/run.ts';
-import { serverArgs } from '../bench/targets.ts';
+import { BENCH_FLAG_SPECS, resolveBenchOptions } from '../bench/config/options.ts';
+import { targetsOf } from '../bench/harness/run.ts';
+import { serverArgs } from '../bench/targets/targets.ts';
 
 const run = promisify(execFile);
 const EXCHANGE = fileURLToPath(new URL('./fixtures/tls-exchange.ts', import.meta.url));

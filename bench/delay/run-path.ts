@@ -3,7 +3,7 @@
  * clients use instead of the server's, and the proxy's CPU over the measured window (read
  * at the window's edges, like the server's).
  */
-import { clockMs } from '../clock.ts';
+import { clockMs } from '../measure/clock.ts';
 import type { BenchOptions } from '../../results/types.ts';
 import { PATH_MODE, pathOf, type PathRunCost } from './path.ts';
 import { spawnDelayProxy, type SpawnedProxy } from './spawn-proxy.ts';

@@ -1,6 +1,6 @@
 /**
  * The load workers' client factory: the lab's own client for a transport, or the peer's
- * client when the run measures a peer. Kept here so bench/worker.ts stays peer-agnostic.
+ * client when the run measures a peer. Kept here so the worker (bench/harness/worker/) stays peer-agnostic.
  */
 import { createClient, type ChatClient, type ClientOptions } from '../../clients/index.ts';
 import type { Transport } from '../../protocol/types.ts';

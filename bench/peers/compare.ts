@@ -4,7 +4,7 @@
  * at the same sweep value. Below 1, pushlab is faster or cheaper.
  */
 import type { TargetSummary } from '../../results/types.ts';
-import { REFERENCE_TOPOLOGY } from '../topology.ts';
+import { REFERENCE_TOPOLOGY } from '../config/topology.ts';
 import { peerTargetFor } from './peers.ts';
 
 const ratio = (a: number, b: number): number => (b > 0 ? Math.round((a / b) * 100) / 100 : 0);

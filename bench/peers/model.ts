@@ -1,16 +1,16 @@
 /**
- * What theory predicts for the Socket.IO peers (the lab's own models are in bench/model.ts):
+ * What theory predicts for the Socket.IO peers (the lab's own models are in bench/measure/model.ts):
  * - Socket.IO, WebSocket only: one upgrade, then frames — no HTTP requests in the window.
  * - Socket.IO polling, idle: engine.io holds each client's GET until it has a packet; the only
  *   packet is the server's ping, every pingInterval (25 s) from the handshake, which answers
  *   the GET (then a new one) and is answered by a pong POST — 2 requests per ping. Pings are
- *   counted from the connect times (bench/schedule.ts: subscribers over the warm-up's first
+ *   counted from the connect times (bench/measure/schedule.ts: subscribers over the warm-up's first
  *   80%, senders at its start), so a window shorter than the interval expects few or none.
  * - Socket.IO polling with traffic, an upper bound: each message can answer every held GET of
  *   its room (then one re-poll each), each send is a POST whose ack comes back on the sender's
  *   GET, plus the pings. Batching (packets queued while no GET is out) only lowers it.
  */
-import { check as modelCheck, type Measured } from '../model.ts';
+import { check as modelCheck, type Measured } from '../measure/model.ts';
 import type { BenchOptions, ModelCheck } from '../../results/types.ts';
 import { SOCKETIO_PING_INTERVAL_MS, type PeerTarget } from './peers.ts';
 

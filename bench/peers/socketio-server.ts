@@ -12,14 +12,14 @@
  * `--transport websocket|polling` restricts the engine to that one transport (no upgrade), so
  * each peer row measures one wire. Socket.IO's defaults otherwise (25 s ping, no compression
  * of WebSocket frames, no connection-state recovery): what a team gets out of the box.
- * `/metrics` is the baselines' hand-written one (bench/baselines/metrics.ts): bytes on every
+ * `/metrics` is the baselines' hand-written one (bench/targets/baselines/metrics.ts): bytes on every
  * client socket, HTTP requests (each polling GET/POST, counted when answered), heap and
  * event-loop delay; the bench reads CPU and RSS from /proc itself.
  * Run: `node --import tsx bench/peers/socketio-server.ts --port 0 --transport polling`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Server } from 'socket.io';
-import { BaselineMetrics, argInt, exitOnSignal } from '../baselines/metrics.ts';
+import { BaselineMetrics, argInt, exitOnSignal } from '../targets/baselines/metrics.ts';
 import { SOCKETIO_PING_INTERVAL_MS } from './peers.ts';
 
 const port = argInt(process.argv, '--port', 0);

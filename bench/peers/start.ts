@@ -4,7 +4,7 @@
  * pinned to the server's CPUs.
  */
 import { fileURLToPath } from 'node:url';
-import { spawnServer, type SpawnedServer } from '../spawn-server.ts';
+import { spawnServer, type SpawnedServer } from '../targets/spawn-server.ts';
 import { PEER_INFO, peerOf, type PeerTarget } from './peers.ts';
 
 export const SOCKETIO_SERVER_SCRIPT = fileURLToPath(new URL('./socketio-server.ts', import.meta.url));

@@ -1,8 +1,8 @@
 /**
- * nginx in front of test servers, as the cluster bench runs it (bench/nginx.ts). When nginx is
+ * nginx in front of test servers, as the cluster bench runs it (bench/targets/nginx.ts). When nginx is
  * missing this throws `nginx is not installed: apt-get install -y nginx` — never a silent skip.
  */
-import { startNginx, type Nginx, type NginxOptions } from '../../bench/nginx.ts';
+import { startNginx, type Nginx, type NginxOptions } from '../../bench/targets/nginx.ts';
 
 export type TestNginx = Nginx;
 

@@ -1,0 +1,91 @@
+/**
+ * How a run's load is laid out over its workers: how many subscriber workers (enough to keep
+ * each under its CPU budget), the run's timeline (connect, warm-up, window) and each worker's
+ * plan — its subscribers with their connect times, or the senders.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Transport } from '../../protocol/types.ts';
+import type { BenchOptions, RunTarget } from '../../results/types.ts';
+import { clockMs } from '../measure/clock.ts';
+import { connectTimes } from '../measure/schedule.ts';
+import { isPeerTarget, peerOf } from '../peers/peers.ts';
+import type { WorkerPlan } from './worker-protocol.ts';
+
+/** Worker sizing: idle WebSockets are cheap; anything that polls or receives costs more. */
+const IDLE_WS_PER_WORKER = 2500;
+/** PUSHLAB_SUBSCRIBERS_PER_WORKER (e.g. 250) checks that sharing a worker's loop does not move the figures. */
+const CLIENTS_PER_WORKER = Number.parseInt(process.env.PUSHLAB_SUBSCRIBERS_PER_WORKER ?? '', 10) > 0 ? Number.parseInt(process.env.PUSHLAB_SUBSCRIBERS_PER_WORKER ?? '', 10) : 500;
+const DELIVERIES_PER_WORKER = 5000;
+const MAX_SUBSCRIBER_WORKERS = 4;
+
+/** How many subscriber workers: enough to keep each under its CPU budget (see the constants). */
+export function subscriberWorkers(transport: Transport, options: BenchOptions): number {
+  const perWorker = transport === 'websocket' && options.rate === 0 ? IDLE_WS_PER_WORKER : CLIENTS_PER_WORKER;
+  const deliveriesPerSecond = options.clients * (options.rate / options.rooms);
+  const n = Math.max(Math.ceil(options.clients / perWorker), Math.ceil(deliveriesPerSecond / DELIVERIES_PER_WORKER));
+  return Math.max(1, Math.min(MAX_SUBSCRIBER_WORKERS, n, options.clients));
+}
+
+/**
+ * Round trips a subscriber's setup may take on an emulated path: the emulated TCP handshake,
+ * TLS (up to two), then the session or upgrade, and the join — a long-poll client's is the
+ * longest (measured: ~3–4 RTT joined p50 at 150 ms). Loopback needs none of this.
+ */
+const SETUP_ROUND_TRIPS = 6;
+
+function setupAllowanceMs(options: BenchOptions): number {
+  return SETUP_ROUND_TRIPS * ((options.rttMs ?? 0) + 2 * (options.jitterMs ?? 0));
+}
+
+/** A run's timeline, epoch ms on the shared clock (see orchestrator.ts). */
+export interface RunTimeline {
+  runId: string;
+  rooms: string[];
+  connectStart: number;
+  windowStart: number;
+  windowEnd: number;
+}
+
+export function runTimeline(options: BenchOptions): RunTimeline {
+  const runId = randomBytes(3).toString('hex');
+  const rooms = Array.from({ length: options.rooms }, (_, r) => `bench-${runId}-${r}`);
+  const connectStart = clockMs() + 300;
+  const windowStart = connectStart + options.warmupMs;
+  const windowEnd = windowStart + options.durationMs;
+  return { runId, rooms, connectStart, windowStart, windowEnd };
+}
+
+/**
+ * One plan per worker: workers 0…nSub−1 share the subscribers by index, the last (when there
+ * are senders) runs them all. `client` is what every plan's clients carry alike (headers, compression).
+ */
+export function workerPlans(target: RunTarget, transport: Transport, options: BenchOptions, timeline: RunTimeline, workers: number, nSub: number, baseUrls: string[], client: Pick<WorkerPlan, 'headers' | 'compression'>): WorkerPlan[] {
+  const { runId, rooms, connectStart, windowStart, windowEnd } = timeline;
+  const hasSenders = workers > nSub;
+  const schedule = { startMs: options.warmupMs > 0 ? connectStart + options.warmupMs / 2 : windowStart, endMs: windowEnd, rate: options.rate, senders: options.senders, rooms: options.rooms };
+  const times = connectTimes(options.clients, connectStart, options.warmupMs, options.seed, setupAllowanceMs(options));
+  const faultEveryMs = options.faults === true ? Math.max(1000, options.durationMs / 5) : 0;
+  return Array.from({ length: workers }, (_, id): WorkerPlan => {
+    const isSender = hasSenders && id === nSub;
+    return {
+      id,
+      runId,
+      transport,
+      ...(isPeerTarget(target) ? { peer: peerOf(target) } : {}),
+      // Several instances without a proxy: the clients are spread over them by index.
+      baseUrls,
+      pollIntervalMs: options.pollIntervalMs,
+      rooms,
+      subscribers: isSender ? [] : times.flatMap((at, index) => (index % nSub === id ? [{ index, connectAtMs: at }] : [])),
+      senders: isSender ? Array.from({ length: options.senders }, (_, s) => s) : [],
+      sendersConnectAtMs: connectStart,
+      schedule,
+      size: options.size,
+      windowStartMs: windowStart,
+      windowEndMs: windowEnd,
+      faultEveryMs: isSender ? 0 : faultEveryMs,
+      seed: options.seed,
+      ...client,
+    };
+  });
+}

@@ -1,0 +1,165 @@
+/**
+ * A worker's subscribers: each connects at its planned time, joins its room and receives raw
+ * deliveries (before the client's de-duplication, stamped on receipt — bench/measure/accounting.ts)
+ * into its ledger and the latency histograms, corrected and uncorrected for coordinated
+ * omission. Its result is the receive side of the run's message counts.
+ */
+import type { ChatClient } from '../../../clients/index.ts';
+import { NodeHttp } from '../../../clients/node/http.ts';
+import type { RawDelivery } from '../../../clients/types.ts';
+import { createHistogram, encodeHistogram, recordMs } from '../../../results/histogram.ts';
+import { SubscriberLedger, decodeMessageText, scheduledForRoom } from '../../measure/accounting.ts';
+import { BatchCounter } from '../../measure/batches.ts';
+import { clockMs } from '../../measure/clock.ts';
+import { addLateJoin, missedBeforeJoin, type LateJoins } from '../../measure/late-joins.ts';
+import type { LoadHealth } from '../../measure/load-health.ts';
+import { countInWindow } from '../../measure/schedule.ts';
+import { SetupTimes } from '../../measure/setup.ts';
+import { benchClient } from '../../peers/clients.ts';
+import type { WorkerPlan, WorkerResult } from '../worker-protocol.ts';
+import { CuttableHttp } from './faults.ts';
+import type { Problems } from './problems.ts';
+import type { Timers } from './timers.ts';
+import { trackedEventSource } from './tracked-event-source.ts';
+import { trackedWebSocket } from './tracked-web-socket.ts';
+
+export interface Subscriber {
+  client?: ChatClient;
+  ledger: SubscriberLedger;
+  room: number;
+  joined: boolean;
+  /** When join() first resolved (clockMs), for late joins (bench/measure/late-joins.ts). */
+  joinedAtMs?: number;
+  /** `--faults` on an HTTP transport: this subscriber's own cuttable requester. */
+  http?: CuttableHttp;
+}
+
+/** Every delivery, before it is judged: slot, receipt time (epoch ms) and the message's server ts. */
+export type OnDelivery = (slot: number, nowMs: number, messageTs: number) => void;
+
+/** The subscribers' part of a worker's result. */
+export type SubscribersResult = Pick<WorkerResult, 'latency' | 'latencyUncorrected' | 'batches' | 'connected' | 'lateJoins' | 'subscribers' | 'reconnects' | 'setup'> & {
+  messages: Omit<WorkerResult['messages'], 'scheduled' | 'acked' | 'failed' | 'unanswered'>;
+};
+
+export class Subscribers {
+  readonly #plan: WorkerPlan;
+  readonly #problems: Problems;
+  readonly #health: LoadHealth;
+  readonly #onDelivery: OnDelivery;
+  readonly list: Subscriber[] = [];
+  readonly #latency = createHistogram();
+  readonly #latencyUncorrected = createHistogram();
+  /** Connection setup per subscriber (bench/measure/setup.ts): client start → joined, and → first message. */
+  readonly #setup = new SetupTimes();
+  /** Messages per response (polling transports: one receipt stamp per response). */
+  readonly #batches = new BatchCounter();
+  /** Set when the orchestrator says the drain ended: later deliveries are late. */
+  drained = false;
+
+  constructor(plan: WorkerPlan, problems: Problems, health: LoadHealth, onDelivery: OnDelivery) {
+    this.#plan = plan;
+    this.#problems = problems;
+    this.#health = health;
+    this.#onDelivery = onDelivery;
+  }
+
+  start(timers: Timers, url: (i: number) => string): void {
+    const plan = this.#plan;
+    for (const sub of plan.subscribers) {
+      const entry: Subscriber = { ledger: new SubscriberLedger(), room: sub.index % plan.rooms.length, joined: false };
+      this.list.push(entry);
+      timers.at(sub.connectAtMs, () => void this.#connect(entry, sub.index, url(sub.index)));
+    }
+  }
+
+  async #connect(entry: Subscriber, index: number, baseUrl: string): Promise<void> {
+    const plan = this.#plan;
+    const room = plan.rooms[index % plan.rooms.length] as string;
+    // Faults: each HTTP subscriber gets its own cuttable requester (same shared keep-alive agent).
+    if (plan.faultEveryMs > 0 && plan.transport !== 'websocket' && plan.transport !== 'sse') entry.http = new CuttableHttp(new NodeHttp());
+    const client = benchClient(plan.transport, plan.peer, { baseUrl, nick: `sub${index}`, pollIntervalMs: plan.pollIntervalMs, webSocket: trackedWebSocket, eventSource: trackedEventSource, clock: clockMs, ...(plan.headers === undefined ? {} : { headers: plan.headers }), ...(entry.http === undefined ? {} : { http: entry.http }) });
+    entry.client = client;
+    const slot = this.list.indexOf(entry);
+    const startedAt = clockMs();
+    // Raw deliveries, before the client's de-duplication, stamped on receipt (bench/measure/accounting.ts).
+    client.on('raw', (d) => {
+      this.#setup.firstMessage(slot, startedAt);
+      this.#receive(entry.ledger, d, slot);
+    });
+    try {
+      await client.connect();
+      await client.join(room);
+      entry.joined = true;
+      entry.joinedAtMs = clockMs();
+      this.#setup.joined(entry.joinedAtMs - startedAt, { sent: client.stats.bytesSent, received: client.stats.bytesReceived });
+    } catch (error) {
+      this.#problems.add(`subscriber ${index} could not join ${room}: ${(error as Error).message}`);
+    }
+  }
+
+  #receive(ledger: SubscriberLedger, delivery: RawDelivery, slot: number): void {
+    const { message } = delivery;
+    const now = delivery.receivedAt ?? clockMs();
+    const plan = this.#plan;
+    this.#onDelivery(slot, now, message.ts);
+    const sentAt = message.sentAt;
+    if (sentAt === undefined || sentAt < plan.windowStartMs || sentAt >= plan.windowEndMs) return;
+    const id = decodeMessageText(message.text);
+    if (id === undefined || id.run !== plan.runId) return;
+    if (!ledger.receive(id, message.seq, this.drained, message.ts)) return;
+    if (delivery.receivedAt !== undefined && plan.transport !== 'websocket' && plan.transport !== 'sse') this.#batches.record(slot, delivery.receivedAt);
+    if (now < sentAt) {
+      // Stamped before it was due: the clocks disagree. Counted (it fails the run), never clamped into the histogram.
+      this.#health.negativeLatency++;
+      return;
+    }
+    recordMs(this.#latency, now - sentAt);
+    recordMs(this.#latencyUncorrected, now - (sentAt + id.lateUs / 1000));
+  }
+
+  /** Deliveries counted so far (for progress). */
+  delivered(): number {
+    let delivered = 0;
+    for (const s of this.list) delivered += s.ledger.delivered;
+    return delivered;
+  }
+
+  result(): SubscribersResult {
+    const plan = this.#plan;
+    const window = countInWindow(plan.schedule, plan.windowStartMs, plan.windowEndMs);
+    let connected = 0;
+    let reconnects = 0;
+    const c = { delivered: 0, late: 0, lost: 0, duplicates: 0, wireDuplicates: 0, outOfOrder: 0, expected: 0, beforeJoin: 0 };
+    const lateJoins: LateJoins = { count: 0, maxMs: 0 };
+    for (const s of this.list) {
+      const l = s.ledger;
+      let expected = scheduledForRoom(window, plan.rooms.length, s.room);
+      if (addLateJoin(lateJoins, s.joinedAtMs, plan.windowStartMs)) {
+        const missed = missedBeforeJoin(plan.schedule, window, s.room, s.joinedAtMs ?? 0, (k) => l.has(k));
+        c.beforeJoin += missed;
+        expected -= missed;
+      }
+      c.expected += expected;
+      c.delivered += l.delivered;
+      c.late += l.late;
+      c.lost += l.lostOf(expected);
+      c.duplicates += l.duplicates;
+      c.wireDuplicates += l.wireDuplicates;
+      c.outOfOrder += l.outOfOrder;
+      if (s.joined) connected++;
+      if (s.client !== undefined) reconnects += s.client.stats.reconnects;
+    }
+    return {
+      latency: encodeHistogram(this.#latency),
+      latencyUncorrected: encodeHistogram(this.#latencyUncorrected),
+      messages: c,
+      ...(plan.transport === 'short-polling' || plan.transport === 'long-polling' ? { batches: this.#batches.result() } : {}),
+      connected,
+      lateJoins,
+      subscribers: this.list.length,
+      reconnects,
+      setup: this.#setup.encoded(),
+    };
+  }
+}
