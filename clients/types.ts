@@ -82,7 +82,7 @@ export interface ClientOptions {
   /**
    * Extra request headers, Node only (a browser sends its own): `fetch` on every poll and
    * publish, `upgrade` on the WebSocket upgrade, `stream` on the SSE request. The bench's
-   * `--headers browser` fills them with a desktop browser's set (bench/browser-headers.ts).
+   * `--headers browser` fills them with a desktop browser's set (bench/harness/browser-headers.ts).
    */
   headers?: { fetch: Record<string, string>; upgrade: Record<string, string>; stream: Record<string, string> };
   /** Platform pieces; the Node ones are used when absent (clients/node/). */

@@ -1,7 +1,7 @@
 /**
  * The one option-table type. Every command's options (serve, bench, report, compare, token)
  * are rows of this shape: cli/args.ts makes flags of them, cli/help.ts the help text,
- * options/convert.ts reads their values, and bench/config.ts reads config files with them.
+ * options/convert.ts reads their values, and bench/config/config.ts reads config files with them.
  */
 export type OptionKind = 'int' | 'string' | 'list' | 'bool' | 'duration';
 

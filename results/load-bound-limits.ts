@@ -1,5 +1,5 @@
 /**
- * The limits a run is judged load-bound by (bench/load-bound.ts applies them): a load-bound run
+ * The limits a run is judged load-bound by (bench/measure/load-bound.ts applies them): a load-bound run
  * measured the load generator, not the server. They sit with the results because the report's
  * methodology section states them beside the numbers, and the report must not depend on the bench.
  */

@@ -1,6 +1,6 @@
 /**
  * The capacity table: autocannon's figures per endpoint, and whether each is the server's
- * capacity (its core saturated) or only a lower bound, with the reason (bench/capacity-bound.ts).
+ * capacity (its core saturated) or only a lower bound, with the reason (bench/measure/capacity-bound.ts).
  */
 import type { CapacityResult } from '../../results/types.ts';
 import { escapeHtml, fmtInt, fmtNum } from './format.ts';

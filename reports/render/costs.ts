@@ -1,5 +1,5 @@
 /**
- * Fixed and marginal cost per transport (bench/fixed-cost.ts): what staying connected costs per
+ * Fixed and marginal cost per transport (bench/measure/fixed-cost.ts): what staying connected costs per
  * client-second, apart from what each delivered message costs — a table, and a winner per
  * figure in the verdict (named only outside the run-to-run spread; no marginal winner where
  * nothing was delivered).

@@ -1,5 +1,5 @@
 /**
- * Bootstrap confidence intervals in the tables (bench/bootstrap.ts): a line under a cell's
+ * Bootstrap confidence intervals in the tables (bench/measure/bootstrap.ts): a line under a cell's
  * number, `95% CI lo–hi`. Absent for results written before the intervals existed.
  */
 import type { TargetSummary } from '../../results/types.ts';

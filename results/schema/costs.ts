@@ -1,7 +1,7 @@
 /**
  * Cost and spread sections of a run and of a summary row: the fixed cost of staying connected
- * apart from the marginal cost per delivered message (bench/fixed-cost.ts), TCP segments
- * (bench/tcp-segments.ts) and the bootstrap intervals of latency and ratios (bench/summary-ci.ts).
+ * apart from the marginal cost per delivered message (bench/measure/fixed-cost.ts), TCP segments
+ * (bench/measure/tcp-segments.ts) and the bootstrap intervals of latency and ratios (bench/measure/summary-ci.ts).
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { SummaryStat } from './common.ts';
@@ -31,7 +31,7 @@ export const CostSplit = Type.Object({
   fixed: FixedCost,
   marginal: Type.Optional(Type.Object(MarginalCost.properties, { description: 'Absent when nothing was delivered (no cost per message to speak of).' })),
   note: Type.Optional(Type.String({ description: 'Why a figure reads low or is missing, e.g. an idle phase shorter than a long poll\'s hold (its renewals are then not sampled).' })),
-}, { description: 'Fixed cost per client-second apart from the marginal cost per delivered message (bench/fixed-cost.ts). Absent with `--idle 0`, when the drain ended with messages missing, or without server samples.' });
+}, { description: 'Fixed cost per client-second apart from the marginal cost per delivered message (bench/measure/fixed-cost.ts). Absent with `--idle 0`, when the drain ended with messages missing, or without server samples.' });
 export type CostSplit = Static<typeof CostSplit>;
 
 export const TcpSegments = Type.Object({
@@ -48,7 +48,7 @@ export const CostSummary = Type.Object({
   fixed: Type.Object({ cpuMsPerClientSecond: SummaryStat, bytesPerClientSecond: SummaryStat, requestsPerClientSecond: SummaryStat }),
   marginal: Type.Optional(Type.Object({ cpuSecondsPer1kDelivered: SummaryStat, bytesPerDelivered: SummaryStat, requestsPerDelivered: SummaryStat }, { description: 'Absent when no repetition delivered anything.' })),
   note: Type.Optional(Type.String({ description: 'The first run\'s note (e.g. an idle phase shorter than a long poll\'s hold).' })),
-}, { description: 'Fixed cost per client-second and marginal cost per delivery over repetitions (bench/cost-summary.ts).' });
+}, { description: 'Fixed cost per client-second and marginal cost per delivery over repetitions (bench/measure/cost-summary.ts).' });
 export type CostSummary = Static<typeof CostSummary>;
 
 export const LatencyIntervals = Type.Object({
@@ -56,9 +56,9 @@ export const LatencyIntervals = Type.Object({
   p99Ms: interval(),
   level: num(),
   iterations: num(),
-  method: Type.Literal('runs+deliveries', { description: 'Runs drawn with replacement, then their deliveries resampled (bench/bootstrap.ts).' }),
+  method: Type.Literal('runs+deliveries', { description: 'Runs drawn with replacement, then their deliveries resampled (bench/measure/bootstrap.ts).' }),
 }, { description: 'Bootstrap 95% intervals of latencyMs.p50/p99 (seeded).' });
 export type LatencyIntervals = Static<typeof LatencyIntervals>;
 
-export const RatioIntervals = Type.Object({ p50: interval(), p99: interval() }, { description: 'Bootstrap 95% intervals of the p50 and p99 ratios (bench/summary-ci.ts).' });
+export const RatioIntervals = Type.Object({ p50: interval(), p99: interval() }, { description: 'Bootstrap 95% intervals of the p50 and p99 ratios (bench/measure/summary-ci.ts).' });
 export type RatioIntervals = Static<typeof RatioIntervals>;

@@ -28,7 +28,7 @@ export const CapacityResult = Type.Object({
   transport: Transport,
   connections: num(),
   processes: Type.Optional(Type.Number({ description: 'autocannon processes on the load cores, the connections split between them (absent in older results: in-process).' })),
-  kind: Type.Optional(Type.Union([Type.Literal('capacity'), Type.Literal('lower-bound')], { description: '`capacity` only when the server used ≥ 90% of its core over the probe; otherwise `lower-bound` with `reason` (bench/capacity-bound.ts).' })),
+  kind: Type.Optional(Type.Union([Type.Literal('capacity'), Type.Literal('lower-bound')], { description: '`capacity` only when the server used ≥ 90% of its core over the probe; otherwise `lower-bound` with `reason` (bench/measure/capacity-bound.ts).' })),
   reason: Type.Optional(Type.String()),
   serverCpuPercent: Type.Optional(Type.Number({ description: 'Server process CPU over the probe, percent of one core.' })),
   loadCoresBusyPercent: Type.Optional(Type.Number({ description: 'The load cores\' busy share over the probe, percent (Linux).' })),

@@ -16,7 +16,7 @@ export const ProcessPartCost = Type.Object({
 }, { description: 'One part of a run\'s server side: the pushlab instances, redis-server or nginx.' });
 export type ProcessPartCost = Static<typeof ProcessPartCost>;
 
-/** Power-of-two buckets of messages per response (bench/batches.ts counts them). */
+/** Power-of-two buckets of messages per response (bench/measure/batches.ts counts them). */
 export const BATCH_BUCKETS = ['1', '2', '3–4', '5–8', '9–16', '17–32', '33–64', '65–128', '129+'] as const;
 
 export const BatchSizes = Type.Object({
