@@ -47,7 +47,7 @@ export class FaultInjector {
         this.#injected++;
         const now = clockMs();
         this.#subscribers.forEach((s, i) => {
-          if (!s.joined) return;
+          if (s.joinedAtMs === undefined) return;
           this.#cutRecovery.start(i, now);
           s.http?.cut();
         });
@@ -65,7 +65,7 @@ export class FaultInjector {
   serverRestarting(atMs: number): void {
     this.#restartAtMs = atMs;
     this.#subscribers.forEach((s, i) => {
-      if (s.joined) this.#restartRecovery.start(i, atMs);
+      if (s.joinedAtMs !== undefined) this.#restartRecovery.start(i, atMs);
     });
   }
 

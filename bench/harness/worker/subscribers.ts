@@ -27,8 +27,7 @@ export interface Subscriber {
   client?: ChatClient;
   ledger: SubscriberLedger;
   room: number;
-  joined: boolean;
-  /** When join() first resolved (clockMs), for late joins (bench/measure/late-joins.ts). */
+  /** When join() first resolved (clockMs): set = joined; later than the window's start = a late join (bench/measure/late-joins.ts). */
   joinedAtMs?: number;
   /** `--faults` on an HTTP transport: this subscriber's own cuttable requester. */
   http?: CuttableHttp;
@@ -67,7 +66,7 @@ export class Subscribers {
   start(timers: Timers, url: (i: number) => string): void {
     const plan = this.#plan;
     for (const sub of plan.subscribers) {
-      const entry: Subscriber = { ledger: new SubscriberLedger(), room: sub.index % plan.rooms.length, joined: false };
+      const entry: Subscriber = { ledger: new SubscriberLedger(), room: sub.index % plan.rooms.length };
       this.list.push(entry);
       timers.at(sub.connectAtMs, () => void this.#connect(entry, sub.index, url(sub.index)));
     }
@@ -90,7 +89,6 @@ export class Subscribers {
     try {
       await client.connect();
       await client.join(room);
-      entry.joined = true;
       entry.joinedAtMs = clockMs();
       this.#setup.joined(entry.joinedAtMs - startedAt, { sent: client.stats.bytesSent, received: client.stats.bytesReceived });
     } catch (error) {
@@ -147,7 +145,7 @@ export class Subscribers {
       c.duplicates += l.duplicates;
       c.wireDuplicates += l.wireDuplicates;
       c.outOfOrder += l.outOfOrder;
-      if (s.joined) connected++;
+      if (s.joinedAtMs !== undefined) connected++;
       if (s.client !== undefined) reconnects += s.client.stats.reconnects;
     }
     return {
