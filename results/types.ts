@@ -13,3 +13,4 @@ export type { MessageTally } from './schema/tally.ts';
 export type { TargetSummary } from './schema/summary.ts';
 export type { CostSplit, CostSummary, FixedCost, LatencyIntervals, MarginalCost, RatioIntervals, TcpSegments } from './schema/costs.ts';
 export type { PeerName, PeerTarget } from './peers.ts';
+export type { CostModel, FitPoint, LinearCost, MapCell, MapResult, RequestLaw, SloCapacity, SloResult, Workload } from './schema/map.ts';

@@ -15,6 +15,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RULES: Record<string, readonly string[]> = {
   results: ['bench', 'cli', 'servers', 'reports', 'clients'],
   reports: ['bench', 'cli', 'servers'],
+  // The cost model (fit, cross-validation, projection) is pure: the bench, `pushlab project` and the report all read it.
+  model: ['bench', 'cli', 'servers', 'reports', 'clients'],
 };
 
 const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm;

@@ -9,6 +9,7 @@ import { FloorName, Interruption, PathCalibration, ThresholdResult } from './che
 import { BenchOptions } from './options.ts';
 import { RunResult } from './run.ts';
 import { TargetSummary } from './summary.ts';
+import { MapResult, SloResult } from './map.ts';
 
 /** Bumped only when a field moves or changes meaning; added optional fields keep the version. */
 export const SCHEMA_VERSION = 1;
@@ -69,6 +70,8 @@ export const BenchResults = Type.Object({
   path: Type.Optional(Type.Array(PathCalibration, { description: '`--rtt/--jitter/--bandwidth`: what carried the delay and its calibration by the floors (one per swept RTT).' })),
   partial: Type.Optional(Type.Boolean({ description: 'True when the bench was interrupted: `runs` holds only the runs completed before it.' })),
   interruption: Type.Optional(Interruption),
+  map: Type.Optional(MapResult),
+  slo: Type.Optional(SloResult),
 }, {
   title: 'pushlab results.json',
   description: 'The results of one `pushlab bench`. Units are in the names: Ms = milliseconds, Bytes, Seconds, PerSecond.',

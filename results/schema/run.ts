@@ -8,6 +8,7 @@ import { ModelCheck, TimelinePoint, WorkerHealth } from './health.ts';
 import { RunMessages } from './tally.ts';
 import { BatchSizes, ConnectionSetup, FaultsResult, PathRunCost, ProcessPartCost } from './run-extras.ts';
 import { CostSplit, TcpSegments } from './costs.ts';
+import { Workload } from './map.ts';
 
 const num = (description?: string) => Type.Number(description === undefined ? {} : { description });
 
@@ -28,6 +29,7 @@ export const RunResult = Type.Object({
   transport: described(Transport, 'Same as target for the lab\'s transports; for baselines and peers, the transport kind it stands for.'),
   repetition: num(),
   sweepValue: Type.Optional(described(SweepValue, 'The value of the swept option for this run, when the bench is a sweep.')),
+  workload: Type.Optional(Workload),
   instances: num('Number of server instances (1 unless `--instances`).'),
   backplane: Type.Union([Type.Literal('memory'), Type.Literal('redis')]),
   proxied: Type.Boolean(),
