@@ -17,6 +17,7 @@ import { parseThreshold } from './thresholds.ts';
 import { parsePeers } from '../peers/peers.ts';
 import { parseTopologies, topologiesOf } from './topology.ts';
 import { parseBandwidth } from '../delay/link.ts';
+import { MAP_CLIENTS, MAP_RATES, parseMapClients, parseMapRates } from './map-grid.ts';
 
 /** Options of the CLI only (where to write, how to print), not of the measurement. */
 export interface OutputOptions {
@@ -75,6 +76,8 @@ export const BENCH_FLAG_SPECS: readonly BenchFlagSpec[] = [
   { key: 'topologies', flag: 'topologies', kind: 'string', unit: 'list', default: undefined, help: 'scale-out rungs per transport, e.g. memory:1:direct,redis:1:nginx,redis:2:nginx (default with --instances/--backplane: memory:1:direct, redis:1:direct, redis:1:nginx, redis:N:nginx)' },
   { key: 'faults', flag: 'faults', kind: 'bool', unit: '', default: false, help: 'cut client connections at random during the window (reconnect/loss test)' },
   { key: 'restartServer', flag: 'restart-server', kind: 'bool', unit: '', default: false, help: 'stop the server (SIGTERM) half-way through the window and start a fresh one on the same port (single memory-backplane server only: its history is lost by design)' },
+  { key: 'mapClients', flag: 'map-clients', kind: 'string', unit: 'list', default: undefined, help: 'decision map (--scenario map): the grid\'s client counts, e.g. 100,1000 (map default 100,1000,5000; an explicit --clients N means just N)' },
+  { key: 'mapRates', flag: 'map-rates', kind: 'string', unit: 'list', default: undefined, help: 'decision map: the grid\'s per-client rates: idle, r<N>s / r<N>m (1 msg per client per N s / min), hot (all clients in one room at 10 msg/s); map default idle,r60s,r10s,r1s,hot' },
   { key: 'phases', flag: 'phases', kind: 'string', unit: 'steps', default: undefined, help: 'ramp as steps duration:rate:clients, e.g. 10s:10:100,20s:50:100 — each measured in turn, like a sweep' },
   { key: 'target', flag: 'target', kind: 'string', unit: 'url', default: undefined, help: 'drive an external pushlab server at this http://host:port (the bench starts none; its CPU/memory come from its /metrics)' },
   { key: 'thresholds', flag: 'threshold', kind: 'string', unit: 'expr', default: undefined, repeatable: true, help: "fail (exit 99) unless [target:]metric op value[unit] holds, e.g. 'websocket:latencyMs.p99<50ms'; repeatable" },
@@ -143,6 +146,8 @@ const PARSERS: Partial<Record<Key, (raw: string) => unknown>> = {
   thresholds: (raw) => raw.split('\n').map((e) => parseThreshold(e).expression),
   target: parseTargetUrl,
   peers: parsePeers,
+  mapClients: parseMapClients,
+  mapRates: parseMapRates,
   bandwidthBps: (raw) => {
     const bps = parseBandwidth(raw);
     if (bps === undefined) throw new UsageError(`--bandwidth must be a rate like 2mbit, 500kbit or 1MB/s, got "${raw}"`);
@@ -233,11 +238,25 @@ export function resolveBenchOptions(values: RawValues, config?: ConfigLayers): {
   apply(values, merged, output, '');
   if (typeof merged.phasesRaw === 'string') merged.phases = phasesFromFlag(merged.phasesRaw, { rate: merged.rate as number, clients: merged.clients as number });
   delete merged.phasesRaw;
+  mapOverrides(merged, [...(config?.layers ?? []).map((l) => l.values), values]);
   const options = validate(merged as unknown as BenchOptions);
   // A scale-out bench records the rungs it ran; a plain bench keeps no `topologies` field.
   const topologies = topologiesOf(options);
   if (topologies !== undefined) options.topologies = topologies;
   return { options, output };
+}
+
+/**
+ * The decision map: asking for one of its axes asks for the map (the other axis takes its
+ * default), and an explicit --clients N (a flag or a config file's) narrows the map to N clients
+ * unless --map-clients says otherwise — flags override the preset, as in every scenario.
+ */
+function mapOverrides(merged: Record<string, unknown>, given: readonly RawValues[]): void {
+  if (merged.mapClients === undefined && merged.mapRates === undefined) return;
+  const said = (flag: string): boolean => given.some((v) => v[flag] !== undefined);
+  if (said('clients') && !said('map-clients')) merged.mapClients = [merged.clients];
+  merged.mapClients ??= [...MAP_CLIENTS];
+  merged.mapRates ??= [...MAP_RATES];
 }
 
 /** Cross-option rules; the messages name the flags. */
@@ -250,6 +269,7 @@ export function validate(options: BenchOptions): BenchOptions {
   if (options.restartServer === true && (options.instances > 1 || options.backplane !== undefined)) throw new UsageError('--restart-server works on a single server with the memory backplane (not with --instances or --backplane)');
   // The peers' clients cannot be cut and Socket.IO keeps no history to resume from.
   if ((options.peers ?? []).length > 0 && (options.faults === true || options.restartServer === true)) throw new UsageError('--peers cannot be combined with --faults or --restart-server (Socket.IO keeps no history to resume from): add --peers none');
+  if (options.mapClients !== undefined && (options.sweep !== undefined || options.phases !== undefined)) throw new UsageError('the decision map (--scenario map, --map-clients, --map-rates) makes its own steps: it cannot be combined with --sweep or --phases');
   if (options.sweep !== undefined && options.phases !== undefined) throw new UsageError('--sweep and --phases cannot be combined: both make the steps of a bench');
   // The bench starts, restarts and scales nothing it does not own.
   if (options.target !== undefined && (options.instances > 1 || options.backplane !== undefined || options.topologies !== undefined || options.restartServer === true)) {

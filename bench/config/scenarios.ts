@@ -4,6 +4,7 @@
  * preset's comment says what question it answers and why its numbers are what they are.
  */
 import type { BenchOptions } from '../../results/types.ts';
+import { MAP_CLIENTS, MAP_RATES } from './map-grid.ts';
 
 export type Preset = Partial<Omit<BenchOptions, 'scenario'>>;
 
@@ -45,6 +46,19 @@ export const SCENARIOS: Record<string, { summary: string; preset: Preset }> = {
     // High rate to few subscribers: batching helps polling, per-message frames cost WebSocket.
     summary: '100 clients of one room at 200 msg/s for 10 s',
     preset: { rate: 200, durationMs: 10_000, warmupMs: 3000, capacity: false },
+  },
+  map: {
+    // The decision map (bench/config/map-grid.ts): clients {100, 1,000, 5,000} × per-client rate
+    // {idle, 1 per minute, 1 per 10 s, 1 per s, a hot room}, rooms of 20, every transport and both
+    // bare baselines on every cell (15 cells × 6 targets = 90 runs), and the cost model fitted
+    // from it (model/). Budget: ≤ 9 minutes on 2 cores, so each run is short — a 1 s warm-up and a
+    // 2 s window (a whole poll interval; polling windows are rounded up to whole cycles) — no
+    // capacity probe and no idle phase (the idle cells are the fixed cost). The hold is 2 s, not
+    // 20 s: with clients connecting within the warm-up, only a window of whole holds sees every
+    // long-poll client renew, and 20 s windows would not fit the budget; the fitted law is
+    // parametric in the hold (model/batching.ts), so a projection may evaluate it at 20 s.
+    summary: 'decision map: 100/1,000/5,000 clients × idle, 1 msg per client per min/10 s/s, hot room; every transport + baselines per cell, 2 s windows, 2 s hold; fits the cost model (90 runs, ≤ 9 min)',
+    preset: { mapClients: [...MAP_CLIENTS], mapRates: [...MAP_RATES], durationMs: 2000, warmupMs: 1000, idleMs: 0, holdMs: 2000, baselines: true, peers: [], capacity: false },
   },
   faults: {
     // Connections cut at random (every ~window/5, jittered 0.5–1.5×) during the window: each

@@ -57,7 +57,7 @@ function drainBudgetMs(transport: Transport, options: BenchOptions): number {
 
 export async function runOne(spec: RunSpec): Promise<RunResult> {
   const { options, transport, target } = spec;
-  const label = `${target}${spec.topology === undefined ? '' : ` (${spec.topology})`}${spec.sweepValue === undefined ? '' : ` [${options.sweep?.option ?? 'phase'}=${spec.sweepValue}]`} #${spec.repetition}`;
+  const label = `${target}${spec.topology === undefined ? '' : ` (${spec.topology})`}${spec.sweepValue === undefined ? '' : ` [${options.sweep?.option ?? (options.mapClients === undefined ? 'phase' : 'cell')}=${spec.sweepValue}]`} #${spec.repetition}`;
   const interrupted = (): boolean => spec.signal?.aborted === true;
   spec.onProgress({ target: label, phase: 'starting', text: 'starting the server' });
   let server: TargetHandle;

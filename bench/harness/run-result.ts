@@ -26,6 +26,7 @@ import { summarizeSetup } from '../measure/setup.ts';
 import { stitchCounterResets } from '../targets/restart.ts';
 import type { TargetHandle } from '../targets/targets.ts';
 import type { WorkerResult } from './worker-protocol.ts';
+import { workloadOf } from '../../model/workload.ts';
 
 export { SCHEDULE_LAG_LIMIT_MS, WORKER_CPU_LIMIT_PERCENT } from '../measure/load-bound.ts';
 
@@ -179,6 +180,8 @@ export function buildResult(inputs: RunInputs): RunResult {
     transport,
     repetition: spec.repetition,
     ...(spec.sweepValue === undefined ? {} : { sweepValue: spec.sweepValue }),
+    // The workload as an object, so the run reads on its own; a map run names its cell.
+    workload: workloadOf(options, options.mapClients !== undefined && typeof spec.sweepValue === 'string' ? spec.sweepValue : undefined),
     instances: server.instances,
     backplane: server.backplane,
     proxied: server.proxied,

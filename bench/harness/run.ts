@@ -24,6 +24,8 @@ import { seededRandom } from '../measure/schedule.ts';
 import { topologiesOf } from '../config/topology.ts';
 import { calibratePaths } from '../delay/calibrate-bench.ts';
 import { calibrationWarnings, pathOf } from '../delay/path.ts';
+import { isMap, mapRunOptions, mapSteps } from '../config/map-grid.ts';
+import { fitModels } from '../../model/fit.ts';
 
 export interface RunBenchHooks {
   onProgress?: (event: ProgressEvent) => void;
@@ -147,8 +149,10 @@ type PlanStep = { options: BenchOptions; sweepValue?: number | string; repetitio
 
 /** Every run of the bench in order: per sweep value (or phase), per repetition, every target (and topology rung). */
 export function planRuns(options: BenchOptions): PlanStep[] {
-  const steps: { options: BenchOptions; value?: number | string }[] =
-    options.phases !== undefined
+  const map = isMap(options);
+  const steps: { options: BenchOptions; value?: number | string }[] = map
+    ? mapSteps(options).map((step) => ({ options: step.options, value: step.cell.id }))
+    : options.phases !== undefined
       ? options.phases.map((phase, i) => ({ options: applyPhase(options, phase), value: phaseLabel(phase, i) }))
       : options.sweep === undefined
         ? [{ options }]
@@ -162,7 +166,8 @@ export function planRuns(options: BenchOptions): PlanStep[] {
       // of the machine (or a target's after-effects on the next) does not always hit the same one.
       const targets = targetsOf(stepOptions);
       for (const t of options.repeat > 1 ? shuffled(targets, options.seed * 1000 + repetition) : targets) {
-        const step = { options: stepOptions, repetition, ...t, ...(value === undefined ? {} : { sweepValue: value }) };
+        // The map rounds a polling transport's window up to whole cycles (bench/config/map-grid.ts).
+        const step = { options: map ? mapRunOptions(stepOptions, t.transport) : stepOptions, repetition, ...t, ...(value === undefined ? {} : { sweepValue: value }) };
         if (topologies === undefined || t.target !== t.transport) plan.push(step);
         else for (const topology of topologies) plan.push({ ...step, topology });
       }
@@ -257,6 +262,8 @@ export async function runBench(options: BenchOptions, hooks: RunBenchHooks = {})
     ok: !runs.some(runFailed) && calibrations.every((c) => c.ok),
     ...(calibrations.length === 0 ? {} : { path: calibrations }),
   };
+  // The decision map: its grid and the cost model fitted per target from its cells (model/).
+  if (isMap(options)) results.map = { cells: mapSteps(options).map((step) => step.cell), models: fitModels(runs, options) };
   if (interruption !== undefined) {
     results.partial = true;
     results.interruption = interruption;

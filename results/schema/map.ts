@@ -70,6 +70,7 @@ export const CostModel = Type.Object({
     baseRssBytes: num('RSS with no client.'),
     rssPerConnectionBytes: num('RSS growth per connection, from the cells\' RSS against N.'),
     heapPerConnectionBytes: num('Heap growth per connection (after GC where measured).'),
+    baseHeapBytes: Type.Optional(num('Heap with no client (the heap fit\'s intercept), so a prediction can give the heap itself.')),
   }),
   requests: RequestLaw,
   fit: Type.Array(FitPoint, { description: 'Every measured cell beside the fit\'s prediction (residuals).' }),

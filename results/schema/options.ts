@@ -42,6 +42,8 @@ export const BenchOptions = Type.Object({
   idleMs: Type.Optional(Type.Number({ description: '`--idle`: the idle phase after the drain that measures the fixed cost, ms (0 = none).' })),
   restartServer: flag('Stop the server (SIGTERM) half-way through the window and start a fresh one on the same port.'),
   target: Type.Optional(Type.String({ description: '`--target URL`: an external pushlab-protocol server the bench did not start (docs/results.md).' })),
+  mapClients: Type.Optional(Type.Array(num(), { description: '`--scenario map` / `--map-clients`: the grid\'s client counts (bench/config/map-grid.ts).' })),
+  mapRates: Type.Optional(Type.Array(Type.String(), { description: '`--scenario map` / `--map-rates`: the grid\'s per-client rates: `idle`, `r<N>s` / `r<N>m` (one message per client per N s / min), `hot` (every client in one room at 10 msg/s).' })),
   phases: Type.Optional(Type.Array(Phase, { description: '`--phases` / a config file\'s phases: steps run in order, each measured on its own (like a sweep).' })),
   compression: flag('`--compression`: permessage-deflate on WebSockets, gzip on JSON answers (pushlab servers).'),
   headers: Type.Optional(Type.Union([Type.Literal('node'), Type.Literal('browser')], { description: '`--headers`: node (default) or browser.' })),

@@ -1,0 +1,46 @@
+/**
+ * A cost model's prediction for one workload: the request law gives the HTTP requests per
+ * second (model/batching.ts), the linear fits turn connections, requests, deliveries and
+ * publishes per second into server CPU cores and bytes per second, memory grows linearly with
+ * connections. Used by the fit's residuals, its cross-validation and `pushlab project`.
+ * One core is one core of the machine that measured the map.
+ */
+import type { CostModel, LinearCost, Workload } from '../results/types.ts';
+import { requestsPerSecond } from './batching.ts';
+
+/** The parts of a model a prediction needs (a whole CostModel is one). */
+export type ModelCore = Pick<CostModel, 'cpu' | 'bytesOut' | 'bytesIn' | 'memory' | 'requests'>;
+
+export interface Prediction {
+  cpuCores: number;
+  requestsPerSecond: number;
+  bytesOutPerSecond: number;
+  bytesInPerSecond: number;
+  rssBytes: number;
+  heapBytes: number;
+}
+
+/** The linear cost's regressors, in LinearCost's order after the intercept. */
+export interface Regressors {
+  connections: number;
+  requestsPerSecond: number;
+  deliveriesPerSecond: number;
+  publishesPerSecond: number;
+}
+
+export function linear(cost: LinearCost, x: Regressors): number {
+  return cost.intercept + cost.perConnection * x.connections + cost.perRequest * x.requestsPerSecond + cost.perDelivered * x.deliveriesPerSecond + cost.perPublish * x.publishesPerSecond;
+}
+
+export function predict(model: ModelCore, w: Workload): Prediction {
+  const requests = requestsPerSecond(model.requests, w);
+  const x: Regressors = { connections: w.clients, requestsPerSecond: requests, deliveriesPerSecond: w.deliveriesPerSecond, publishesPerSecond: w.ratePerSecond };
+  return {
+    cpuCores: linear(model.cpu, x),
+    requestsPerSecond: requests,
+    bytesOutPerSecond: linear(model.bytesOut, x),
+    bytesInPerSecond: linear(model.bytesIn, x),
+    rssBytes: model.memory.baseRssBytes + model.memory.rssPerConnectionBytes * w.clients,
+    heapBytes: (model.memory.baseHeapBytes ?? 0) + model.memory.heapPerConnectionBytes * w.clients,
+  };
+}
