@@ -59,18 +59,25 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   const { options, transport, target } = spec;
   const label = `${target}${spec.topology === undefined ? '' : ` (${spec.topology})`}${spec.sweepValue === undefined ? '' : ` [${options.sweep?.option ?? (options.mapClients === undefined ? 'phase' : 'cell')}=${spec.sweepValue}]`} #${spec.repetition}`;
   const interrupted = (): boolean => spec.signal?.aborted === true;
-  spec.onProgress({ target: label, phase: 'starting', text: 'starting the server' });
+  spec.onProgress({ target: label, phase: 'starting', text: 'starting the server and the load workers' });
+  // The load workers boot (tsx, ~1 s each) on the load cores while the server boots on its own
+  // core: nothing in a worker needs the server until its plan, and the wait was ~1 s per run
+  // (90 of them in the decision map).
+  const nSub = subscriberWorkers(transport, options);
+  const hasSenders = options.rate > 0 && options.senders > 0;
+  const workers: WorkerHandle[] = [];
+  for (let i = 0; i < nSub + (hasSenders ? 1 : 0); i++) workers.push(new WorkerHandle(i, spec.cpus.load));
   let server: TargetHandle;
   try {
     server = await startTarget(target, transport, options, spec.cpus.server, spec.topology === undefined ? undefined : parseTopology(spec.topology));
   } catch (error) {
+    for (const w of workers) w.kill();
     // A missing binary, a port clash, a server that exits at once: this run failed, the bench goes on.
     if (interrupted()) throw new RunInterrupted(label);
     return failedStart(spec, (error as Error).message);
   }
   // --restart-server: the server is stopped and started again half-way through the window.
   const restartable = options.restartServer === true && canRestart(server, target) ? new RestartableTarget(server, transport, options, spec.cpus.server) : undefined;
-  const workers: WorkerHandle[] = [];
   const errors: string[] = [];
   let sampler: Sampler | undefined;
   let loadCores: LoadCoreSampler | undefined;
@@ -79,9 +86,6 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     // --rtt/--jitter/--bandwidth: the load clients reach the server across the delay proxy (bench/delay/).
     const directUrls = server.proxied || server.instanceUrls.length <= 1 ? [server.url] : server.instanceUrls;
     path = await RunPath.start(options, directUrls, spec.cpus.load);
-    const nSub = subscriberWorkers(transport, options);
-    const hasSenders = options.rate > 0 && options.senders > 0;
-    for (let i = 0; i < nSub + (hasSenders ? 1 : 0); i++) workers.push(new WorkerHandle(i, spec.cpus.load));
     spec.onProgress({ target: label, phase: 'starting', text: `starting ${workers.length} load workers` });
     await Promise.all(workers.map((w) => w.ready));
     if (interrupted()) throw new RunInterrupted(label);
