@@ -6,15 +6,10 @@
  * nothing usable and is skipped.
  */
 import type { RunResult, RunTarget, Transport, Workload } from '../results/types.ts';
+import type { Prediction } from './predict.ts';
 
-export interface Measured {
-  cpuCores: number;
-  requestsPerSecond: number;
-  bytesOutPerSecond: number;
-  bytesInPerSecond: number;
-  rssBytes: number;
-  heapBytes: number;
-}
+/** A cell's measured figures: the same quantities a prediction gives. */
+export type Measured = Prediction;
 
 export interface CellPoint {
   cell: string;
