@@ -51,14 +51,16 @@ export const SCENARIOS: Record<string, { summary: string; preset: Preset }> = {
     // The decision map (bench/config/map-grid.ts): clients {100, 1,000, 5,000} × per-client rate
     // {idle, 1 per minute, 1 per 10 s, 1 per s, a hot room}, rooms of 20, every transport and both
     // bare baselines on every cell (15 cells × 6 targets = 90 runs), and the cost model fitted
-    // from it (model/). Budget: ≤ 9 minutes on 2 cores, so each run is short — a 1 s warm-up and a
-    // 2 s window (a whole poll interval; polling windows are rounded up to whole cycles) — no
-    // capacity probe and no idle phase (the idle cells are the fixed cost). The hold is 2 s, not
-    // 20 s: with clients connecting within the warm-up, only a window of whole holds sees every
-    // long-poll client renew, and 20 s windows would not fit the budget; the fitted law is
-    // parametric in the hold (model/batching.ts), so a projection may evaluate it at 20 s.
-    summary: 'decision map: 100/1,000/5,000 clients × idle, 1 msg per client per min/10 s/s, hot room; every transport + baselines per cell, 2 s windows, 2 s hold; fits the cost model (90 runs, ≤ 9 min)',
-    preset: { mapClients: [...MAP_CLIENTS], mapRates: [...MAP_RATES], durationMs: 2000, warmupMs: 1000, idleMs: 0, holdMs: 2000, baselines: true, peers: [], capacity: false },
+    // from it (model/). Budget: ≤ 9 minutes on 2 cores, so each run is short — a 0.5 s warm-up
+    // and a 2 s window (a whole poll interval; polling windows are rounded up to whole cycles) —
+    // with no capacity probe and no idle phase (the idle cells are the fixed cost). Estimate:
+    // 90 × (~3 s start/stop + 0.5 + 2 + drain ~0.3, ~1.5 for short polling) ≈ 8.5 min; the ETA's
+    // formula (bench/harness/run.ts estimateRunMs, pessimistic on drains) says ~10.8. The hold
+    // is 2 s, not 20 s: clients connect within the warm-up, so only a window of whole holds sees
+    // every long-poll client renew, and 20 s windows would not fit; the fitted law is parametric
+    // in the hold (model/batching.ts), so a projection may evaluate it at 20 s.
+    summary: 'decision map: 100/1,000/5,000 clients × idle, 1 msg per client per min/10 s/s, hot room; every transport + baselines per cell (90 runs of 2 s, 2 s hold); fits the cost model (~8.5–9 min est.)',
+    preset: { mapClients: [...MAP_CLIENTS], mapRates: [...MAP_RATES], durationMs: 2000, warmupMs: 500, idleMs: 0, holdMs: 2000, baselines: true, peers: [], capacity: false },
   },
   faults: {
     // Connections cut at random (every ~window/5, jittered 0.5–1.5×) during the window: each
