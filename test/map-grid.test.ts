@@ -27,7 +27,7 @@ describe('the map grid', () => {
 
   it('plans every transport and both baselines on every cell, each run named by its cell, short and without capacity', () => {
     const options = map();
-    expect(options).toMatchObject({ durationMs: 2000, warmupMs: 500, idleMs: 0, holdMs: 2000, capacity: false, baselines: true, peers: [] });
+    expect(options).toMatchObject({ durationMs: 2000, warmupMs: 500, idleMs: 0, holdMs: 2000, capacity: false, baselines: true, peers: [], allowLoadBound: true });
     const plan = planRuns(options);
     expect(plan).toHaveLength(15 * 6);
     expect(new Set(plan.filter((p) => p.sweepValue === 'c100-hot').map((p) => p.target))).toEqual(new Set(['short-polling', 'long-polling', 'websocket', 'sse', 'baseline-ws', 'baseline-long-polling']));
