@@ -22,6 +22,7 @@ import { runBench } from '../bench/api.ts';
 import { cpuPlan } from '../bench/harness/run.ts';
 import { SCENARIOS } from '../bench/config/scenarios.ts';
 import { renderTable } from '../bench/measure/table.ts';
+import { renderSloTable } from '../bench/slo/table.ts';
 import { describeThreshold } from '../bench/config/thresholds.ts';
 import { UsageError } from '../options/usage-error.ts';
 import { parseFlags } from './args.ts';
@@ -131,6 +132,7 @@ export async function runBenchCli(argv: string[]): Promise<number> {
   if (output.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
   const say = output.json ? (text: string) => process.stderr.write(text + '\n') : (text: string) => console.log(text);
   if (!output.json && results.runs.length > 0) say(renderTable(results));
+  if (!output.json && results.slo !== undefined) say(`\n${renderSloTable(results.slo)}`);
   if (results.warnings.length > 0) {
     say('');
     say('Findings:');

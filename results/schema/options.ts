@@ -53,5 +53,8 @@ export const BenchOptions = Type.Object({
   defaultThresholds: flag('False with `--no-default-thresholds`: the loss and load-bound gates are off. Default true.'),
   allowLoss: flag('`--allow-loss`: the default loss and unanswered gates are off.'),
   allowLoadBound: flag('`--allow-load-bound`: the default load-bound gate is off.'),
+  sloSearch: flag('`--slo-search`: after the runs, search each target\'s capacity under the latency SLO (`results.slo`, bench/slo/).'),
+  sloP99Ms: Type.Optional(num('`--slo-p99`: the SLO\'s p99 latency bound, ms.')),
+  sloWindowMs: Type.Optional(num('`--slo-window`: the measured window of each SLO search step, ms.')),
 });
 export type BenchOptions = Static<typeof BenchOptions>;
