@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { judgeStep } from '../bench/slo/judge.ts';
-import { cannotMeet, IDLE_PLAN, PROBE_ROOM_SIZE, RATE_PLAN, sloSettings, stepOptions } from '../bench/slo/plan.ts';
+import { cannotMeet, planFor, PROBE_ROOM_SIZE, sloSettings, stepOptions } from '../bench/slo/plan.ts';
 import { withBaselineRatios } from '../bench/slo/ratio.ts';
 import { capacityCell, renderSloTable } from '../bench/slo/table.ts';
 import { sloTargets } from '../bench/slo/run-slo.ts';
@@ -67,11 +67,16 @@ describe('plan', () => {
     expect(stepOptions({ ...options, sloWindowMs: 500 }, 'idle-connections', 200).durationMs).toBe(500);
   });
 
-  it('ladders ascend and every bisection can make progress', () => {
-    for (const plan of [RATE_PLAN, IDLE_PLAN]) {
-      expect([...plan.ladder].sort((a, b) => a - b)).toEqual(plan.ladder);
-      expect(plan.resolution).toBeGreaterThan(1);
-    }
+  it('the ladders come from --slo-rates and --slo-clients (the table\'s defaults without them)', () => {
+    expect(planFor(options, 'rate')).toEqual({ ladder: [50, 100, 200, 400, 800, 1600, 3200], resolution: 1.25, maxBisections: 2 });
+    expect(planFor(options, 'idle-connections').ladder).toEqual([200, 800, 3200, 12_800]);
+    expect(planFor({ ...options, sloRates: undefined }, 'rate').ladder[0]).toBe(50);
+    const set = resolveBenchOptions({ 'slo-rates': '10, 20,40', 'slo-clients': '30' }).options;
+    expect(planFor(set, 'rate').ladder).toEqual([10, 20, 40]);
+    expect(planFor(set, 'idle-connections').ladder).toEqual([30]);
+    expect(() => resolveBenchOptions({ 'slo-rates': '100,50' })).toThrow(/--slo-rates must ascend/);
+    expect(() => resolveBenchOptions({ 'slo-clients': '0,10' })).toThrow(/--slo-clients must be a whole number ≥ 1/);
+    expect(() => resolveBenchOptions({ 'slo-rates': 'fast' })).toThrow(/--slo-rates must be a whole number/);
   });
 
   it('short polling at a 2 s interval cannot meet 100 ms at any load; at 50 ms it can; other transports are searched', () => {
@@ -145,7 +150,7 @@ describe('ratios and the table', () => {
 
 describe('options and progress', () => {
   it('--slo-search is off by default with a 100 ms bound and 2 s windows; flags set them', () => {
-    expect(resolveBenchOptions({}).options).toMatchObject({ sloSearch: false, sloP99Ms: 100, sloWindowMs: 2000 });
+    expect(resolveBenchOptions({}).options).toMatchObject({ sloSearch: false, sloP99Ms: 100, sloWindowMs: 2000, sloRates: [50, 100, 200, 400, 800, 1600, 3200], sloClients: [200, 800, 3200, 12_800] });
     expect(resolveBenchOptions({ 'slo-search': true, 'slo-p99': '250', 'slo-window': '1s' }).options).toMatchObject({ sloSearch: true, sloP99Ms: 250, sloWindowMs: 1000 });
     expect(() => resolveBenchOptions({ 'slo-p99': '0' })).toThrow(/--slo-p99/);
   });

@@ -14,18 +14,19 @@ export type SloKind = 'rate' | 'idle-connections';
 export const SLO_KINDS: readonly SloKind[] = ['rate', 'idle-connections'];
 
 /**
- * Rate: total msg/s at the bench's clients and rooms, doubling from 50 (where every push
- * transport passes on loopback) to 3,200; then two geometric bisections, to within 25%.
- * Doubling, not ×4: a load-bound step ends the search, so the lower bound it leaves is within ×2.
+ * Rate (`--slo-rates`, default 50…3,200 doubling): total msg/s at the bench's clients and rooms,
+ * from 50 (where every push transport passes on loopback); doubling, not ×4, because a
+ * load-bound step ends the search and the lower bound it leaves is then within ×2. After the
+ * first failure two geometric bisections, to within 25%.
  */
-export const RATE_PLAN: SearchPlan = { ladder: [50, 100, 200, 400, 800, 1600, 3200], resolution: 1.25, maxBisections: 2 };
+const RATE_SEARCH = { resolution: 1.25, maxBisections: 2 };
 
 /**
- * Idle connections: ×4 from 200 to 12,800 (the top keeps server and load workers under the
- * 20,000 open files of this machine and the 28k loopback ports), then two bisections, to within
- * √2 — connection counts are cheap to be coarse about and expensive to step through.
+ * Idle connections (`--slo-clients`, default 200…12,800, ×4): the top keeps server and load
+ * workers under the 20,000 open files of this machine and the 28k loopback ports; then two
+ * bisections, to within 50% — counts are cheap to be coarse about and costly to step through.
  */
-export const IDLE_PLAN: SearchPlan = { ladder: [200, 800, 3200, 12_800], resolution: 1.5, maxBisections: 2 };
+const IDLE_SEARCH = { resolution: 1.5, maxBisections: 2 };
 
 /**
  * The idle search's latency probe: an idle connection has no latency, so a trickle of
@@ -62,8 +63,15 @@ export function cannotMeet(transport: Transport, options: BenchOptions, p99Ms: n
   return `short polling every ${options.pollIntervalMs} ms answers p99 ≈ 0.99 × interval${(options.rttMs ?? 0) > 0 ? ' + RTT' : ''} = ${Math.round(floorMs)} ms > ${p99Ms} ms at any load`;
 }
 
-export function planFor(kind: SloKind): SearchPlan {
-  return kind === 'rate' ? RATE_PLAN : IDLE_PLAN;
+/** The ladder of `kind` this bench runs with (the option table's default when an older results file lacks it). */
+function ladderOf(options: BenchOptions, kind: SloKind): number[] {
+  const ladder = kind === 'rate' ? (options.sloRates ?? baseOptions().sloRates) : (options.sloClients ?? baseOptions().sloClients);
+  if (ladder === undefined || ladder.length === 0) throw new Error(`the option table declares no --slo-${kind === 'rate' ? 'rates' : 'clients'} default`);
+  return ladder;
+}
+
+export function planFor(options: BenchOptions, kind: SloKind): SearchPlan {
+  return { ladder: ladderOf(options, kind), ...(kind === 'rate' ? RATE_SEARCH : IDLE_SEARCH) };
 }
 
 /** A step's bench options: the bench's own, narrowed to one short measured window at `value`. */
@@ -79,9 +87,11 @@ export function stepOptions(options: BenchOptions, kind: SloKind, value: number)
 
 /** The steps' workload in words, for results and the table. */
 export function describeWorkload(options: BenchOptions, kind: SloKind): string {
+  const ladder = ladderOf(options, kind);
+  const range = `${ladder[0]}…${ladder.at(-1)}`;
   if (kind === 'rate') {
     const rooms = `${options.rooms} room${options.rooms === 1 ? '' : 's'}`;
-    return `${options.clients} clients in ${rooms}, ${Math.max(1, options.senders)} senders, ${options.size}-byte messages; total rate laddered ${RATE_PLAN.ladder[0]}…${RATE_PLAN.ladder.at(-1)} msg/s`;
+    return `${options.clients} clients in ${rooms}, ${Math.max(1, options.senders)} senders, ${options.size}-byte messages; total rate laddered ${range} msg/s`;
   }
-  return `clients laddered ${IDLE_PLAN.ladder[0]}…${IDLE_PLAN.ladder.at(-1)} in rooms of ${PROBE_ROOM_SIZE}, a ${PROBE_RATE} msg/s probe (1 sender) for latency, ${options.size}-byte messages`;
+  return `clients laddered ${range} in rooms of ${PROBE_ROOM_SIZE}, a ${PROBE_RATE} msg/s probe (1 sender) for latency, ${options.size}-byte messages`;
 }

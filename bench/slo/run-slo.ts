@@ -50,7 +50,7 @@ function searchesOf(targets: readonly { target: RunTarget; transport: Transport 
 
 /** Rough wall time of a search, ms (the ETA): the expected steps at the first rung's cost. */
 function searchMs(options: BenchOptions, s: Search, estimateMs: SloHooks['estimateMs']): number {
-  return expectedSteps(s.transport) * estimateMs(stepOptions(options, s.kind, planFor(s.kind).ladder[0] ?? 1), s.transport);
+  return expectedSteps(s.transport) * estimateMs(stepOptions(options, s.kind, planFor(options, s.kind).ladder[0] ?? 1), s.transport);
 }
 
 /** Rough wall time of the whole search, ms: the runs' ETA includes it (bench/harness/run.ts). */
@@ -72,7 +72,7 @@ export async function searchSlo(options: BenchOptions, targets: readonly { targe
     const searchStart = Date.now();
     let stepNo = 0;
     try {
-      const outcome = await searchCapacity(planFor(kind), async (value) => {
+      const outcome = await searchCapacity(planFor(options, kind), async (value) => {
         stepNo += 1;
         const label = `${target} ${kind} ${value} ${unitOf(kind)} (step ${stepNo})`;
         const options1 = stepOptions(options, kind, value);
