@@ -1,8 +1,8 @@
 /**
  * `pushlab bench --slo-search` end to end with real servers: WebSocket, its bare baseline and
  * short polling, tiny windows and one-rung ladders so it stays under a minute on a quiet
- * machine (~45 s; minutes on a shared, saturated one, hence the long timeout). The figures depend on the machine (a busy one makes steps load-bound), so the test
- * checks what holds on any: every search is consistent with its steps, short polling is
+ * machine (minutes on a shared, saturated one: hence the long timeout). The figures depend on
+ * the machine (a busy one makes steps load-bound), so the test checks what holds on any: every search is consistent with its steps, short polling is
  * not-met after one step, the steps stay out of runs[], the ratio is the two values' quotient.
  */
 import { spawn } from 'node:child_process';
