@@ -5,34 +5,14 @@
  * the machine (a busy one makes steps load-bound), so the test checks what holds on any: every search is consistent with its steps, short polling is
  * not-met after one step, the steps stay out of runs[], the ratio is the two values' quotient.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultsProblems } from '../results/load.ts';
+import { runCli } from './helpers/bench-cli.ts';
 import type { BenchResults, SloCapacity } from '../results/types.ts';
 
-const BIN = fileURLToPath(new URL('../bin/pushlab.js', import.meta.url));
-
-function runCli(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`pushlab bench did not finish within ${timeoutMs} ms\n${stderr}`));
-    }, timeoutMs);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** What every capacity must say about its own steps, whatever the machine measured. */
 function expectConsistent(c: SloCapacity): void {
