@@ -6,7 +6,7 @@
  * workers on the other core); its summary goes in `SloCapacity.steps`, not in `runs[]`.
  */
 import type { Transport } from '../../protocol/types.ts';
-import type { BenchOptions, RunTarget, SloCapacity, SloResult } from '../../results/types.ts';
+import type { BenchOptions, RunResult, RunTarget, SloCapacity, SloResult } from '../../results/types.ts';
 import { runOne, RunInterrupted } from '../harness/orchestrator.ts';
 import type { ProgressEvent } from '../harness/progress.ts';
 import { isPeerTarget } from '../peers/peers.ts';
@@ -58,6 +58,9 @@ export function estimateSloMs(options: BenchOptions, targets: readonly { target:
   return options.sloSearch === true ? searchesOf(targets).reduce((a, s) => a + searchMs(options, s, estimateMs), 0) : 0;
 }
 
+/** bench/harness/run-result.ts's failedStart: the target never served the step. */
+const couldNotStart = (run: RunResult): boolean => run.error?.startsWith('could not start:') === true;
+
 const unitOf = (kind: SloKind): string => (kind === 'rate' ? 'msg/s' : 'clients');
 
 export async function searchSlo(options: BenchOptions, targets: readonly { target: RunTarget; transport: Transport }[], hooks: SloHooks): Promise<SloOutcome> {
@@ -78,7 +81,11 @@ export async function searchSlo(options: BenchOptions, targets: readonly { targe
         const options1 = stepOptions(options, kind, value);
         const onProgress = (e: Omit<ProgressEvent, 'stage'>): void =>
           hooks.emit({ ...e, stage: 'slo', run: i + 1, runs: searches.length, target: label, etaMs: Math.max(0, searchMs(options, search, hooks.estimateMs) - (Date.now() - searchStart)) + restAfter(i + 1) });
-        const run = await runOne({ options: options1, target, transport, repetition: 1, cpus: hooks.cpus, onProgress, ...(hooks.signal === undefined ? {} : { signal: hooks.signal }) });
+        const once = (): Promise<RunResult> => runOne({ options: options1, target, transport, repetition: 1, cpus: hooks.cpus, onProgress, ...(hooks.signal === undefined ? {} : { signal: hooks.signal }) });
+        let run = await once();
+        // A server that could not start says nothing of its capacity, and on a busy machine it is
+        // often the start-up timeout: tried once more before the step counts as failed.
+        if (couldNotStart(run)) run = await once();
         const step = judgeStep(run, p99Ms, options1.clients);
         hooks.emit({ stage: 'slo', run: i + 1, runs: searches.length, target: label, phase: 'done', text: step.pass ? `pass, p99 ${step.p99Ms.toFixed(1)} ms` : `fail: ${step.reason ?? ''}` });
         return step;
