@@ -68,9 +68,9 @@ describe('plan', () => {
   });
 
   it('the ladders come from --slo-rates and --slo-clients (the table\'s defaults without them)', () => {
-    expect(planFor(options, 'rate')).toEqual({ ladder: [50, 100, 200, 400, 800, 1600, 3200], resolution: 1.25, maxBisections: 2 });
+    expect(planFor(options, 'rate')).toEqual({ ladder: [100, 200, 400, 800, 1600, 3200], resolution: 1.25, maxBisections: 2 });
     expect(planFor(options, 'idle-connections').ladder).toEqual([200, 800, 3200, 12_800]);
-    expect(planFor({ ...options, sloRates: undefined }, 'rate').ladder[0]).toBe(50);
+    expect(planFor({ ...options, sloRates: undefined }, 'rate').ladder[0]).toBe(100);
     const set = resolveBenchOptions({ 'slo-rates': '10, 20,40', 'slo-clients': '30' }).options;
     expect(planFor(set, 'rate').ladder).toEqual([10, 20, 40]);
     expect(planFor(set, 'idle-connections').ladder).toEqual([30]);
@@ -150,7 +150,7 @@ describe('ratios and the table', () => {
 
 describe('options and progress', () => {
   it('--slo-search is off by default with a 100 ms bound and 2 s windows; flags set them', () => {
-    expect(resolveBenchOptions({}).options).toMatchObject({ sloSearch: false, sloP99Ms: 100, sloWindowMs: 2000, sloRates: [50, 100, 200, 400, 800, 1600, 3200], sloClients: [200, 800, 3200, 12_800] });
+    expect(resolveBenchOptions({}).options).toMatchObject({ sloSearch: false, sloP99Ms: 100, sloWindowMs: 2000, sloRates: [100, 200, 400, 800, 1600, 3200], sloClients: [200, 800, 3200, 12_800] });
     expect(resolveBenchOptions({ 'slo-search': true, 'slo-p99': '250', 'slo-window': '1s' }).options).toMatchObject({ sloSearch: true, sloP99Ms: 250, sloWindowMs: 1000 });
     expect(() => resolveBenchOptions({ 'slo-p99': '0' })).toThrow(/--slo-p99/);
   });

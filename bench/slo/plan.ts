@@ -14,10 +14,10 @@ export type SloKind = 'rate' | 'idle-connections';
 export const SLO_KINDS: readonly SloKind[] = ['rate', 'idle-connections'];
 
 /**
- * Rate (`--slo-rates`, default 50…3,200 doubling): total msg/s at the bench's clients and rooms,
- * from 50 (where every push transport passes on loopback); doubling, not ×4, because a
- * load-bound step ends the search and the lower bound it leaves is then within ×2. After the
- * first failure two geometric bisections, to within 25%.
+ * Rate (`--slo-rates`, default 100…3,200 doubling): total msg/s at the bench's clients and
+ * rooms, from 100 (the default scenario's rate, which every push transport meets on loopback);
+ * doubling, not ×4, because a load-bound step ends the search and the lower bound it leaves is
+ * then within ×2. After the first failure two geometric bisections, to within 25%.
  */
 const RATE_SEARCH = { resolution: 1.25, maxBisections: 2 };
 
