@@ -5,12 +5,12 @@
  * the machine (a busy one makes steps load-bound), so the test checks what holds on any: every search is consistent with its steps, short polling is
  * not-met after one step, the steps stay out of runs[], the ratio is the two values' quotient.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultsProblems } from '../results/load.ts';
-import { runCli } from './helpers/bench-cli.ts';
+import { readBenchResults, runCli } from './helpers/bench-cli.ts';
 import type { BenchResults, SloCapacity } from '../results/types.ts';
 
 
@@ -44,9 +44,7 @@ describe('pushlab bench --slo-search end to end', () => {
       '--clients', '4', '--rooms', '1', '--senders', '1', '--rate', '10', '--duration', '1s', '--warmup', '500ms', '--idle', '0',
       '--no-capacity', '--slo-search', '--slo-window', '1s', '--slo-rates', '20', '--slo-clients', '20', '--out', dir,
     ], 480_000);
-    const [folder] = await readdir(dir);
-    if (folder === undefined) throw new Error(`no results folder written\n${cli.stderr}\n${cli.stdout}`);
-    results = JSON.parse(await readFile(join(dir, folder, 'results.json'), 'utf8')) as BenchResults;
+    results = await readBenchResults(dir, cli);
   }, 490_000);
 
   afterAll(async () => {
