@@ -23,6 +23,7 @@ import { cpuPlan } from '../bench/harness/run.ts';
 import { SCENARIOS } from '../bench/config/scenarios.ts';
 import { renderTable } from '../bench/measure/table.ts';
 import { mapSummaryLines } from '../bench/measure/map-summary.ts';
+import { renderSloTable } from '../bench/slo/table.ts';
 import { describeThreshold } from '../bench/config/thresholds.ts';
 import { UsageError } from '../options/usage-error.ts';
 import { parseFlags } from './args.ts';
@@ -133,6 +134,7 @@ export async function runBenchCli(argv: string[]): Promise<number> {
   const say = output.json ? (text: string) => process.stderr.write(text + '\n') : (text: string) => console.log(text);
   if (!output.json && results.runs.length > 0) say(renderTable(results));
   if (!output.json) for (const line of mapSummaryLines(results)) say(line);
+  if (!output.json && results.slo !== undefined) say(`\n${renderSloTable(results.slo)}`);
   if (results.warnings.length > 0) {
     say('');
     say('Findings:');

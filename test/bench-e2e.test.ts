@@ -5,35 +5,15 @@
  * short-polling latency near interval/2, WebSocket and SSE making no HTTP requests while idle, the
  * client and server request counts agreeing. (Speed itself is for the bench, not a test.)
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultsProblems } from '../results/load.ts';
+import { runCli } from './helpers/bench-cli.ts';
 import type { BenchResults, RunResult } from '../results/types.ts';
 
-const BIN = fileURLToPath(new URL('../bin/pushlab.js', import.meta.url));
 const POLL_MS = 400;
-
-function runCli(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`pushlab bench did not finish within ${timeoutMs} ms\n${stderr}`));
-    }, timeoutMs);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('pushlab bench end to end', () => {
   let dir: string;

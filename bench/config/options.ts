@@ -18,6 +18,7 @@ import { parsePeers } from '../peers/peers.ts';
 import { parseTopologies, topologiesOf } from './topology.ts';
 import { parseBandwidth } from '../delay/link.ts';
 import { MAP_CLIENTS, MAP_RATES, parseMapClients, parseMapRates } from './map-grid.ts';
+import { parseLadder } from '../slo/ladder.ts';
 
 /** Options of the CLI only (where to write, how to print), not of the measurement. */
 export interface OutputOptions {
@@ -84,6 +85,11 @@ export const BENCH_FLAG_SPECS: readonly BenchFlagSpec[] = [
   { key: 'defaultThresholds', flag: 'default-thresholds', kind: 'bool', unit: '', default: true, help: 'the default gates messages.lost==0, messages.unanswered==0, messages.negativeLatency==0 and workers.loadBound==false (--no-default-thresholds to drop them all)' },
   { key: 'allowLoss', flag: 'allow-loss', kind: 'bool', unit: '', default: false, help: 'drop just the default gates messages.lost==0 and messages.unanswered==0 (fault studies)' },
   { key: 'allowLoadBound', flag: 'allow-load-bound', kind: 'bool', unit: '', default: false, help: 'drop just the default gate workers.loadBound==false (the run is still marked load-bound)' },
+  { key: 'sloSearch', flag: 'slo-search', kind: 'bool', unit: '', default: false, help: 'after the runs, search each transport\'s (and baseline\'s) highest message rate and most idle connections with p99 ≤ --slo-p99, zero loss and no load-bound step, by short runs laddered then bisected (bench/slo/; results.slo): ~5 min more for 4 transports + 2 baselines on a quiet 2-core machine (estimate: ~40 steps of ~7 s)' },
+  { key: 'sloP99Ms', flag: 'slo-p99', kind: 'int', unit: 'ms', default: 100, min: 1, help: 'the latency SLO of --slo-search: p99 bound, ms' },
+  { key: 'sloRates', flag: 'slo-rates', kind: 'string', unit: 'list', default: '100,200,400,800,1600,3200', help: '--slo-search: the rate ladder, msg/s in total at --clients and --rooms, walked up to the first failing step, then bisected twice (to within 25%)' },
+  { key: 'sloClients', flag: 'slo-clients', kind: 'string', unit: 'list', default: '200,800,3200,12800', help: '--slo-search: the idle-connection ladder (clients in rooms of 10, a 10 msg/s probe for latency), then bisected twice (to within 50%)' },
+  { key: 'sloWindowMs', flag: 'slo-window', kind: 'duration', unit: 'time', default: '2s', positive: true, help: 'measured window of each --slo-search step (each step also pays ~4 s of start, warm-up and drain)' },
   { key: 'config', flag: 'config', kind: 'string', unit: 'file', default: undefined, help: 'read options, scenarios and phases from a YAML or JSON file (docs/bench-config.md); flags override it' },
   { key: 'from', flag: 'from', kind: 'string', unit: 'results.json', default: undefined, help: 'rerun exactly the options a results.json recorded' },
   { key: 'out', flag: 'out', kind: 'string', unit: 'dir', default: 'reports/', help: 'results go to DIR/<date>-<scenario>/results.json (+ index.html)' },
@@ -148,6 +154,8 @@ const PARSERS: Partial<Record<Key, (raw: string) => unknown>> = {
   peers: parsePeers,
   mapClients: parseMapClients,
   mapRates: parseMapRates,
+  sloRates: (raw) => parseLadder('slo-rates', raw),
+  sloClients: (raw) => parseLadder('slo-clients', raw),
   bandwidthBps: (raw) => {
     const bps = parseBandwidth(raw);
     if (bps === undefined) throw new UsageError(`--bandwidth must be a rate like 2mbit, 500kbit or 1MB/s, got "${raw}"`);

@@ -11,8 +11,8 @@
 
 /** One update from the bench (bench/harness/run.ts fills run/runs/etaMs; bench/harness/orchestrator.ts the rest). */
 export interface ProgressEvent {
-  stage: 'floor' | 'capacity' | 'run' | 'write';
-  /** 1-based run index and the number of runs planned. */
+  stage: 'floor' | 'capacity' | 'run' | 'slo' | 'write';
+  /** 1-based run index and the number of runs planned (stage slo: the search and the searches, bench/slo/). */
   run?: number;
   runs?: number;
   /** The run's label, e.g. `websocket #1`. */
@@ -44,8 +44,8 @@ export function fmtEta(ms: number): string {
 /** The event as one line (without the elapsed-time prefix). */
 export function describeProgress(e: ProgressEvent): string {
   const parts: string[] = [];
-  if (e.stage === 'run') {
-    parts.push(`run ${e.run ?? '?'}/${e.runs ?? '?'} ${e.target ?? ''}`.trim());
+  if (e.stage === 'run' || e.stage === 'slo') {
+    parts.push(`${e.stage === 'run' ? 'run' : 'slo search'} ${e.run ?? '?'}/${e.runs ?? '?'} ${e.target ?? ''}`.trim());
     if (e.phase !== undefined) parts.push(e.second !== undefined && e.seconds !== undefined ? `${e.phase} ${e.second}/${e.seconds} s` : e.phase);
     if (e.delivered !== undefined) parts.push(`${e.delivered}${e.expected === undefined ? '' : `/${e.expected}`} delivered`);
   } else parts.push(e.stage);
@@ -96,8 +96,8 @@ export class Progress {
       this.#liveShown = true;
       return;
     }
-    // A new run, phase or stage is worth a line at once; the rest waits for the heartbeat.
-    const key = `${event.stage}|${event.run ?? ''}|${event.phase ?? ''}`;
+    // A new run (or SLO step), phase or stage is worth a line at once; the rest waits for the heartbeat.
+    const key = `${event.stage}|${event.run ?? ''}|${event.target ?? ''}|${event.phase ?? ''}`;
     if (key !== this.#lastKey || Date.now() - this.#lastPrintAt >= HEARTBEAT_MS) this.#print(event);
   }
 
@@ -110,7 +110,7 @@ export class Progress {
   }
 
   #print(event: ProgressEvent): void {
-    this.#lastKey = `${event.stage}|${event.run ?? ''}|${event.phase ?? ''}`;
+    this.#lastKey = `${event.stage}|${event.run ?? ''}|${event.target ?? ''}|${event.phase ?? ''}`;
     this.#lastPrintAt = Date.now();
     this.#sink.write(`pushlab bench [${fmtEta(Date.now() - this.#startedAt)}] ${describeProgress(event)}\n`);
   }

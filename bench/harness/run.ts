@@ -26,6 +26,7 @@ import { calibratePaths } from '../delay/calibrate-bench.ts';
 import { calibrationWarnings, pathOf } from '../delay/path.ts';
 import { isMap, mapRunOptions, mapSteps } from '../config/map-grid.ts';
 import { fitModels } from '../../model/fit.ts';
+import { estimateSloMs, searchSlo } from '../slo/run-slo.ts';
 
 export interface RunBenchHooks {
   onProgress?: (event: ProgressEvent) => void;
@@ -184,7 +185,9 @@ export async function runBench(options: BenchOptions, hooks: RunBenchHooks = {})
   const estimates = plan.map((step) => estimateRunMs(step.options, step.transport));
   // autocannon probes plain HTTP: under --tls the capacity probe is skipped (docs/network.md).
   const capacityMs = options.capacity && options.target === undefined && options.tls !== true ? 3 * (options.capacityDurationMs ?? 3000) + 3000 : 0;
-  const restAfter = (i: number): number => estimates.slice(i).reduce((a, b) => a + b, 0);
+  // --slo-search runs after the runs: every ETA includes it.
+  const sloMs = estimateSloMs(options, targetsOf(options), estimateRunMs);
+  const restAfter = (i: number): number => estimates.slice(i).reduce((a, b) => a + b, 0) + sloMs;
   const aborted = (): boolean => hooks.signal?.aborted === true;
   // This process runs floor clients and autocannon: keep it off the server's core.
   if (cpus.load !== undefined) spawnSync('taskset', ['-pc', cpus.load, String(process.pid)], { stdio: 'ignore' });
@@ -247,6 +250,16 @@ export async function runBench(options: BenchOptions, hooks: RunBenchHooks = {})
   }
   if (interruption === undefined && aborted()) interruption = { signal: hooks.signalName?.() ?? 'SIGINT', runsCompleted: runs.length, runsPlanned: plan.length };
 
+  // --slo-search: after every run, short runs of their own (bench/slo/), kept out of runs[].
+  let slo: BenchResults['slo'];
+  if (options.sloSearch === true && interruption === undefined) {
+    const found = await searchSlo(options, targetsOf(options), { cpus, emit, estimateMs: estimateRunMs, ...(hooks.signal === undefined ? {} : { signal: hooks.signal }) });
+    slo = found.slo;
+    if (found.interruptedDuring !== undefined || aborted()) {
+      interruption = { signal: hooks.signalName?.() ?? 'SIGINT', runsCompleted: runs.length, runsPlanned: plan.length, ...(found.interruptedDuring === undefined ? {} : { during: found.interruptedDuring }) };
+    }
+  }
+
   const env = environment(startedAt);
   env.finishedAt = new Date().toISOString();
   const results: BenchResults = {
@@ -261,6 +274,7 @@ export async function runBench(options: BenchOptions, hooks: RunBenchHooks = {})
     warnings: [...warnings, ...warningsFor(runs, capacity)],
     ok: !runs.some(runFailed) && calibrations.every((c) => c.ok),
     ...(calibrations.length === 0 ? {} : { path: calibrations }),
+    ...(slo === undefined ? {} : { slo }),
   };
   // The decision map: its grid and the cost model fitted per target from its cells (model/).
   if (isMap(options)) results.map = { cells: mapSteps(options).map((step) => step.cell), models: fitModels(runs, options) };

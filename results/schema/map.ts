@@ -102,6 +102,8 @@ export const SloCapacity = Type.Object({
   value: num('The highest value that kept p99 ≤ the SLO with zero loss and no load-bound run (0 when even the lowest failed).'),
   bound: literals(['server', 'load-generator', 'search-limit', 'not-met'] as const, '`server`: the next step failed on the server\'s side; `load-generator`: a load-bound step ended the search, so `value` is a lower bound; `search-limit`: the top of the search passed; `not-met`: the lowest step failed.'),
   reason: Type.Optional(Type.String()),
+  upper: Type.Optional(num('The lowest value tried above `value` that failed or was load-bound: the boundary lies in [value, upper). Absent when the top of the search passed.')),
+  workload: Type.Optional(Type.String({ description: 'The steps\' workload in words, e.g. `100 clients in 1 room, 4 senders, 100-byte messages; rate laddered` (bench/slo/plan.ts).' })),
   steps: Type.Array(SloStep),
   ratioToBaseline: Type.Optional(num('value ÷ the bare baseline\'s value of the same kind (pushlab WebSocket ÷ bare ws, long polling ÷ bare long poll).')),
 });
@@ -116,5 +118,7 @@ export type MapResult = Static<typeof MapResult>;
 export const SloResult = Type.Object({
   p99Ms: num('The SLO bound (`--slo-p99`).'),
   capacities: Type.Array(SloCapacity),
+  windowMs: Type.Optional(num('Each step\'s measured window, ms (`--slo-window`).')),
+  elapsedMs: Type.Optional(num('Wall time of the whole search, ms.')),
 }, { description: 'Capacity under the latency SLO per target (bench/slo/).' });
 export type SloResult = Static<typeof SloResult>;

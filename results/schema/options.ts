@@ -55,5 +55,10 @@ export const BenchOptions = Type.Object({
   defaultThresholds: flag('False with `--no-default-thresholds`: the loss and load-bound gates are off. Default true.'),
   allowLoss: flag('`--allow-loss`: the default loss and unanswered gates are off.'),
   allowLoadBound: flag('`--allow-load-bound`: the default load-bound gate is off.'),
+  sloSearch: flag('`--slo-search`: after the runs, search each target\'s capacity under the latency SLO (`results.slo`, bench/slo/).'),
+  sloP99Ms: Type.Optional(num('`--slo-p99`: the SLO\'s p99 latency bound, ms.')),
+  sloWindowMs: Type.Optional(num('`--slo-window`: the measured window of each SLO search step, ms.')),
+  sloRates: Type.Optional(Type.Array(Type.Number(), { description: '`--slo-rates`: the rate search\'s ladder, msg/s.' })),
+  sloClients: Type.Optional(Type.Array(Type.Number(), { description: '`--slo-clients`: the idle-connection search\'s ladder, clients.' })),
 });
 export type BenchOptions = Static<typeof BenchOptions>;
