@@ -61,8 +61,8 @@ export const SCENARIOS: Record<string, { summary: string; preset: Preset }> = {
     // in the hold (model/batching.ts), so a projection may evaluate it at 20 s. The load-bound
     // gate is off: the heavy corners are expected to outrun one load core, and such cells are
     // kept, marked and left out of the fit rather than failing the map (the loss gates stay).
-    summary: 'decision map: 100/1,000/5,000 clients × idle, 1 msg per client per min/10 s/s, hot room; every transport + baselines per cell (90 runs of 2 s, 2 s hold); fits the cost model (~8.5–9 min est.)',
-    preset: { mapClients: [...MAP_CLIENTS], mapRates: [...MAP_RATES], durationMs: 2000, warmupMs: 500, idleMs: 0, holdMs: 2000, baselines: true, capacity: false, allowLoadBound: true },
+    summary: 'decision map: 100/1,000/5,000 clients × idle, 1 msg per client per min/10 s/s, hot room; every transport + baselines per cell (90 runs of 2 s, 2 s hold); fits the cost model; then the SLO capacity search (--slo-search, ~5 min)',
+    preset: { mapClients: [...MAP_CLIENTS], mapRates: [...MAP_RATES], durationMs: 2000, warmupMs: 500, idleMs: 0, holdMs: 2000, baselines: true, capacity: false, allowLoadBound: true, sloSearch: true },
   },
   faults: {
     // Connections cut at random (every ~window/5, jittered 0.5–1.5×) during the window: each
