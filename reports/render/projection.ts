@@ -85,7 +85,7 @@ function overheadSection(results: BenchResults, measured: MeasuredHeaders, proje
   const ws = results.map?.models.find((m) => m.target === 'websocket');
   const size = at1M?.measuredSize;
   const differences = [
-    `Header size: an empty poll measured ${fmtNum(measured.bytes)} bytes, request and response together (${source}) — ${fmtNum(ratio)}× the arithmetic’s ${WELL_KNOWN_HEADER_BYTES}. The arithmetic assumes a 2010 browser’s headers and cookies; pushlab’s load client sends Node’s few (\`--headers browser\` sends a desktop Chrome’s set and a cookie).`,
+    `Header size: an empty poll measured ${fmtNum(measured.bytes)} bytes, request and response together (${source}) — ${fmtNum(ratio)}× the arithmetic’s ${WELL_KNOWN_HEADER_BYTES}. The arithmetic assumes a 2010 browser’s headers and cookies; pushlab’s load client sends Node’s few (pushlab bench --headers browser sends a desktop Chrome’s set and a cookie).`,
     intervalMs === undefined ? '' : `Poll rate: the arithmetic polls once a second; pushlab’s short polling polls every ${fmtNum(intervalMs)} ms, so the header bytes scale by ${fmtNum(polls)} per client-second, and long polling’s rate follows the messages (the batching law), not a clock.`,
     'What neither counts: the measured bytes are TCP payload, so TCP/IP headers (about 52–66 bytes per segment each way) and TLS records are outside both; the arithmetic also leaves out the JSON body every answer carries.',
     ws === undefined || size === undefined ? '' : `WebSocket: a message costs ${fmtNum(ws.bytesOut.perDelivered)} bytes per delivery for a ${fmtNum(size)}-byte text — the ${WELL_KNOWN_FRAME_BYTES}-byte frame header plus pushlab’s JSON envelope (id, room, seq), which polling answers carry too.`,
