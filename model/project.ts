@@ -193,9 +193,10 @@ function rangeWarnings(models: readonly CostModel[], w: ProjectedWorkload): stri
   for (const { targets, model } of byRange.values()) {
     const [loC, hiC] = model.range.clients;
     const [loR, hiR] = model.range.ratePerSecond;
+    const span = (lo: number, hi: number): string => (lo === hi ? fmt(lo) : `${fmt(lo)}–${fmt(hi)}`);
     const outside = [
-      w.clients < loC || w.clients > hiC ? `clients ${fmt(w.clients)} (measured ${fmt(loC)}–${fmt(hiC)})` : '',
-      w.ratePerSecond < loR || w.ratePerSecond > hiR ? `rate ${fmt(w.ratePerSecond)} msg/s (measured ${fmt(loR)}–${fmt(hiR)})` : '',
+      w.clients < loC || w.clients > hiC ? `clients ${fmt(w.clients)} (measured ${span(loC, hiC)})` : '',
+      w.ratePerSecond < loR || w.ratePerSecond > hiR ? `rate ${fmt(w.ratePerSecond)} msg/s (measured ${span(loR, hiR)})` : '',
     ].filter((s) => s !== '');
     if (outside.length > 0) out.push(`extrapolated: ${outside.join(' and ')} lie outside the measured range of ${targets.join(', ')}; the figures extend the linear model past what was measured`);
   }

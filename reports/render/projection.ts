@@ -53,8 +53,9 @@ function projectionTable(projections: readonly Projection[]): string {
   const groups = projections.map((pr) => {
     const w = pr.workload;
     const rows = Object.values(pr.transports);
-    const label = `${fmtNum(w.clients)} clients · ${fmtNum(w.rooms)} rooms · ${fmtNum(w.ratePerSecond)} msg/s · ${fmtNum(w.deliveriesPerSecond)} deliveries/s`;
-    const first = `<th scope="rowgroup" rowspan="${rows.length}" class="left">${escapeHtml(label)}</th>`;
+    // Three short lines keep the column narrow enough for the figures to fit beside it.
+    const label = [`${fmtNum(w.clients)} clients`, `${fmtNum(w.rooms)} rooms · ${fmtNum(w.ratePerSecond)} msg/s`, `${fmtNum(w.deliveriesPerSecond)} deliveries/s`].map(escapeHtml).join('<br>');
+    const first = `<th scope="rowgroup" rowspan="${rows.length}" class="left">${label}</th>`;
     return `<tbody data-clients="${w.clients}">${rows.map((p, i) => row(p, i === 0 ? first : '')).join('')}</tbody>`;
   });
   return `<div class="table-wrap"><table class="projection">
@@ -109,7 +110,8 @@ export function renderProjection(results: BenchResults): string {
   const projections = PROJECTION_CLIENTS.map((n) => project(results, chatWorkload(n), { utilisation: DEFAULT_UTILISATION }));
   const env = results.environment;
   const first = projections[0] as Projection;
-  const ranges = [...new Set(results.map.models.map((m) => `${fmtNum(m.range.clients[0])}–${fmtNum(m.range.clients[1])} clients, ${fmtNum(m.range.ratePerSecond[0])}–${fmtNum(m.range.ratePerSecond[1])} msg/s`))];
+  const span = ([lo, hi]: readonly [number, number]): string => (lo === hi ? fmtNum(lo) : `${fmtNum(lo)}–${fmtNum(hi)}`);
+  const ranges = [...new Set(results.map.models.map((m) => `${span(m.range.clients)} clients, ${span(m.range.ratePerSecond)} msg/s`))];
   const redis = Object.values(first.transports).find((p) => p.backplane.kind === 'none');
   const intro = `<p>A chat-like workload: rooms of ${CHAT_ROOM_SIZE}, each client sending one message per minute (so each receives ${fmtNum(CHAT_ROOM_SIZE / 60)} per second), ${fmtNum(first.measuredSize)}-byte texts. Figures are the cost model evaluated at each size — a <strong>linear extrapolation</strong> of what one machine measured (${escapeHtml(ranges.join('; '))}); rows outside that range are tagged. One core = one core of the measuring machine (${escapeHtml(env.cpuModel)}, ${env.cores} cores, ${escapeHtml(fmtBytes(env.memoryBytes))}). Instances: one process per core, each at most ${fmtNum(DEFAULT_UTILISATION * 100)}% of its core and of that core’s share of the memory; the bound says which ran out first. Bandwidth: TCP payload, bits per second. ${redis?.backplane.kind === 'none' ? `Redis backplane: ${escapeHtml(redis.backplane.note)}.` : 'Redis backplane: see <code>pushlab project</code> for its projected cores.'} Any workload: <code>pushlab project results.json --clients N --rooms M --rate R</code>.</p>`;
   const measured = measuredHeaderBytes(results);
