@@ -7,6 +7,7 @@ const COMMANDS: Record<string, Command> = {
   report: { summary: 'render index.html again from a results.json', run: async (a) => (await import('./report.ts')).runReportCli(a) },
   token: { summary: 'mint a signed token for a server run with --token-secret', run: async (a) => (await import('./token.ts')).runToken(a) },
   compare: { summary: 'compare two results.json files in one report', run: async (a) => (await import('./compare.ts')).runCompareCli(a) },
+  project: { summary: 'project a workload past one machine from a map bench\'s cost model (requests, cores, memory, bandwidth, instances)', run: async (a) => (await import('./project.ts')).runProjectCli(a) },
 };
 
 function usage(): string {

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../cli/main.ts';
 import { SCENARIOS } from '../bench/config/scenarios.ts';
 
-const COMMANDS = ['serve', 'bench', 'report', 'compare', 'token'];
+const COMMANDS = ['serve', 'bench', 'report', 'compare', 'token', 'project'];
 
 /** Runs `pushlab …` in-process, capturing what it prints. */
 async function pushlab(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
