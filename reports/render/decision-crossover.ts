@@ -37,7 +37,8 @@ export function dataCrossovers(grid: Grid, metric: DecisionMetric): DataCrossove
         const b = targets[j] as RunTarget;
         // Decided points: sign of (a − b) where the two are apart beyond the spread.
         const points: { column: GridColumn; sign: number; ratio: number }[] = [];
-        for (const column of grid.columns) {
+        // A hot room is off the per-client rate axis: no crossing is interpolated into it.
+        for (const column of grid.columns.filter((c) => !c.oneRoom)) {
           const cell = cellAt(grid, clients, column.key);
           const ea = cell?.entries.find((e) => e.target === a);
           const eb = cell?.entries.find((e) => e.target === b);

@@ -33,6 +33,8 @@ export interface GridColumn {
   label: string;
   /** Median messages per client per second of the column's cells (orders the columns; 0 = idle). */
   perClientRate: number;
+  /** Every cell of the column puts all clients in one room (a hot room): shown last, off the rate axis. */
+  oneRoom: boolean;
 }
 
 export interface GridCell {
@@ -90,9 +92,10 @@ export function buildGrid(results: BenchResults): Grid {
   const columns = [...new Set(gridCells.map((c) => c.column))].map((key): GridColumn => {
     const inColumn = gridCells.filter((c) => c.column === key);
     const first = inColumn[0] as GridCell;
-    return { key, label: columnLabel(first.cell), perClientRate: medianOf(inColumn.map((c) => c.cell.workload.perClientRatePerSecond)) };
+    const oneRoom = inColumn.every((c) => c.cell.workload.rooms === 1) && gridCells.some((c) => c.cell.workload.rooms > 1);
+    return { key, label: columnLabel(first.cell), perClientRate: medianOf(inColumn.map((c) => c.cell.workload.perClientRatePerSecond)), oneRoom };
   });
-  columns.sort((a, b) => a.perClientRate - b.perClientRate);
+  columns.sort((a, b) => Number(a.oneRoom) - Number(b.oneRoom) || a.perClientRate - b.perClientRate);
   return { rows, columns, cells: gridCells };
 }
 

@@ -22,7 +22,7 @@ export function capacityText(c: SloCapacity): string {
     case 'search-limit':
       return `≥ ${value} (top of the search passed)`;
     case 'not-met':
-      return `none: the lowest step (${value}) missed the SLO`;
+      return `none: the lowest step (${fmtInt(c.steps[0]?.value ?? c.value)} ${UNIT[c.kind]}) missed the SLO`;
   }
 }
 

@@ -47,6 +47,8 @@ table.heatmap td.load-bound { outline: 2px dashed #c47f00; outline-offset: -3px;
 .map-note { color: var(--muted); font-size: 0.85rem; margin: 2px 0; white-space: normal; }
 .map-key { display: inline-block; padding: 1px 6px; border-radius: 3px; margin: 2px 4px 2px 0; font-size: 0.85rem; }
 .map-key.tie { background: #ececec; }
+table.heatmap li.regression { color: var(--bad); font-weight: 600; }
+table.heatmap li.improvement { color: var(--good); font-weight: 600; }
 .tag.warn { background: var(--warn-bg); color: var(--warn); }
 
 /* Alerts: losses, load-bound runs, warnings and failed runs are never hidden. */
