@@ -111,6 +111,7 @@ export function lawCrossover(results: BenchResults): LawCrossover | undefined {
     if (gap(mid) < 0) lo = mid;
     else hi = mid;
   }
-  const roomSizes = [...new Set((results.map?.cells ?? []).map((c) => (c.workload.rooms > 0 ? c.workload.clients / c.workload.rooms : 0)))].filter((n) => n > 0).sort((a, b) => a - b);
+  // A hot room (one room for everyone) is off the map's rate axis: its room size is left out.
+  const roomSizes = [...new Set((results.map?.cells ?? []).filter((c) => c.workload.rooms > 1).map((c) => (c.workload.rooms > 0 ? c.workload.clients / c.workload.rooms : 0)))].filter((n) => n > 0).sort((a, b) => a - b);
   return { receivedPerSecond: Math.sqrt(lo * hi), shortLaw, longLaw, roomSizes };
 }

@@ -28,10 +28,10 @@ export function lawSentences(law: LawCrossover): string[] {
   const interval = fmtDurationMs(law.shortLaw.intervalMs ?? 0);
   const fitted = `hold ${fmtDurationMs(law.longLaw.holdMs ?? 0)}, renewal gap ${fmtNum(law.longLaw.gapMs ?? 0)} ms`;
   const out = [
-    `Above ${perClientWords(received)} received (${fmtNum(received)} msg/s reaching each client), long polling makes more requests than short polling at a ${interval} interval: each message ends a hold, so the polls follow the traffic while short polling's stay at 1 per ${interval} (request laws fitted from the map — long polling ${fitted}; model/batching.ts). Publishes add the same requests to both.`,
+    `When each client receives more than ${perClientWords(received).replace(' per client', '')} (${fmtNum(received)} msg/s), long polling makes more requests than short polling at a ${interval} interval: each message ends a hold, so the polls follow the traffic while short polling's stay at 1 per ${interval} (request laws fitted from the map — long polling ${fitted}; model/batching.ts). Publishes add the same requests to both.`,
   ];
   for (const size of law.roomSizes) {
-    out.push(`In rooms of ${fmtNum(size)} clients, where every client's messages reach the room, that is above ${perClientWords(received / size)} sent — the map's axis.`);
+    out.push(`With rooms of ${fmtNum(size)} clients, every message reaching the whole room, that is above ${perClientWords(received / size)} sent (the map's axis).`);
   }
   return out;
 }
