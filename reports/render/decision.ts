@@ -36,10 +36,22 @@ export function lawSentences(law: LawCrossover): string[] {
   return out;
 }
 
-export function crossoverSentence(c: DataCrossover): string {
-  const metric = DECISION_METRICS.find((m) => m.id === c.metric);
-  const crossing = c.atPerClientRate === undefined ? '' : ` (crossing ≈ ${perClientWords(c.atPerClientRate)}, interpolated)`;
-  return `${metric?.title ?? c.metric} at ${fmtInt(c.clients)} clients: ${c.lowerFirst} is lower at ${c.before.label}, ${c.lowerAfter} at ${c.after.label}${crossing}.`;
+/**
+ * One sentence per reversal, the rows where it happened gathered: "Requests per second:
+ * long-polling is lower at A, short-polling at B — at 100 clients (crossing ≈ …), at 1,000 …".
+ */
+export function crossoverSentences(list: readonly DataCrossover[]): { metric: string; text: string }[] {
+  const groups = new Map<string, DataCrossover[]>();
+  for (const c of list) {
+    const key = [c.metric, c.lowerFirst, c.lowerAfter, c.before.key, c.after.key].join('|');
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  return [...groups.values()].map((group) => {
+    const c = group[0] as DataCrossover;
+    const metric = DECISION_METRICS.find((m) => m.id === c.metric);
+    const rows = group.map((g) => `${fmtInt(g.clients)} clients${g.atPerClientRate === undefined ? '' : ` (≈ ${perClientWords(g.atPerClientRate)})`}`);
+    return { metric: c.metric, text: `${metric?.title ?? c.metric}: ${c.lowerFirst} is lower at ${c.before.label}, ${c.lowerAfter} at ${c.after.label} — at ${rows.join('; ')}${group.some((g) => g.atPerClientRate !== undefined) ? ', crossing interpolated' : ''}.` };
+  });
 }
 
 function crossoversBlock(results: BenchResults, grid: Grid): string {
@@ -49,7 +61,7 @@ function crossoversBlock(results: BenchResults, grid: Grid): string {
   const dataPart =
     data.length === 0
       ? '<p class="map-note">No crossover in the data: on every row, the order of two transports outside the spread never reverses.</p>'
-      : `<ul class="crossovers data">${data.map((c) => `<li data-crossover="${c.metric}">${escapeHtml(crossoverSentence(c))}</li>`).join('')}</ul>`;
+      : `<ul class="crossovers data">${crossoverSentences(data).map((c) => `<li data-crossover="${c.metric}">${escapeHtml(c.text)}</li>`).join('')}</ul>`;
   return `<h3 id="crossovers-h">Where the answer flips</h3><p>From the model:</p>${lawPart}<p>Measured (two transports swap order between neighbouring cells of a row, both outside the spread):</p>${dataPart}`;
 }
 
@@ -69,10 +81,10 @@ export function decisionSection(results: BenchResults, parts: DecisionParts = {}
   const projection = parts.projection ?? '';
   return `<section class="decision" aria-labelledby="decision-h" data-decision="true"><h2 id="decision-h">Which one should I use?</h2>
 ${intro(results, grid)}
-${crossoversBlock(results, grid)}
 <h3 id="heatmaps-h">The map, per metric</h3>
 ${heatmapLegend(targets)}
 ${maps}
+${crossoversBlock(results, grid)}
 <h3 id="slo-h">Capacity under the SLO</h3>
 ${sloTable(results)}
 ${projection === '' ? '' : `<h3 id="projection-h">Past one machine (projection)</h3>\n${projection}`}
