@@ -127,6 +127,15 @@ describe('the report with and without a map', () => {
     expect(html).toContain('≥ 2\u202f400 msg/s (lower bound)');
   });
 
+  it('says so where a cell has no run (an interrupted map), and still draws the rest', () => {
+    const partial = loadMapFixture();
+    partial.runs = partial.runs.filter((r) => r.sweepValue !== 'c5000-hot');
+    partial.summary = partial.summary.filter((s) => s.sweepValue !== 'c5000-hot');
+    const html = decisionSection(partial);
+    expect(html.match(/no run of a transport here/g)).toHaveLength(4);
+    expect(html.match(/class="map-value"/g)?.length).toBe(loadMapFixture().summary.length * 4 - 12 - 4 * 4);
+  });
+
   it('is unchanged without a map', () => {
     const basic = loadFixture('basic');
     expect(decisionSection(basic)).toBe('');

@@ -38,7 +38,9 @@ function heatCell(cell: GridCell | undefined, metric: DecisionMetric): { html: s
   const loadBound = cell.entries.some((e) => e.loadBound);
   const colour = verdict.winner === undefined ? '' : ` style="background-color:${targetColour(verdict.winner)}${TINT_ALPHA}"`;
   const note =
-    contenders.length === 0
+    cell.entries.length === 0
+      ? '<p class="map-note">no run of a transport here (interrupted or failed)</p>'
+      : contenders.length === 0
       ? '<p class="map-note">no figure (nothing delivered)</p>'
       : verdict.winner !== undefined
         ? ''
