@@ -28,7 +28,7 @@ export function lawSentences(law: LawCrossover): string[] {
   const interval = fmtDurationMs(law.shortLaw.intervalMs ?? 0);
   const fitted = `hold ${fmtDurationMs(law.longLaw.holdMs ?? 0)}, renewal gap ${fmtNum(law.longLaw.gapMs ?? 0)} ms`;
   const out = [
-    `When each client receives more than ${perClientWords(received).replace(' per client', '')} (${fmtNum(received)} msg/s), long polling makes more requests than short polling at a ${interval} interval: each message ends a hold, so the polls follow the traffic while short polling's stay at 1 per ${interval} (request laws fitted from the map — long polling ${fitted}; model/batching.ts). Publishes add the same requests to both.`,
+    `When each client receives more than ${perClientWords(received).replace(' per client', '')} (${fmtNum(received)} msg/s), long polling makes more requests than short polling at a ${interval} interval: each message ends a hold, so the polls follow the traffic while short polling's stay at 1 per ${interval} (request laws fitted from the map — long polling ${fitted}; model/batching.ts). ${law.shortLaw.perPublish === law.longLaw.perPublish ? 'Publishes add the same requests to both.' : `Publishes add ${fmtNum(law.shortLaw.perPublish)} (short) and ${fmtNum(law.longLaw.perPublish)} (long) requests each, not counted here.`}`,
   ];
   for (const size of law.roomSizes) {
     out.push(`With rooms of ${fmtNum(size)} clients, every message reaching the whole room, that is above ${perClientWords(received / size)} sent (the map's axis).`);
