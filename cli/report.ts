@@ -13,7 +13,11 @@ import { defaultIo, type CliIo } from './io.ts';
 const SPECS: readonly OptionSpec[] = [{ key: 'out', flag: 'out', short: 'o', kind: 'string', unit: 'DIR', default: undefined, help: 'folder to write index.html into (default: the folder of results.json)' }];
 
 export const REPORT_USAGE = helpText('pushlab report — render the HTML report of one bench again', 'pushlab report <results.json> [--out DIR]', SPECS, {
-  about: ['Writes a self-contained HTML report (index.html) of one bench: verdict, summary table,', 'charts, measured vs model, methodology. Opens from file:// with no network.'],
+  about: [
+    'Writes a self-contained HTML report (index.html) of one bench: verdict, summary table,',
+    'charts, measured vs model, methodology. Opens from file:// with no network. A map bench',
+    '(--scenario map) opens with "Which one should I use?": heatmaps, crossovers, SLO capacity.',
+  ],
 });
 
 export async function runReportCli(argv: string[], io: CliIo = defaultIo): Promise<number> {

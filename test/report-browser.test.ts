@@ -13,14 +13,8 @@ import { loadChartJs } from '../reports/render/assets.ts';
 import { renderComparison } from '../reports/render/compare.ts';
 import { renderReport } from '../reports/render/report.ts';
 import { launchChromium } from './helpers/chromium.ts';
+import { expectClean, openOffline, type PageProblems } from './helpers/offline-page.ts';
 import { clone, expectCellsMatch, loadFixture } from './fixtures/report-helpers.ts';
-
-interface PageProblems {
-  consoleErrors: string[];
-  pageErrors: string[];
-  blocked: string[];
-  dialogs: string[];
-}
 
 interface CanvasState {
   id: string;
@@ -74,27 +68,9 @@ afterAll(async () => {
 
 /** Opens a page offline: anything not file: is aborted and recorded. */
 async function open(name: string): Promise<{ page: Page; problems: PageProblems }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const problems: PageProblems = { consoleErrors: [], pageErrors: [], blocked: [], dialogs: [] };
-  await page.route('**/*', async (route) => {
-    const url = route.request().url();
-    if (url.startsWith('file:')) return route.continue();
-    problems.blocked.push(url);
-    return route.abort();
-  });
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.pageErrors.push(String(error)));
-  page.on('dialog', async (dialog) => {
-    problems.dialogs.push(dialog.message());
-    await dialog.dismiss();
-  });
   const url = files[name];
   if (!url) throw new Error(`no page ${name}`);
-  await page.goto(url);
-  await page.waitForSelector('html[data-charts="ready"]', { timeout: 15_000 });
-  return { page, problems };
+  return openOffline(browser, url);
 }
 
 /** Counts non-transparent pixels of every canvas and what Chart.js holds for it. */
@@ -121,13 +97,6 @@ async function canvases(page: Page): Promise<CanvasState[]> {
       };
     });
   });
-}
-
-function expectClean(problems: PageProblems): void {
-  expect(problems.consoleErrors).toEqual([]);
-  expect(problems.pageErrors).toEqual([]);
-  expect(problems.blocked).toEqual([]);
-  expect(problems.dialogs).toEqual([]);
 }
 
 describe('report in Chromium (file://, network blocked)', () => {

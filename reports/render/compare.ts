@@ -13,6 +13,7 @@ import { modelTable, runsTable, summaryTable, targetHeader } from './tables.ts';
 import { isBaseline, rowKey, sortSummaries } from './targets.ts';
 import { chartsGrid, renderPage, section } from './template.ts';
 import { verdictSection } from './verdict.ts';
+import { decisionComparison } from './decision-compare.ts';
 
 /** A change worse than this (10%) is a regression; better than it, an improvement. */
 export const REGRESSION_THRESHOLD = 0.1;
@@ -177,6 +178,8 @@ export function renderComparison(a: BenchResults, b: BenchResults, options: Comp
   ];
   const charts = buildCharts(sets);
   const changes = compareSummaries(a, b, threshold);
+  // Map benches: the cells side by side ('' unless one of the two holds a map).
+  const decision = decisionComparison(a, b, threshold);
   const body = [
     section(
       'changes-h',
@@ -187,6 +190,7 @@ ${changesSummary(changes, threshold)}
 ${unmatched(a, b)}
 ${ratiosTable(a, b, changes, threshold)}`,
     ),
+    ...(decision === '' ? [] : [decision]),
     verdictSection(b, 'Verdict — after', 'verdict-after-h'),
     verdictSection(a, 'Verdict — before', 'verdict-before-h'),
     section('summary-h', 'Summary', `${summaryTable(b, 'Summary per target — after')}\n${summaryTable(a, 'Summary per target — before')}`),

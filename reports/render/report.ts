@@ -14,6 +14,7 @@ import { networkSection } from './network.ts';
 import { partialBanner, thresholdsSection } from './thresholds.ts';
 import { renderPage, chartsGrid, section } from './template.ts';
 import { verdictSection } from './verdict.ts';
+import { decisionSection } from './decision.ts';
 
 export interface RenderOptions {
   /** Text of chart.js's `dist/chart.umd.min.js` (see `loadChartJs`); inlined so the page works offline. */
@@ -37,8 +38,12 @@ export function renderReport(results: BenchResults, options: RenderOptions = {})
   const thresholds = thresholdsSection(results);
   // Present when the bench crossed an emulated path or its runs carry connection setup.
   const network = networkSection(results);
+  // Map benches only ('' otherwise): the report opens with "Which one should I use?".
+  // PROJECTION SLOT: pass `{ projection: renderProjection(results) }` (reports/render/projection.ts) here.
+  const decision = decisionSection(results);
   const body = [
     partialBanner(results),
+    ...(decision === '' ? [] : [decision]),
     verdictSection(results),
     ...(thresholds === '' ? [] : [thresholds]),
     ...(scaleOut === '' ? [] : [scaleOut]),

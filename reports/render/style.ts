@@ -33,6 +33,24 @@ a { color: #0b57d0; }
 .verdict .refs { color: var(--muted); font-size: 0.92rem; }
 .sweep-verdict { margin-top: 12px; }
 
+/* Decision map ("Which one should I use?"): heatmaps as tables, the winner's colour per cell. */
+.decision h2 { margin-top: 10px; }
+table.heatmap td.map-cell { min-width: 9em; font-size: 0.78rem; padding: 4px; }
+table.heatmap td.map-cell ul { list-style: none; margin: 0; padding: 0; }
+table.heatmap td.map-cell li { white-space: nowrap; }
+table.heatmap td.map-cell li.won { font-weight: 700; }
+table.heatmap td.tie { background: #ececec; }
+table.heatmap td.load-bound { outline: 2px dashed #c47f00; outline-offset: -3px; }
+.map-value { font-variant-numeric: tabular-nums; }
+.map-target { display: inline-block; min-width: 6.6em; }
+.map-lb { display: block; color: var(--warn); font-weight: 600; }
+.map-note { color: var(--muted); font-size: 0.85rem; margin: 2px 0; white-space: normal; }
+.map-key { display: inline-block; padding: 1px 6px; border-radius: 3px; margin: 2px 4px 2px 0; font-size: 0.85rem; }
+.map-key.tie { background: #ececec; }
+table.heatmap li.regression { color: var(--bad); font-weight: 600; }
+table.heatmap li.improvement { color: var(--good); font-weight: 600; }
+.tag.warn { background: var(--warn-bg); color: var(--warn); }
+
 /* Alerts: losses, load-bound runs, warnings and failed runs are never hidden. */
 .alert { border-left: 6px solid; border-radius: 4px; padding: 10px 14px; margin: 10px 0; }
 .alert h3 { margin: 0 0 4px; font-size: 1rem; }
