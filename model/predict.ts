@@ -32,7 +32,10 @@ export function linear(cost: LinearCost, x: Regressors): number {
   return cost.intercept + cost.perConnection * x.connections + cost.perRequest * x.requestsPerSecond + cost.perDelivered * x.deliveriesPerSecond + cost.perPublish * x.publishesPerSecond;
 }
 
-export function predict(model: ModelCore, w: Workload): Prediction {
+/** The workload fields a prediction reads (a whole Workload is one). */
+export type PredictedWorkload = Pick<Workload, 'clients' | 'ratePerSecond' | 'roomRatePerSecond' | 'deliveriesPerSecond'>;
+
+export function predict(model: ModelCore, w: PredictedWorkload): Prediction {
   const requests = requestsPerSecond(model.requests, w);
   const x: Regressors = { connections: w.clients, requestsPerSecond: requests, deliveriesPerSecond: w.deliveriesPerSecond, publishesPerSecond: w.ratePerSecond };
   return {

@@ -10,6 +10,7 @@ import type { BenchResults, CostModel, LinearCost } from '../results/types.ts';
 import { messagesPerAnswer, pollsPerClientSecond, requestsPerSecond } from './batching.ts';
 import { backplaneShare, type BackplaneShare } from './project-backplane.ts';
 import { sloMark, type SloMark } from './project-slo.ts';
+import { predict } from './predict.ts';
 
 /** Share of one core an instance may use (node is one thread: an instance is at most one core). */
 export const DEFAULT_UTILISATION = 0.7;
@@ -91,8 +92,6 @@ export function linearTerms(cost: LinearCost, x: { clients: number; requestsPerS
   };
 }
 
-const sum = (t: TransportProjection['cpuCoresBy']): number => t.base + t.connections + t.requests + t.deliveries + t.publishes;
-
 /**
  * The text size the map measured: the cells' workloads (all one size in a map bench), else the
  * bench's --size. Sizes other than it are projected by scaling bytes (see `scaleBytes`).
@@ -143,12 +142,15 @@ export function projectModel(model: CostModel, w: ProjectedWorkload, results: Be
   const law = model.requests;
   const rps = requestsPerSecond(law, w);
   const x = { clients: w.clients, requestsPerSecond: rps, deliveriesPerSecond: w.deliveriesPerSecond, ratePerSecond: w.ratePerSecond };
+  // Totals from the model's own prediction (model/predict.ts), bytes at the asked size; the
+  // per-term split of CPU is kept for the table.
+  const p = predict({ ...model, bytesOut: scaleBytes(model.bytesOut, 'perDelivered', delta), bytesIn: scaleBytes(model.bytesIn, 'perPublish', delta) }, w);
   const cpuBy = linearTerms(model.cpu, x);
-  const cpuCores = sum(cpuBy);
-  const bytesOut = sum(linearTerms(scaleBytes(model.bytesOut, 'perDelivered', delta), x));
-  const bytesIn = sum(linearTerms(scaleBytes(model.bytesIn, 'perPublish', delta), x));
+  const cpuCores = p.cpuCores;
+  const bytesOut = p.bytesOutPerSecond;
+  const bytesIn = p.bytesInPerSecond;
   const mem = model.memory;
-  const memoryBytes = mem.baseRssBytes + mem.rssPerConnectionBytes * w.clients;
+  const memoryBytes = p.rssBytes;
   // One instance is one process on one core of a machine like the measuring one: at most
   // `utilisation` of that core, and of that core's share of the machine's memory.
   const env = results.environment;
@@ -167,7 +169,7 @@ export function projectModel(model: CostModel, w: ProjectedWorkload, results: Be
     cpuCores,
     cpuCoresBy: cpuBy,
     memoryBytes,
-    heapBytes: mem.heapPerConnectionBytes * w.clients,
+    heapBytes: p.heapBytes,
     bytesOutPerSecond: bytesOut,
     bytesInPerSecond: bytesIn,
     bandwidthBitsPerSecond: { out: bytesOut * 8, in: bytesIn * 8 },

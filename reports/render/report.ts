@@ -15,6 +15,7 @@ import { partialBanner, thresholdsSection } from './thresholds.ts';
 import { renderPage, chartsGrid, section } from './template.ts';
 import { verdictSection } from './verdict.ts';
 import { decisionSection } from './decision.ts';
+import { renderProjection } from './projection.ts';
 
 export interface RenderOptions {
   /** Text of chart.js's `dist/chart.umd.min.js` (see `loadChartJs`); inlined so the page works offline. */
@@ -39,8 +40,8 @@ export function renderReport(results: BenchResults, options: RenderOptions = {})
   // Present when the bench crossed an emulated path or its runs carry connection setup.
   const network = networkSection(results);
   // Map benches only ('' otherwise): the report opens with "Which one should I use?".
-  // PROJECTION SLOT: pass `{ projection: renderProjection(results) }` (reports/render/projection.ts) here.
-  const decision = decisionSection(results);
+  // The projection past one machine (reports/render/projection.ts) closes the decision section.
+  const decision = decisionSection(results, { projection: renderProjection(results) });
   const body = [
     partialBanner(results),
     ...(decision === '' ? [] : [decision]),
