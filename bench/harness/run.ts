@@ -19,11 +19,15 @@ import type { ProgressEvent } from './progress.ts';
 import { SCHEMA_VERSION, type BenchOptions, type BenchResults, type CapacityResult, type Environment, type FloorResult, type Interruption, type RunResult, type RunTarget } from '../../results/types.ts';
 import { evaluateThresholds, thresholdsFor } from '../config/thresholds.ts';
 import { hasTaskset } from '../targets/spawn-server.ts';
+import { cpuPlan } from './cpu-plan.ts';
 import { summarizeRuns } from '../measure/summary.ts';
 import { seededRandom } from '../measure/schedule.ts';
 import { topologiesOf } from '../config/topology.ts';
 import { calibratePaths } from '../delay/calibrate-bench.ts';
 import { calibrationWarnings, pathOf } from '../delay/path.ts';
+
+/** Where the server and the load run (bench/harness/cpu-plan.ts); re-exported for the CLI. */
+export { cpuPlan };
 
 export interface RunBenchHooks {
   onProgress?: (event: ProgressEvent) => void;
@@ -40,13 +44,6 @@ export function estimateRunMs(options: BenchOptions, transport: Transport): numb
   const drain = transport === 'short-polling' ? options.pollIntervalMs : 1000;
   // + the idle phase after the drain (fixed cost, bench/harness/idle-phase.ts).
   return 2500 + options.warmupMs + options.durationMs + drain + 1000 + idleSeconds(options) * 1000;
-}
-
-/** Server on CPU 0, load (workers, floors' clients, autocannon, this process) on the rest. */
-export function cpuPlan(): { server?: string; load?: string } {
-  const cores = os.availableParallelism();
-  if (!hasTaskset() || cores < 2) return {};
-  return { server: '0', load: cores === 2 ? '1' : `1-${cores - 1}` };
 }
 
 function git(args: string[]): string {
