@@ -13,6 +13,7 @@ import { encodeHistogram, mergeEncoded, summarize } from '../../results/histogra
 import { heapPerConnection } from '../measure/connection-memory.ts';
 import { costOf } from '../measure/cost-of-run.ts';
 import { tcpOf } from '../measure/tcp-segments.ts';
+import { headroomOf } from '../measure/headroom.ts';
 import type { IdleSpan } from './idle-phase.ts';
 import { modelChecks } from '../measure/model.ts';
 import { senderHoldsConnection } from '../peers/clients.ts';
@@ -144,6 +145,7 @@ export function buildResult(inputs: RunInputs): RunResult {
     ...(loadCores === undefined ? {} : { loadCores: loadCores.cores, loadCoresBusyPercent: loadCores.busyPercent, loadCoresStealPercent: loadCores.stealPercent }),
     ...(lateJoins.count > 0 ? { lateJoins: lateJoins.count, lateJoinMaxMs: lateJoins.maxMs } : {}),
     workers: results.length,
+    ...optional('headroom', headroomOf(loadCores, cpuSeconds, t.delivered)),
     loadBound: reasons.length > 0,
     reasons,
   };
@@ -214,6 +216,11 @@ export function buildResult(inputs: RunInputs): RunResult {
   };
   if (errors.length > 0) run.error = errors.join('; ');
   return run;
+}
+
+/** `{ [key]: value }`, or nothing when the value is undefined (exactOptionalPropertyTypes). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 function mergeEncodedToString(encoded: string[]): string {

@@ -20,6 +20,7 @@ import { SCHEMA_VERSION, type BenchOptions, type BenchResults, type CapacityResu
 import { evaluateThresholds, thresholdsFor } from '../config/thresholds.ts';
 import { hasTaskset } from '../targets/spawn-server.ts';
 import { cpuPlan } from './cpu-plan.ts';
+import { headroomWarning } from '../measure/headroom.ts';
 import { summarizeRuns } from '../measure/summary.ts';
 import { seededRandom } from '../measure/schedule.ts';
 import { topologiesOf } from '../config/topology.ts';
@@ -102,6 +103,8 @@ export function warningsFor(runs: readonly RunResult[], capacity: readonly Capac
     if (r.messages.duplicates > 0) warnings.push(`${name}: ${r.messages.duplicates} duplicate deliveries`);
     if (r.messages.outOfOrder > 0) warnings.push(`${name}: ${r.messages.outOfOrder} deliveries out of order`);
     if ((r.messages.sendErrors ?? 0) > 0) warnings.push(`${name}: ${r.messages.sendErrors} publishes failed`);
+    const headroom = headroomWarning(name, r);
+    if (headroom !== undefined) warnings.push(headroom);
     if (r.workers.loadBound) warnings.push(`${name}: LOAD-BOUND (the numbers measure the harness, not the server): ${r.workers.reasons.join('; ')}`);
     for (const m of r.model) {
       if (m.flagged) warnings.push(`${name}: ${m.metric} ${m.measured} ${m.unit} vs model ${m.predicted} ${m.unit} (×${m.ratio}, tolerance ${m.tolerance * 100}%) — ${m.note}`);

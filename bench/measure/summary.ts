@@ -4,6 +4,7 @@
  * its floor (the matching raw echo) and, when one ran, its bare baseline.
  */
 import { costSummaryOf } from './cost-summary.ts';
+import { headroomSummaryOf } from './headroom.ts';
 import { attachIntervals } from './summary-ci.ts';
 import { mergeEncoded, summarize } from '../../results/histogram.ts';
 import { peerMultipleOf } from '../peers/compare.ts';
@@ -73,6 +74,7 @@ export function summarizeRuns(runs: readonly RunResult[], floors: readonly Floor
       rssPeakBytes: stat(use.map((r) => r.server.rssPeakBytes)),
       ...heapPerConnectionOf(use),
       ...costSummaryOf(use, stat),
+      ...headroomSummaryOf(use, stat),
       ...(use.some((r) => r.tcp !== undefined) ? { tcpSegmentsPerDelivered: stat(use.flatMap((r) => (r.tcp === undefined ? [] : [r.tcp.perDelivered]))) } : {}),
       delivered: stat(use.map((r) => r.messages.delivered)),
       lost: stat(use.map((r) => r.messages.lost)),
