@@ -33,10 +33,11 @@ function partsOf(runs: readonly RunResult[]): Pick<TargetSummary, 'parts'> {
   };
 }
 
-/** Heap per connection over repetitions, from the runs that measured it. */
-function heapPerConnectionOf(runs: readonly RunResult[]): Pick<TargetSummary, 'heapPerConnectionBytes'> {
+/** Heap per connection (sampled, and after a forced GC) over repetitions, from the runs that measured it. */
+function heapPerConnectionOf(runs: readonly RunResult[]): Pick<TargetSummary, 'heapPerConnectionBytes' | 'heapPerConnectionAfterGcBytes'> {
   const values = runs.flatMap((r) => (r.server.heapPerConnectionBytes === undefined ? [] : [r.server.heapPerConnectionBytes]));
-  return values.length === 0 ? {} : { heapPerConnectionBytes: stat(values) };
+  const afterGc = runs.flatMap((r) => (r.server.heapPerConnectionAfterGcBytes === undefined ? [] : [r.server.heapPerConnectionAfterGcBytes]));
+  return { ...(values.length === 0 ? {} : { heapPerConnectionBytes: stat(values) }), ...(afterGc.length === 0 ? {} : { heapPerConnectionAfterGcBytes: stat(afterGc) }) };
 }
 
 const BASELINE_OF: Partial<Record<RunTarget, RunTarget>> = { websocket: 'baseline-ws', 'long-polling': 'baseline-long-polling' };

@@ -23,8 +23,12 @@ export function renderTable(results: BenchResults, width = WIDTH): string {
   const topo = results.summary.some((s) => s.topology !== undefined);
   // Heap per connection only when measured (a pre-connect heap sample; see bench/measure/connection-memory.ts).
   const heap = results.summary.some((s) => s.heapPerConnectionBytes !== undefined);
+  // …and after a forced GC (servers the bench starts as one process: bench/targets/gc-heap.ts).
+  const heapGc = results.summary.some((s) => s.heapPerConnectionAfterGcBytes !== undefined);
+  // Harness headroom only when measured (Linux, deliveries): load cores' µs per delivery / the server's.
+  const headroom = results.summary.some((s) => s.headroom !== undefined);
   const latencyHead = ['target', 'p50 ms', 'p99 ms', 'mean ms', 'delivered/expected', 'lost', 'flags'];
-  const costHead = ['target', 'req/s', 'req/msg', 'B/msg', 'CPU ms/1k', 'RSS MiB', ...(heap ? ['heap/conn KiB'] : []), '×floor p50', '×base p50/p99', ...(topo ? ['×1-proc p50/p99/CPU'] : [])];
+  const costHead = ['target', 'req/s', 'req/msg', 'B/msg', 'CPU ms/1k', 'RSS MiB', ...(heap ? ['heap/conn KiB'] : []), ...(heapGc ? ['GC heap/conn KiB'] : []), ...(headroom ? ['load/srv µs/msg', 'load÷srv'] : []), '×floor p50', '×base p50/p99', ...(topo ? ['×1-proc p50/p99/CPU'] : [])];
   const latencyRows: string[][] = [latencyHead];
   const costRows: string[][] = [costHead];
   for (const s of results.summary) {
@@ -53,6 +57,8 @@ export function renderTable(results: BenchResults, width = WIDTH): string {
       notMeasured ? 'n/m' : ms(s.cpuSecondsPer1kDelivered.median * 1000),
       notMeasured ? 'n/m' : (s.rssPeakBytes.median / 1048576).toFixed(0),
       ...(heap ? [s.heapPerConnectionBytes === undefined ? '–' : (s.heapPerConnectionBytes.median / 1024).toFixed(1)] : []),
+      ...(heapGc ? [s.heapPerConnectionAfterGcBytes === undefined ? '–' : (s.heapPerConnectionAfterGcBytes.median / 1024).toFixed(1)] : []),
+      ...(headroom ? (s.headroom === undefined ? ['–', '–'] : [`${num(s.headroom.loadUsPerDelivery.median)}/${num(s.headroom.serverUsPerDelivery.median)}`, s.headroom.loadToServer.median.toFixed(2)]) : []),
       s.floorMultiple.p50 > 0 ? `${s.floorMultiple.p50.toFixed(1)}×` : '–',
       s.baselineMultiple === undefined ? '–' : `${s.baselineMultiple.p50.toFixed(2)}/${s.baselineMultiple.p99.toFixed(2)}`,
       ...(topo ? [s.topologyMultiple === undefined ? '–' : `${s.topologyMultiple.p50.toFixed(2)}/${s.topologyMultiple.p99.toFixed(2)}/${s.topologyMultiple.cpuPer1k.toFixed(2)}`] : []),

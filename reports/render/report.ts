@@ -5,6 +5,7 @@
 import type { BenchResults } from '../../results/types.ts';
 import { buildCharts } from './charts.ts';
 import { faultsChart, faultsSectionBody } from './faults.ts';
+import { headroomSection } from './headroom.ts';
 import { methodologySection } from './methodology.ts';
 import { scaleOutSection } from './scaleout.ts';
 import { modelTable, runsTable, summaryTable } from './tables.ts';
@@ -37,6 +38,8 @@ export function renderReport(results: BenchResults, options: RenderOptions = {})
   const thresholds = thresholdsSection(results);
   // Present when the bench crossed an emulated path or its runs carry connection setup.
   const network = networkSection(results);
+  // Present when runs measured load-side vs server CPU per delivery, or heap after GC.
+  const headroom = headroomSection(results);
   const body = [
     partialBanner(results),
     verdictSection(results),
@@ -46,6 +49,7 @@ export function renderReport(results: BenchResults, options: RenderOptions = {})
     ...(faults === '' ? [] : [faults]),
     section('charts-h', 'Charts', chartsGrid(charts)),
     ...(network === '' ? [] : [network]),
+    ...(headroom === '' ? [] : [headroom]),
     section('model-h', 'Measured vs model', modelTable(results)),
     section('method-h', 'Methodology and environment', methodologySection([{ label: '', results }])),
   ].join('\n');

@@ -25,6 +25,7 @@ export const TargetSummary = Type.Object({
   cpuSecondsPer1kDelivered: SummaryStat,
   rssPeakBytes: SummaryStat,
   heapPerConnectionBytes: Type.Optional(described(SummaryStat, 'Median over repetitions of runs[i].server.heapPerConnectionBytes, when the runs have it.')),
+  heapPerConnectionAfterGcBytes: Type.Optional(described(SummaryStat, 'Median over repetitions of runs[i].server.heapPerConnectionAfterGcBytes, when the runs have it.')),
   tcpSegmentsPerDelivered: Type.Optional(described(SummaryStat, 'Median, min, max over repetitions of runs[i].tcp.perDelivered (quiet machine only).')),
   cost: Type.Optional(CostSummary),
   headroom: Type.Optional(HeadroomSummary),
