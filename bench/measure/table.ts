@@ -4,12 +4,14 @@
  * whole table when it can, else latency and cost as two tables, else one block per target.
  */
 import { peerLine } from '../peers/compare.ts';
+import { headroomTable } from './headroom-table.ts';
 import type { BenchResults } from '../../results/types.ts';
 
 /** Widest line the table may print (a common terminal and CI log width). */
 export const WIDTH = 100;
 
-function pad(cells: string[][]): string {
+/** Columns padded to their widest cell: the first left-aligned, the rest right-aligned. */
+export function pad(cells: string[][]): string {
   const widths = cells[0]?.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length))) ?? [];
   return cells.map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
 }
@@ -23,12 +25,8 @@ export function renderTable(results: BenchResults, width = WIDTH): string {
   const topo = results.summary.some((s) => s.topology !== undefined);
   // Heap per connection only when measured (a pre-connect heap sample; see bench/measure/connection-memory.ts).
   const heap = results.summary.some((s) => s.heapPerConnectionBytes !== undefined);
-  // …and after a forced GC (servers the bench starts as one process: bench/targets/gc-heap.ts).
-  const heapGc = results.summary.some((s) => s.heapPerConnectionAfterGcBytes !== undefined);
-  // Harness headroom only when measured (Linux, deliveries): load cores' µs per delivery / the server's.
-  const headroom = results.summary.some((s) => s.headroom !== undefined);
   const latencyHead = ['target', 'p50 ms', 'p99 ms', 'mean ms', 'delivered/expected', 'lost', 'flags'];
-  const costHead = ['target', 'req/s', 'req/msg', 'B/msg', 'CPU ms/1k', 'RSS MiB', ...(heap ? ['heap/conn KiB'] : []), ...(heapGc ? ['GC heap/conn KiB'] : []), ...(headroom ? ['load/srv µs/msg', 'load÷srv'] : []), '×floor p50', '×base p50/p99', ...(topo ? ['×1-proc p50/p99/CPU'] : [])];
+  const costHead = ['target', 'req/s', 'req/msg', 'B/msg', 'CPU ms/1k', 'RSS MiB', ...(heap ? ['heap/conn KiB'] : []), '×floor p50', '×base p50/p99', ...(topo ? ['×1-proc p50/p99/CPU'] : [])];
   const latencyRows: string[][] = [latencyHead];
   const costRows: string[][] = [costHead];
   for (const s of results.summary) {
@@ -57,8 +55,6 @@ export function renderTable(results: BenchResults, width = WIDTH): string {
       notMeasured ? 'n/m' : ms(s.cpuSecondsPer1kDelivered.median * 1000),
       notMeasured ? 'n/m' : (s.rssPeakBytes.median / 1048576).toFixed(0),
       ...(heap ? [s.heapPerConnectionBytes === undefined ? '–' : (s.heapPerConnectionBytes.median / 1024).toFixed(1)] : []),
-      ...(heapGc ? [s.heapPerConnectionAfterGcBytes === undefined ? '–' : (s.heapPerConnectionAfterGcBytes.median / 1024).toFixed(1)] : []),
-      ...(headroom ? (s.headroom === undefined ? ['–', '–'] : [`${num(s.headroom.loadUsPerDelivery.median)}/${num(s.headroom.serverUsPerDelivery.median)}`, s.headroom.loadToServer.median.toFixed(2)]) : []),
       s.floorMultiple.p50 > 0 ? `${s.floorMultiple.p50.toFixed(1)}×` : '–',
       s.baselineMultiple === undefined ? '–' : `${s.baselineMultiple.p50.toFixed(2)}/${s.baselineMultiple.p99.toFixed(2)}`,
       ...(topo ? [s.topologyMultiple === undefined ? '–' : `${s.topologyMultiple.p50.toFixed(2)}/${s.topologyMultiple.p99.toFixed(2)}/${s.topologyMultiple.cpuPer1k.toFixed(2)}`] : []),
@@ -74,6 +70,9 @@ export function renderTable(results: BenchResults, width = WIDTH): string {
   }
   const lines = [body];
   if (costRows.slice(1).some((r) => r.includes('n/m'))) lines.push('', 'n/m: not measured (the --target server\'s /metrics did not answer)');
+  // Harness headroom and heap after GC: a table of its own, so the cost table keeps its width.
+  const headroom = headroomTable(results);
+  if (headroom !== undefined) lines.push('', headroom);
   const peers = peerLine(results.summary);
   if (peers !== undefined) lines.push('', peers);
   if (results.floors.length > 0) lines.push('', `floor (loopback round trip p50/p99): ${results.floors.map((f) => `${f.name} ${ms(f.latencyMs.p50)}/${ms(f.latencyMs.p99)} ms`).join(' · ')}`);
