@@ -10,7 +10,7 @@ const one = (median: number) => ({ median, min: median, max: median });
 function withHeadroom() {
   const results = loadFixture('basic');
   for (const s of results.summary) {
-    if (s.target === 'websocket') s.headroom = { loadUsPerDelivery: one(9.5), serverUsPerDelivery: one(14), loadToServer: one(0.68) };
+    if (s.target === 'websocket') s.headroom = { harnessUsPerDelivery: one(8), loadUsPerDelivery: one(9.5), serverUsPerDelivery: one(14), loadToServer: one(0.68) };
     if (s.target === 'long-polling') {
       s.headroom = { loadUsPerDelivery: one(104), serverUsPerDelivery: one(50), loadToServer: one(2.08) };
       s.heapPerConnectionAfterGcBytes = one(5 * 1024);
@@ -23,10 +23,22 @@ describe('headroom in the console table', () => {
   it('shows load/server µs per delivery, their ratio and heap after GC, only when measured', () => {
     const table = renderTable(withHeadroom());
     expect(table).toContain('load µs/msg');
-    expect(table).toContain('heap/conn after GC KiB');
-    expect(table).toMatch(/^long-polling +104 +50.0 +2.08 +5.0 +LOAD ≥ SERVER$/m);
-    expect(table).toMatch(/^websocket +9.5 +14.0 +0.68 +–$/m);
+    expect(table).toContain('GC heap/conn KiB');
+    expect(table).toMatch(/^long-polling +104 +– +50.0 +2.08 +5.0 +LOAD≥SERVER$/m);
+    expect(table).toMatch(/^websocket +9.5 +8.0 +14.0 +0.68 +–$/m);
+    expect(table.split('\n').every((l) => l.length <= 100)).toBe(true);
     expect(renderTable(loadFixture('basic'))).not.toContain('load÷server');
+  });
+});
+
+describe('the null run\'s line', () => {
+  it('names the harness\'s own µs per delivery per transport, from the null-* rows', () => {
+    const results = withHeadroom();
+    const ws = results.summary.find((s) => s.target === 'baseline-ws');
+    if (ws === undefined) throw new Error('fixture without baseline-ws');
+    results.summary.push({ ...ws, target: 'null-websocket', transport: 'websocket', headroom: { loadUsPerDelivery: one(7.25), serverUsPerDelivery: one(3), loadToServer: one(2.4) } });
+    expect(renderTable(results)).toContain("null run (the harness's own CPU per delivery, load cores): websocket 7.3 µs");
+    expect(headroomSection(results)).toContain('null run (the harness&#39;s own CPU per delivery, load cores): websocket 7.3 µs');
   });
 });
 

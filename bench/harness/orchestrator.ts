@@ -98,7 +98,8 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     sampler = new Sampler(server.instanceUrls, server.pids, windowStart, server.parts);
     sampler.start();
     loadCores = new LoadCoreSampler(spec.cpus.load);
-    loadCores.schedule(windowStart - clockMs(), windowEnd - clockMs());
+    // The harness's own processes too: the load cores' busy time includes whatever else runs on them.
+    loadCores.schedule(windowStart - clockMs(), windowEnd - clockMs(), () => [process.pid, ...workers.flatMap((w) => (w.child.pid === undefined ? [] : [w.child.pid]))]);
     path?.measureWindow(windowStart, windowEnd);
 
     const failure = (): string | undefined => (restartable ?? server).crashed() ?? workers.find((w) => w.died !== undefined)?.died;

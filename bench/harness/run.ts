@@ -21,6 +21,7 @@ import { evaluateThresholds, thresholdsFor } from '../config/thresholds.ts';
 import { hasTaskset } from '../targets/spawn-server.ts';
 import { cpuPlan } from './cpu-plan.ts';
 import { headroomWarning } from '../measure/headroom.ts';
+import { nullTarget } from '../targets/null-targets.ts';
 import { summarizeRuns } from '../measure/summary.ts';
 import { seededRandom } from '../measure/schedule.ts';
 import { topologiesOf } from '../config/topology.ts';
@@ -88,6 +89,8 @@ export function targetsOf(options: BenchOptions): { target: RunTarget; transport
     if (options.transports.includes('long-polling')) list.push({ target: 'baseline-long-polling', transport: 'long-polling' });
   }
   list.push(...peerTargets(options.peers, options.transports));
+  // --null-run: the same workload against a server that only writes pre-built frames.
+  if (options.nullRun === true) list.push(...options.transports.map((t) => ({ target: nullTarget(t), transport: t })));
   return list;
 }
 

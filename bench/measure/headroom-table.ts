@@ -6,6 +6,7 @@
 import type { BenchResults } from '../../results/types.ts';
 import { HEADROOM_WARN_RATIO } from './headroom.ts';
 import { pad } from './table.ts';
+import { nullRunLine } from '../../results/null-run.ts';
 
 const us = (n: number): string => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 
@@ -13,18 +14,20 @@ const us = (n: number): string => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 export function headroomTable(results: BenchResults): string | undefined {
   const rows = results.summary.filter((s) => s.headroom !== undefined || s.heapPerConnectionAfterGcBytes !== undefined);
   if (rows.length === 0) return undefined;
-  const cells = [['headroom', 'load µs/msg', 'server µs/msg', 'load÷server', 'heap/conn after GC KiB', '']];
+  const cells = [['headroom', 'load µs/msg', 'harness µs/msg', 'server µs/msg', 'load÷server', 'GC heap/conn KiB', '']];
   for (const s of rows) {
     const h = s.headroom;
     const label = `${s.target}${s.topology === undefined ? '' : ` [${s.topology}]`}${s.sweepValue === undefined ? '' : ` ${String(s.sweepValue)}`}`;
     cells.push([
       label,
       h === undefined ? '–' : us(h.loadUsPerDelivery.median),
+      h?.harnessUsPerDelivery === undefined ? '–' : us(h.harnessUsPerDelivery.median),
       h === undefined ? '–' : us(h.serverUsPerDelivery.median),
       h === undefined ? '–' : h.loadToServer.median.toFixed(2),
       s.heapPerConnectionAfterGcBytes === undefined ? '–' : (s.heapPerConnectionAfterGcBytes.median / 1024).toFixed(1),
-      h !== undefined && h.loadToServer.median >= HEADROOM_WARN_RATIO ? 'LOAD ≥ SERVER' : '',
+      h !== undefined && h.loadToServer.median >= HEADROOM_WARN_RATIO ? 'LOAD≥SERVER' : '',
     ]);
   }
-  return pad(cells);
+  const calibration = nullRunLine(results);
+  return calibration === undefined ? pad(cells) : `${pad(cells)}\n${calibration}`;
 }

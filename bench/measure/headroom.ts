@@ -24,6 +24,7 @@ export function headroomOf(loadCores: LoadCoreFigures | undefined, serverCpuSeco
     loadUsPerDelivery,
     serverUsPerDelivery,
     loadToServer: Math.round((loadSeconds / serverCpuSeconds) * 100) / 100,
+    ...(loadCores.processCpuSeconds === undefined ? {} : { harnessUsPerDelivery: us(loadCores.processCpuSeconds, delivered) }),
     loadCoreSeconds: Math.round(loadSeconds * 1000) / 1000,
     ...(shared ? { loadCoresShared: true } : {}),
   };
@@ -33,12 +34,14 @@ export function headroomOf(loadCores: LoadCoreFigures | undefined, serverCpuSeco
 export function headroomWarning(name: string, run: Pick<RunResult, 'workers'>): string | undefined {
   const h = run.workers.headroom;
   if (h === undefined || h.loadToServer < HEADROOM_WARN_RATIO) return undefined;
-  return `${name}: the load side spent ${h.loadUsPerDelivery} µs of CPU per delivery against the server's ${h.serverUsPerDelivery} µs (×${h.loadToServer}): the harness, not the server, runs out of CPU first`;
+  const own = h.harnessUsPerDelivery === undefined ? '' : ` (the harness's own processes: ${h.harnessUsPerDelivery} µs; the rest is whatever else ran on the load cores)`;
+  return `${name}: the load side spent ${h.loadUsPerDelivery} µs of CPU per delivery against the server's ${h.serverUsPerDelivery} µs (×${h.loadToServer})${own}: the harness, not the server, runs out of CPU first`;
 }
 
 /** Median, min, max over the repetitions that have headroom figures. */
 export function headroomSummaryOf(runs: readonly Pick<RunResult, 'workers'>[], stat: (values: number[]) => SummaryStat): { headroom?: HeadroomSummary } {
   const hs = runs.flatMap((r) => (r.workers.headroom === undefined ? [] : [r.workers.headroom]));
   if (hs.length === 0) return {};
-  return { headroom: { loadUsPerDelivery: stat(hs.map((h) => h.loadUsPerDelivery)), serverUsPerDelivery: stat(hs.map((h) => h.serverUsPerDelivery)), loadToServer: stat(hs.map((h) => h.loadToServer)) } };
+  const own = hs.flatMap((h) => (h.harnessUsPerDelivery === undefined ? [] : [h.harnessUsPerDelivery]));
+  return { headroom: { ...(own.length === 0 ? {} : { harnessUsPerDelivery: stat(own) }), loadUsPerDelivery: stat(hs.map((h) => h.loadUsPerDelivery)), serverUsPerDelivery: stat(hs.map((h) => h.serverUsPerDelivery)), loadToServer: stat(hs.map((h) => h.loadToServer)) } };
 }

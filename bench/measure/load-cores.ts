@@ -6,6 +6,7 @@
 import { readProcFile } from './proc-file.ts';
 import os from 'node:os';
 import { readTcpCounters } from './tcp-segments.ts';
+import { procStat } from './procfs.ts';
 
 export interface CoreTimes {
   /** Jiffies per state, summed over the cores watched. */
@@ -25,6 +26,8 @@ export interface LoadCoreFigures {
   busyCoreSeconds?: number;
   /** True when no load cores were given (no taskset): every core was watched, the server's too. */
   sharedWithServer?: boolean;
+  /** CPU of the harness's own processes (load workers and the bench) over the window, seconds: what other users of the machine do not touch. */
+  processCpuSeconds?: number;
   /** /proc/net/snmp's TCP counters at the same two edges (bench/measure/tcp-segments.ts), when readable. */
   tcp?: { start: ReturnType<typeof readTcpCounters>; end: ReturnType<typeof readTcpCounters> };
 }
@@ -78,6 +81,9 @@ export class LoadCoreSampler {
   #end: CoreTimes | undefined;
   #startAt = 0;
   #endAt = 0;
+  #pids: () => number[] = () => [];
+  #cpuStart: number | undefined;
+  #cpuEnd: number | undefined;
   #tcpStart: ReturnType<typeof readTcpCounters>;
   #tcpEnd: ReturnType<typeof readTcpCounters>;
   #timers: ReturnType<typeof setTimeout>[] = [];
@@ -87,11 +93,25 @@ export class LoadCoreSampler {
     this.#shared = loadCpus === undefined;
   }
 
-  /** Sample at `startInMs` and `endInMs` from now. */
-  schedule(startInMs: number, endInMs: number): void {
+  /** Sample at `startInMs` and `endInMs` from now; `pids`: the harness's own processes, read at both edges. */
+  schedule(startInMs: number, endInMs: number, pids?: () => number[]): void {
+    if (pids !== undefined) this.#pids = pids;
     // The machine's TCP counters ride on the same two timers: the same window edges.
-    this.#timers.push(setTimeout(() => ((this.#startAt = performance.now()), (this.#start = readCoreTimes(this.cores)), (this.#tcpStart = readTcpCounters())), Math.max(0, startInMs)));
-    this.#timers.push(setTimeout(() => ((this.#endAt = performance.now()), (this.#end = readCoreTimes(this.cores)), (this.#tcpEnd = readTcpCounters())), Math.max(0, endInMs)));
+    this.#timers.push(setTimeout(() => ((this.#startAt = performance.now()), (this.#cpuStart = this.#ownCpu()), (this.#start = readCoreTimes(this.cores)), (this.#tcpStart = readTcpCounters())), Math.max(0, startInMs)));
+    this.#timers.push(setTimeout(() => ((this.#endAt = performance.now()), (this.#cpuEnd = this.#ownCpu()), (this.#end = readCoreTimes(this.cores)), (this.#tcpEnd = readTcpCounters())), Math.max(0, endInMs)));
+  }
+
+  /** Summed CPU seconds of the harness's processes; undefined when one cannot be read (then no figure). */
+  #ownCpu(): number | undefined {
+    const pids = this.#pids();
+    if (pids.length === 0) return undefined;
+    let sum = 0;
+    for (const pid of pids) {
+      const stat = procStat(pid);
+      if (stat === undefined) return undefined;
+      sum += stat.cpuSeconds;
+    }
+    return sum;
   }
 
   stop(): void {
@@ -99,6 +119,6 @@ export class LoadCoreSampler {
   }
 
   result(): LoadCoreFigures | undefined {
-    return this.#start === undefined || this.#end === undefined ? undefined : { ...figures(this.cores, this.#start, this.#end, this.#endAt - this.#startAt), ...(this.#shared ? { sharedWithServer: true } : {}), tcp: { start: this.#tcpStart, end: this.#tcpEnd } };
+    return this.#start === undefined || this.#end === undefined ? undefined : { ...figures(this.cores, this.#start, this.#end, this.#endAt - this.#startAt), ...(this.#shared ? { sharedWithServer: true } : {}), ...(this.#cpuStart === undefined || this.#cpuEnd === undefined ? {} : { processCpuSeconds: Math.round((this.#cpuEnd - this.#cpuStart) * 1000) / 1000 }), tcp: { start: this.#tcpStart, end: this.#tcpEnd } };
   }
 }

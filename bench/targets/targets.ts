@@ -14,6 +14,7 @@ import { withDescendants } from '../measure/procfs.ts';
 import { hasTaskset, spawnServer } from './spawn-server.ts';
 import { benchTls } from './tls.ts';
 import { heapAfterGc } from './gc-heap.ts';
+import { isNullTarget, nullServer } from './null-targets.ts';
 import type { Topology } from '../config/topology.ts';
 
 export interface TargetHandle {
@@ -78,6 +79,7 @@ export async function startTarget(target: RunTarget, transport: Transport, optio
     const server = await spawnServer({ script: BASELINE_SCRIPTS[target], args: ['--hold-ms', String(options.holdMs)], cpus, gcHook: true });
     return fromSpawned(server, 'memory');
   }
+  if (isNullTarget(target)) return fromSpawned(await spawnServer({ ...nullServer(target, options), cpus, gcHook: true }), 'memory');
   if (isPeerTarget(target)) return fromSpawned(await startPeerServer(target, cpus), 'memory');
   if (topology !== undefined && topology.backplane === 'redis') {
     const cluster = await startCluster({
