@@ -11,6 +11,11 @@ function withHeadroom() {
   const results = loadFixture('basic');
   for (const s of results.summary) {
     if (s.target === 'websocket') s.headroom = { harnessUsPerDelivery: one(8), loadUsPerDelivery: one(9.5), serverUsPerDelivery: one(14), loadToServer: one(0.68) };
+    // The longest label, flagged, with wide figures: the table still fits 100 columns.
+    if (s.target === 'baseline-long-polling') {
+      s.headroom = { harnessUsPerDelivery: one(4321.5), loadUsPerDelivery: one(12345.6), serverUsPerDelivery: one(1234.5), loadToServer: one(10.01) };
+      s.heapPerConnectionAfterGcBytes = one(123456);
+    }
     if (s.target === 'long-polling') {
       s.headroom = { loadUsPerDelivery: one(104), serverUsPerDelivery: one(50), loadToServer: one(2.08) };
       s.heapPerConnectionAfterGcBytes = one(5 * 1024);
@@ -22,12 +27,12 @@ function withHeadroom() {
 describe('headroom in the console table', () => {
   it('shows load/server µs per delivery, their ratio and heap after GC, only when measured', () => {
     const table = renderTable(withHeadroom());
-    expect(table).toContain('load µs/msg');
+    expect(table).toContain('harness µs');
     expect(table).toContain('GC heap/conn KiB');
-    expect(table).toMatch(/^long-polling +104 +– +50.0 +2.08 +5.0 +LOAD≥SERVER$/m);
+    expect(table).toMatch(/^long-polling +104 +– +50.0 +2.08 +5.0 +LOAD≥SRV$/m);
     expect(table).toMatch(/^websocket +9.5 +8.0 +14.0 +0.68 +–$/m);
     expect(table.split('\n').every((l) => l.length <= 100)).toBe(true);
-    expect(renderTable(loadFixture('basic'))).not.toContain('load÷server');
+    expect(renderTable(loadFixture('basic'))).not.toContain('load÷srv');
   });
 });
 
