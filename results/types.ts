@@ -9,6 +9,7 @@ export type { Interruption, PathCalibration, PathCheck, PathSpec, ThresholdResul
 export type { RunResult } from './schema/run.ts';
 export type { BatchSizes, ConnectionSetup, FaultsResult, PathRunCost, ProcessPartCost } from './schema/run-extras.ts';
 export type { ModelCheck, TimelinePoint, WorkerHealth } from './schema/health.ts';
+export type { Headroom, HeadroomSummary } from './schema/headroom.ts';
 export type { MessageTally } from './schema/tally.ts';
 export type { TargetSummary } from './schema/summary.ts';
 export type { CostSplit, CostSummary, FixedCost, LatencyIntervals, MarginalCost, RatioIntervals, TcpSegments } from './schema/costs.ts';

@@ -68,6 +68,7 @@ export const BENCH_FLAG_SPECS: readonly BenchFlagSpec[] = [
   { key: 'headers', flag: 'headers', kind: 'string', unit: 'set', default: 'node', help: "request headers of the load clients: node (Node's few) or browser (a desktop Chrome's set to a same-site API, cookie included: docs/network.md)" },
   { key: 'baselines', flag: 'baselines', kind: 'bool', unit: '', default: false, help: 'also run the bare ws and long-poll baseline servers (on in the default scenario)' },
   { key: 'peers', flag: 'peers', kind: 'string', unit: 'list', default: 'none', help: 'peers run beside their counterpart: socketio (Socket.IO, WebSocket only, beside websocket), socketio-polling (its long polling only, beside long-polling); none or \'\' for none (both on in the default and fanout scenarios)' },
+  { key: 'nullRun', flag: 'null-run', kind: 'bool', unit: '', default: false, help: 'also run each transport against a null server that only writes pre-built frames (targets null-<transport>): the harness\'s own CPU per delivery' },
   { key: 'capacity', flag: 'capacity', kind: 'bool', unit: '', default: true, help: 'measure HTTP endpoint capacity with autocannon (--no-capacity to skip)' },
   { key: 'capacityDurationMs', flag: 'capacity-duration', kind: 'duration', unit: 'time', default: '3s', positive: true, help: 'autocannon time per endpoint' },
   { key: 'sweep', flag: 'sweep', kind: 'string', unit: 'option=v1,v2', default: undefined, help: 'repeat the bench for each value of one option, e.g. clients=10,100,1000' },
@@ -181,7 +182,7 @@ export function parseTargetUrl(raw: string): string {
  * Options whose default means "not asked for": a run records them in results.json only when
  * set, as it always has (the table's default is what the harness does without them).
  */
-const RECORDED_WHEN_SET: readonly Key[] = ['tls', 'compression', 'headers'];
+const RECORDED_WHEN_SET: readonly Key[] = ['tls', 'compression', 'headers', 'nullRun'];
 
 /** The table's defaults as the lowest layer of raw values. */
 function tableDefaults(): RawValues {

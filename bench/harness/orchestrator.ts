@@ -86,6 +86,10 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     // --rtt/--jitter/--bandwidth: the load clients reach the server across the delay proxy (bench/delay/).
     const directUrls = server.proxied || server.instanceUrls.length <= 1 ? [server.url] : server.instanceUrls;
     path = await RunPath.start(options, directUrls, spec.cpus.load);
+    // The server's heap after a forced GC with no client yet (bench/targets/gc-heap.ts): before the window, off its CPU.
+    const heapAfterGc: { before?: number; after?: number } = {};
+    const gcBefore = await server.heapAfterGc?.();
+    if (gcBefore !== undefined) heapAfterGc.before = gcBefore;
     spec.onProgress({ target: label, phase: 'starting', text: `starting ${workers.length} load workers` });
     await Promise.all(workers.map((w) => w.ready));
     if (interrupted()) throw new RunInterrupted(label);
@@ -98,7 +102,8 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     sampler = new Sampler(server.instanceUrls, server.pids, windowStart, server.parts);
     sampler.start();
     loadCores = new LoadCoreSampler(spec.cpus.load);
-    loadCores.schedule(windowStart - clockMs(), windowEnd - clockMs());
+    // The harness's own processes too: the load cores' busy time includes whatever else runs on them.
+    loadCores.schedule(windowStart - clockMs(), windowEnd - clockMs(), () => [process.pid, ...workers.flatMap((w) => (w.child.pid === undefined ? [] : [w.child.pid]))]);
     path?.measureWindow(windowStart, windowEnd);
 
     const failure = (): string | undefined => (restartable ?? server).crashed() ?? workers.find((w) => w.died !== undefined)?.died;
@@ -148,6 +153,9 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     for (const w of workers) w.send({ type: 'drained' });
     const idle = await afterDrain(complete, options, windowStart, sampler, LATE_GRACE_MS, interrupted, (second, seconds) => spec.onProgress({ target: label, phase: 'idle', second, seconds }));
 
+    // …and again with every client still connected, after the idle phase: the GC never falls in a measured span.
+    const gcAfter = heapAfterGc.before === undefined ? undefined : await server.heapAfterGc?.();
+    if (gcAfter !== undefined) heapAfterGc.after = gcAfter;
     const answers = await Promise.all(workers.map((w) => w.ask({ type: 'finish' }, 'result', 10_000)));
     const results: WorkerResult[] = [];
     answers.forEach((a, i) => {
@@ -160,7 +168,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     // the drain ends at once (WebSocket): wait for it before reading the samples.
     await sampler.settled(Math.round(options.durationMs / 1000), 3000);
     sampler.stop();
-    const run = buildResult({ spec, server, workers: results, samples: sampler.samples, errors, ...(restartable === undefined ? {} : { restart: restartable }), loadCores: loadCores.result(), ...(idle === undefined ? {} : { idle }) });
+    const run = buildResult({ spec, server, workers: results, samples: sampler.samples, errors, ...(restartable === undefined ? {} : { restart: restartable }), loadCores: loadCores.result(), ...(idle === undefined ? {} : { idle }), heapAfterGc });
     if (path !== undefined) run.path = await path.cost();
     return run;
   } catch (error) {

@@ -13,6 +13,8 @@ import { encodeHistogram, mergeEncoded, summarize } from '../../results/histogra
 import { heapPerConnection } from '../measure/connection-memory.ts';
 import { costOf } from '../measure/cost-of-run.ts';
 import { tcpOf } from '../measure/tcp-segments.ts';
+import { headroomOf } from '../measure/headroom.ts';
+import { heapPerConnectionAfterGc } from '../targets/gc-heap.ts';
 import type { IdleSpan } from './idle-phase.ts';
 import { modelChecks } from '../measure/model.ts';
 import { senderHoldsConnection } from '../peers/clients.ts';
@@ -58,6 +60,8 @@ export interface RunInputs {
   restart?: { restarts: number; downMs: number };
   loadCores?: LoadCoreFigures;
   idle?: IdleSpan;
+  /** The server's heap right after a forced GC, bytes: before any client connected, and after the drain with every client connected. */
+  heapAfterGc?: { before?: number; after?: number };
 }
 
 /** The sample nearest to second t (a scrape can be missed under load). */
@@ -145,6 +149,7 @@ export function buildResult(inputs: RunInputs): RunResult {
     ...(loadCores === undefined ? {} : { loadCores: loadCores.cores, loadCoresBusyPercent: loadCores.busyPercent, loadCoresStealPercent: loadCores.stealPercent }),
     ...(lateJoins.count > 0 ? { lateJoins: lateJoins.count, lateJoinMaxMs: lateJoins.maxMs } : {}),
     workers: results.length,
+    ...optional('headroom', headroomOf(loadCores, cpuSeconds, t.delivered)),
     loadBound: reasons.length > 0,
     reasons,
   };
@@ -203,6 +208,7 @@ export function buildResult(inputs: RunInputs): RunResult {
       heapPeakBytes: Math.max(0, ...inWindow.map((s) => s.heapUsedBytes)),
       eventLoopDelayP99Ms: Math.round(Math.max(0, ...inWindow.filter((s) => s.t > 0).map((s) => s.eventLoopDelayP99Ms)) * 1000) / 1000,
       ...(heapPerConnectionBytes === undefined ? {} : { heapPerConnectionBytes }),
+      ...optional('heapPerConnectionAfterGcBytes', heapPerConnectionAfterGc(inputs.heapAfterGc?.before, inputs.heapAfterGc?.after, connections)),
       // An external target's cost comes from its /metrics alone: no answer, no figures.
       ...(server.external === true && good.length === 0 ? { notMeasured: "the target's /metrics did not answer: server CPU and memory not measured" } : {}),
     },
@@ -217,6 +223,11 @@ export function buildResult(inputs: RunInputs): RunResult {
   };
   if (errors.length > 0) run.error = errors.join('; ');
   return run;
+}
+
+/** `{ [key]: value }`, or nothing when the value is undefined (exactOptionalPropertyTypes). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 function mergeEncodedToString(encoded: string[]): string {

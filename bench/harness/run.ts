@@ -19,6 +19,9 @@ import type { ProgressEvent } from './progress.ts';
 import { SCHEMA_VERSION, type BenchOptions, type BenchResults, type CapacityResult, type Environment, type FloorResult, type Interruption, type RunResult, type RunTarget } from '../../results/types.ts';
 import { evaluateThresholds, thresholdsFor } from '../config/thresholds.ts';
 import { hasTaskset } from '../targets/spawn-server.ts';
+import { cpuPlan } from './cpu-plan.ts';
+import { headroomWarning } from '../measure/headroom.ts';
+import { nullTarget } from '../targets/null-targets.ts';
 import { summarizeRuns } from '../measure/summary.ts';
 import { seededRandom } from '../measure/schedule.ts';
 import { topologiesOf } from '../config/topology.ts';
@@ -27,6 +30,9 @@ import { calibrationWarnings, pathOf } from '../delay/path.ts';
 import { isMap, mapRunOptions, mapSteps } from '../config/map-grid.ts';
 import { fitModels } from '../../model/fit.ts';
 import { estimateSloMs, searchSlo } from '../slo/run-slo.ts';
+
+/** Where the server and the load run (bench/harness/cpu-plan.ts); re-exported for the CLI. */
+export { cpuPlan };
 
 export interface RunBenchHooks {
   onProgress?: (event: ProgressEvent) => void;
@@ -43,13 +49,6 @@ export function estimateRunMs(options: BenchOptions, transport: Transport): numb
   const drain = transport === 'short-polling' ? options.pollIntervalMs : 1000;
   // + the idle phase after the drain (fixed cost, bench/harness/idle-phase.ts).
   return 2500 + options.warmupMs + options.durationMs + drain + 1000 + idleSeconds(options) * 1000;
-}
-
-/** Server on CPU 0, load (workers, floors' clients, autocannon, this process) on the rest. */
-export function cpuPlan(): { server?: string; load?: string } {
-  const cores = os.availableParallelism();
-  if (!hasTaskset() || cores < 2) return {};
-  return { server: '0', load: cores === 2 ? '1' : `1-${cores - 1}` };
 }
 
 function git(args: string[]): string {
@@ -93,6 +92,8 @@ export function targetsOf(options: BenchOptions): { target: RunTarget; transport
     if (options.transports.includes('long-polling')) list.push({ target: 'baseline-long-polling', transport: 'long-polling' });
   }
   list.push(...peerTargets(options.peers, options.transports));
+  // --null-run: the same workload against a server that only writes pre-built frames.
+  if (options.nullRun === true) list.push(...options.transports.map((t) => ({ target: nullTarget(t), transport: t })));
   return list;
 }
 
@@ -108,6 +109,8 @@ export function warningsFor(runs: readonly RunResult[], capacity: readonly Capac
     if (r.messages.duplicates > 0) warnings.push(`${name}: ${r.messages.duplicates} duplicate deliveries`);
     if (r.messages.outOfOrder > 0) warnings.push(`${name}: ${r.messages.outOfOrder} deliveries out of order`);
     if ((r.messages.sendErrors ?? 0) > 0) warnings.push(`${name}: ${r.messages.sendErrors} publishes failed`);
+    const headroom = headroomWarning(name, r);
+    if (headroom !== undefined) warnings.push(headroom);
     if (r.workers.loadBound) warnings.push(`${name}: LOAD-BOUND (the numbers measure the harness, not the server): ${r.workers.reasons.join('; ')}`);
     for (const m of r.model) {
       if (m.flagged) warnings.push(`${name}: ${m.metric} ${m.measured} ${m.unit} vs model ${m.predicted} ${m.unit} (×${m.ratio}, tolerance ${m.tolerance * 100}%) — ${m.note}`);

@@ -4,6 +4,7 @@
  * its floor (the matching raw echo) and, when one ran, its bare baseline.
  */
 import { costSummaryOf } from './cost-summary.ts';
+import { headroomSummaryOf } from './headroom.ts';
 import { attachIntervals } from './summary-ci.ts';
 import { mergeEncoded, summarize } from '../../results/histogram.ts';
 import { peerMultipleOf } from '../peers/compare.ts';
@@ -32,10 +33,11 @@ function partsOf(runs: readonly RunResult[]): Pick<TargetSummary, 'parts'> {
   };
 }
 
-/** Heap per connection over repetitions, from the runs that measured it. */
-function heapPerConnectionOf(runs: readonly RunResult[]): Pick<TargetSummary, 'heapPerConnectionBytes'> {
+/** Heap per connection (sampled, and after a forced GC) over repetitions, from the runs that measured it. */
+function heapPerConnectionOf(runs: readonly RunResult[]): Pick<TargetSummary, 'heapPerConnectionBytes' | 'heapPerConnectionAfterGcBytes'> {
   const values = runs.flatMap((r) => (r.server.heapPerConnectionBytes === undefined ? [] : [r.server.heapPerConnectionBytes]));
-  return values.length === 0 ? {} : { heapPerConnectionBytes: stat(values) };
+  const afterGc = runs.flatMap((r) => (r.server.heapPerConnectionAfterGcBytes === undefined ? [] : [r.server.heapPerConnectionAfterGcBytes]));
+  return { ...(values.length === 0 ? {} : { heapPerConnectionBytes: stat(values) }), ...(afterGc.length === 0 ? {} : { heapPerConnectionAfterGcBytes: stat(afterGc) }) };
 }
 
 const BASELINE_OF: Partial<Record<RunTarget, RunTarget>> = { websocket: 'baseline-ws', 'long-polling': 'baseline-long-polling' };
@@ -73,6 +75,7 @@ export function summarizeRuns(runs: readonly RunResult[], floors: readonly Floor
       rssPeakBytes: stat(use.map((r) => r.server.rssPeakBytes)),
       ...heapPerConnectionOf(use),
       ...costSummaryOf(use, stat),
+      ...headroomSummaryOf(use, stat),
       ...(use.some((r) => r.tcp !== undefined) ? { tcpSegmentsPerDelivered: stat(use.flatMap((r) => (r.tcp === undefined ? [] : [r.tcp.perDelivered]))) } : {}),
       delivered: stat(use.map((r) => r.messages.delivered)),
       lost: stat(use.map((r) => r.messages.lost)),

@@ -4,12 +4,14 @@
  * whole table when it can, else latency and cost as two tables, else one block per target.
  */
 import { peerLine } from '../peers/compare.ts';
+import { headroomTable } from './headroom-table.ts';
 import type { BenchResults } from '../../results/types.ts';
 
 /** Widest line the table may print (a common terminal and CI log width). */
 export const WIDTH = 100;
 
-function pad(cells: string[][]): string {
+/** Columns padded to their widest cell: the first left-aligned, the rest right-aligned. */
+export function pad(cells: string[][]): string {
   const widths = cells[0]?.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length))) ?? [];
   return cells.map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
 }
@@ -68,6 +70,9 @@ export function renderTable(results: BenchResults, width = WIDTH): string {
   }
   const lines = [body];
   if (costRows.slice(1).some((r) => r.includes('n/m'))) lines.push('', 'n/m: not measured (the --target server\'s /metrics did not answer)');
+  // Harness headroom and heap after GC: a table of its own, so the cost table keeps its width.
+  const headroom = headroomTable(results);
+  if (headroom !== undefined) lines.push('', headroom);
   const peers = peerLine(results.summary);
   if (peers !== undefined) lines.push('', peers);
   if (results.floors.length > 0) lines.push('', `floor (loopback round trip p50/p99): ${results.floors.map((f) => `${f.name} ${ms(f.latencyMs.p50)}/${ms(f.latencyMs.p99)} ms`).join(' · ')}`);

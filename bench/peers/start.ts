@@ -10,5 +10,5 @@ import { PEER_INFO, peerOf, type PeerTarget } from './peers.ts';
 export const SOCKETIO_SERVER_SCRIPT = fileURLToPath(new URL('./socketio-server.ts', import.meta.url));
 
 export function startPeerServer(target: PeerTarget, cpus: string | undefined): Promise<SpawnedServer> {
-  return spawnServer({ script: SOCKETIO_SERVER_SCRIPT, args: ['--transport', PEER_INFO[peerOf(target)].engineTransport], cpus });
+  return spawnServer({ script: SOCKETIO_SERVER_SCRIPT, args: ['--transport', PEER_INFO[peerOf(target)].engineTransport], cpus, gcHook: true });
 }

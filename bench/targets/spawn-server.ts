@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { GC_NODE_ARGS } from './gc-heap.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/pushlab.js', import.meta.url));
 
@@ -40,6 +41,11 @@ export interface SpawnServerOptions {
    * baseline servers and its floor echo server. It must print `listening on http://…:PORT`.
    */
   script?: string;
+  /**
+   * Start it with `--expose-gc`, ./gc-hook.js preloaded and an IPC channel, so the bench can
+   * force a GC and read the heap (bench/targets/gc-heap.ts). Default false.
+   */
+  gcHook?: boolean;
 }
 
 /**
@@ -58,9 +64,10 @@ export function spawnServer(options: SpawnServerOptions = {}): Promise<SpawnedSe
   const args = [...(options.args ?? [])];
   if (!args.includes('--port')) args.push('--port', '0');
   const command = options.cpus !== undefined && hasTaskset() ? 'taskset' : process.execPath;
-  const entry = options.script === undefined ? [BIN, 'serve'] : ['--import', TSX_LOADER, options.script];
+  const entry = [...(options.gcHook === true ? GC_NODE_ARGS : []), ...(options.script === undefined ? [BIN, 'serve'] : ['--import', TSX_LOADER, options.script])];
   const argv = command === 'taskset' ? ['-c', options.cpus ?? '0', process.execPath, ...entry, ...args] : [...entry, ...args];
-  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? benchEnv() });
+  // The IPC channel (fd 3) survives taskset's exec: node finds it through NODE_CHANNEL_FD.
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe', ...(options.gcHook === true ? (['ipc'] as const) : [])], env: options.env ?? benchEnv() });
   let stdout = '';
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {

@@ -13,6 +13,8 @@ import type { BenchOptions, ProcessPartCost, RunTarget } from '../../results/typ
 import { withDescendants } from '../measure/procfs.ts';
 import { hasTaskset, spawnServer } from './spawn-server.ts';
 import { benchTls } from './tls.ts';
+import { heapAfterGc } from './gc-heap.ts';
+import { isNullTarget, nullServer } from './null-targets.ts';
 import type { Topology } from '../config/topology.ts';
 
 export interface TargetHandle {
@@ -31,6 +33,11 @@ export interface TargetHandle {
   parts?: { part: ProcessPartCost['part']; pids: number[] }[];
   /** `--target`: a server the bench did not start (no pids: its cost comes from its /metrics). */
   external?: boolean;
+  /**
+   * A single process started with the GC hook (bench/targets/gc-heap.ts): force a full GC and
+   * answer the heap right after it, bytes (undefined when it does not answer). Absent otherwise.
+   */
+  heapAfterGc?: () => Promise<number | undefined>;
   /** Set once the server died on its own: why. */
   crashed(): string | undefined;
   stop(): Promise<void>;
@@ -69,9 +76,10 @@ export function serverArgs(transport: Transport, options: BenchOptions): string[
 export async function startTarget(target: RunTarget, transport: Transport, options: BenchOptions, cpus: string | undefined, topology?: Topology): Promise<TargetHandle> {
   if (options.target !== undefined) return externalTarget(options.target);
   if (target === 'baseline-ws' || target === 'baseline-long-polling') {
-    const server = await spawnServer({ script: BASELINE_SCRIPTS[target], args: ['--hold-ms', String(options.holdMs)], cpus });
+    const server = await spawnServer({ script: BASELINE_SCRIPTS[target], args: ['--hold-ms', String(options.holdMs)], cpus, gcHook: true });
     return fromSpawned(server, 'memory');
   }
+  if (isNullTarget(target)) return fromSpawned(await spawnServer({ ...nullServer(target, options), cpus, gcHook: true }), 'memory');
   if (isPeerTarget(target)) return fromSpawned(await startPeerServer(target, cpus), 'memory');
   if (topology !== undefined && topology.backplane === 'redis') {
     const cluster = await startCluster({
@@ -114,7 +122,7 @@ export async function startTarget(target: RunTarget, transport: Transport, optio
       },
     };
   }
-  const server = await spawnServer({ args: serverArgs(transport, options), cpus });
+  const server = await spawnServer({ args: serverArgs(transport, options), cpus, gcHook: true });
   const handle = fromSpawned(server, 'memory');
   // The ladder's reference rung reports its (one) part too, so every rung splits alike.
   if (topology !== undefined) handle.parts = [{ part: 'servers', pids: [server.pid] }];
@@ -134,6 +142,7 @@ function fromSpawned(server: Awaited<ReturnType<typeof spawnServer>>, backplane:
     instances: 1,
     proxied: false,
     backplane,
+    ...(server.child.channel === undefined || server.child.channel === null ? {} : { heapAfterGc: () => heapAfterGc(server.child) }),
     crashed: () => crashed,
     async stop() {
       stopping = crashed === undefined;

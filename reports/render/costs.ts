@@ -41,7 +41,8 @@ export function costWins(rows: readonly TargetSummary[], sweepOption: string | u
   return `<p class="refs">Fixed cost (staying connected, per client-second) and marginal cost (per delivered message), compared separately:</p><ul class="wins">${lines.join('\n')}</ul>`;
 }
 
-const cell = (s: SummaryStat | undefined, scale = 1): string => {
+/** A median with its min–max spread below (— when absent). */
+export const cell = (s: SummaryStat | undefined, scale = 1): string => {
   if (s === undefined) return '<td class="num">–</td>';
   const spread = s.min === s.max ? '' : `<span class="spread">${escapeHtml(`${fmtNum(s.min * scale)}–${fmtNum(s.max * scale)}`)}</span>`;
   return `<td class="num">${escapeHtml(fmtNum(s.median * scale))}${spread}</td>`;

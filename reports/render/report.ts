@@ -5,6 +5,7 @@
 import type { BenchResults } from '../../results/types.ts';
 import { buildCharts } from './charts.ts';
 import { faultsChart, faultsSectionBody } from './faults.ts';
+import { headroomSection } from './headroom.ts';
 import { methodologySection } from './methodology.ts';
 import { scaleOutSection } from './scaleout.ts';
 import { modelTable, runsTable, summaryTable } from './tables.ts';
@@ -42,6 +43,8 @@ export function renderReport(results: BenchResults, options: RenderOptions = {})
   // Map benches only ('' otherwise): the report opens with "Which one should I use?".
   // The projection past one machine (reports/render/projection.ts) closes the decision section.
   const decision = decisionSection(results, { projection: renderProjection(results) });
+  // Present when runs measured load-side vs server CPU per delivery, or heap after GC.
+  const headroom = headroomSection(results);
   const body = [
     partialBanner(results),
     ...(decision === '' ? [] : [decision]),
@@ -52,6 +55,7 @@ export function renderReport(results: BenchResults, options: RenderOptions = {})
     ...(faults === '' ? [] : [faults]),
     section('charts-h', 'Charts', chartsGrid(charts)),
     ...(network === '' ? [] : [network]),
+    ...(headroom === '' ? [] : [headroom]),
     section('model-h', 'Measured vs model', modelTable(results)),
     section('method-h', 'Methodology and environment', methodologySection([{ label: '', results }])),
   ].join('\n');

@@ -15,6 +15,11 @@ export const TARGET_COLOURS: Record<RunTarget, string> = {
   'baseline-long-polling': '#999999', // light grey, dashed in charts
   'peer-socketio': '#D55E00', // vermillion, its own dash in charts (beside websocket's green)
   'peer-socketio-polling': '#56B4E9', // sky blue, its own dash in charts (beside long polling's blue)
+  // --null-run: the harness's calibration, in its transport's colour family but black-ish (a reference, not a contender).
+  'null-websocket': '#2F4F4F',
+  'null-sse': '#4B3B47',
+  'null-long-polling': '#1F3A4F',
+  'null-short-polling': '#4F3F1F',
 };
 
 /** The floors (raw loopback echoes) are drawn in black, dotted: they are the physics, not a contender. */
@@ -23,7 +28,7 @@ export const FLOOR_COLOUR = '#000000';
 /** Extra Okabe–Ito colours, for series that are not a target (e.g. capacity endpoints). */
 export const EXTRA_COLOURS = ['#56B4E9', '#D55E00', '#F0E442'] as const;
 
-const ORDER: readonly RunTarget[] = ['short-polling', 'long-polling', 'websocket', 'sse', 'baseline-long-polling', 'baseline-ws', 'peer-socketio-polling', 'peer-socketio'];
+const ORDER: readonly RunTarget[] = ['short-polling', 'long-polling', 'websocket', 'sse', 'baseline-long-polling', 'baseline-ws', 'peer-socketio-polling', 'peer-socketio', 'null-short-polling', 'null-long-polling', 'null-websocket', 'null-sse'];
 
 export function isBaseline(target: RunTarget): boolean {
   return target === 'baseline-ws' || target === 'baseline-long-polling';
@@ -34,9 +39,9 @@ export function isPeer(target: RunTarget): boolean {
   return isPeerTarget(target);
 }
 
-/** Baselines and peers: shown beside the lab's transports, never named winners. */
+/** Baselines, peers and the null run's servers: shown beside the lab's transports, never named winners. */
 export function isReference(target: RunTarget): boolean {
-  return isBaseline(target) || isPeer(target);
+  return isBaseline(target) || isPeer(target) || target.startsWith('null-');
 }
 
 export function targetColour(target: RunTarget): string {

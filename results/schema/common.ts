@@ -19,8 +19,11 @@ export const PeerName = literals(PEERS);
 
 export const BASELINE_TARGETS = ['baseline-ws', 'baseline-long-polling'] as const;
 
+/** `--null-run`: each transport against a trivial server that only writes pre-built frames (the harness's own cost). */
+export const NULL_TARGETS = ['null-websocket', 'null-sse', 'null-long-polling', 'null-short-polling'] as const;
+
 /** A target of a run: one of the lab's transports, a bare baseline server, or a peer (Socket.IO). */
-export const RunTarget = literals([...TRANSPORTS, ...BASELINE_TARGETS, ...PEER_TARGETS] as const, 'A lab transport, a bare baseline server, or a peer (Socket.IO).');
+export const RunTarget = literals([...TRANSPORTS, ...BASELINE_TARGETS, ...PEER_TARGETS, ...NULL_TARGETS] as const, 'A lab transport, a bare baseline server, a peer (Socket.IO), or a null-run server (`--null-run`).');
 export type RunTarget = Static<typeof RunTarget>;
 
 /** A value a sweep step or phase is labelled with. */

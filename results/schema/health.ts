@@ -3,6 +3,7 @@
  * load generator, not the server, and is marked everywhere (never a verdict winner).
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { Headroom } from './headroom.ts';
 
 const ms = (description: string) => Type.Optional(Type.Number({ description }));
 
@@ -19,6 +20,7 @@ export const WorkerHealth = Type.Object({
   lateJoins: ms('Subscribers that joined only after the window opened.'),
   lateJoinMaxMs: ms('The latest late join\'s delay after the window opened, ms.'),
   workers: ms('Load worker processes used (subscribers and senders).'),
+  headroom: Type.Optional(Headroom),
   loadBound: Type.Boolean({ description: 'True when the load generator, not the server, was the bottleneck.' }),
   reasons: Type.Array(Type.String()),
 });

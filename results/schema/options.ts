@@ -47,6 +47,7 @@ export const BenchOptions = Type.Object({
   phases: Type.Optional(Type.Array(Phase, { description: '`--phases` / a config file\'s phases: steps run in order, each measured on its own (like a sweep).' })),
   compression: flag('`--compression`: permessage-deflate on WebSockets, gzip on JSON answers (pushlab servers).'),
   headers: Type.Optional(Type.Union([Type.Literal('node'), Type.Literal('browser')], { description: '`--headers`: node (default) or browser.' })),
+  nullRun: flag('`--null-run`: each transport also ran against a trivial null server (target `null-<transport>`): the harness\'s own cost per delivery.'),
   tls: flag('`--tls`: pushlab\'s servers speak https/wss with a self-signed certificate the load clients trust.'),
   rttMs: Type.Optional(num('`--rtt`: round trip added by the delay proxy between load clients and server, ms (absent or 0 = loopback).')),
   jitterMs: Type.Optional(num('`--jitter`: per direction, ± uniform, ms.')),

@@ -21,6 +21,9 @@ export const ServerCost = Type.Object({
   heapPerConnectionBytes: Type.Optional(num(
     'Heap per client connection, bytes: (the lowest heap sampled in the window − the heap sampled before the first client connected) ÷ connections held (subscribers, plus senders where they keep a connection). Approximate: heap samples include garbage not yet collected; cleanest in the idle scenario. Absent without a pre-connect sample (no warm-up).',
   )),
+  heapPerConnectionAfterGcBytes: Type.Optional(num(
+    'Heap per client connection after a forced full GC, bytes: (the heap right after a GC with every client still connected, after the drain − the same before the first client connected) ÷ connections held. No garbage in it, unlike heapPerConnectionBytes. Servers the bench starts as one process only (bench/targets/gc-heap.ts).',
+  )),
   notMeasured: Type.Optional(Type.String({ description: '`--target` runs only: why the server\'s cost could not be read (its /metrics never answered); the figures are then 0.' })),
 });
 

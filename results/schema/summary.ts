@@ -5,6 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { described, LatencySummaryMs, ProcessPart, RunTarget, SummaryStat, SweepValue, Transport } from './common.ts';
 import { CostSummary, LatencyIntervals, RatioIntervals } from './costs.ts';
+import { HeadroomSummary } from './headroom.ts';
 
 const num = () => Type.Number();
 
@@ -24,8 +25,10 @@ export const TargetSummary = Type.Object({
   cpuSecondsPer1kDelivered: SummaryStat,
   rssPeakBytes: SummaryStat,
   heapPerConnectionBytes: Type.Optional(described(SummaryStat, 'Median over repetitions of runs[i].server.heapPerConnectionBytes, when the runs have it.')),
+  heapPerConnectionAfterGcBytes: Type.Optional(described(SummaryStat, 'Median over repetitions of runs[i].server.heapPerConnectionAfterGcBytes, when the runs have it.')),
   tcpSegmentsPerDelivered: Type.Optional(described(SummaryStat, 'Median, min, max over repetitions of runs[i].tcp.perDelivered (quiet machine only).')),
   cost: Type.Optional(CostSummary),
+  headroom: Type.Optional(HeadroomSummary),
   delivered: SummaryStat,
   lost: SummaryStat,
   duplicates: SummaryStat,
