@@ -109,7 +109,7 @@ export class HeldPolls {
       sendJsonText(res, 200, `{"messages":[],"cursor":${cursor}}`);
       return;
     }
-    this.#metrics.deliveredBy['long-polling'].inc(batch.envelopes.length);
+    this.#metrics.countDelivered('long-polling', batch.envelopes.length);
     const gap = batch.gap === undefined ? '' : `,"gap":${JSON.stringify(batch.gap)}`;
     sendJsonText(res, 200, `{"messages":${jsonArray(batch.envelopes)},"cursor":${batch.cursor}${gap}}`);
   }
