@@ -7,8 +7,10 @@
  *   node --import tsx scripts/fanout-cpu.ts --transport websocket --clients 300 --rate 10 --seconds 10 --rounds 3
  *   … --transport long-polling …   --scrape 0 (no /metrics scrape; default 1 a second, as the bench)
  *   … --serve-args "--default-metrics"   extra `pushlab serve` flags
+ *   … --rate 0 --only pushlab   idle clients: CPU per second of the scrape and process metrics alone
  *   … --cpu-prof DIR   write the pushlab server's V8 CPU profile to DIR (node --cpu-prof)
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -115,7 +117,8 @@ async function measure(name: string, server: SpawnedServer): Promise<number> {
     else void httpJson(`${server.url}/rooms/${room}/messages`, 'POST', { from: 'p', text, sentAt: Date.now() });
   };
   let i = 0;
-  const sendTimer = setInterval(() => publish(i++), 1000 / rate);
+  // --rate 0: idle clients only (what the /metrics scrape and the process metrics cost).
+  const sendTimer = rate > 0 ? setInterval(() => publish(i++), 1000 / rate) : undefined;
   const scrapeTimer = scrapesPerSecond > 0 ? setInterval(() => void httpJson(`${server.url}/metrics`, 'GET').catch(() => {}), 1000 / scrapesPerSecond) : undefined;
   await sleep(2000); // warm-up: JIT, steady state
   const cpu0 = cpuSeconds(server.pid);
@@ -125,13 +128,31 @@ async function measure(name: string, server: SpawnedServer): Promise<number> {
   const sent = i - sent0;
   const cpu = cpuSeconds(server.pid) - cpu0;
   const delivered = load.delivered - d0;
-  clearInterval(sendTimer);
+  if (sendTimer !== undefined) clearInterval(sendTimer);
   if (scrapeTimer !== undefined) clearInterval(scrapeTimer);
   load.stop();
   sender?.terminate();
   const us = (cpu * 1e6) / Math.max(1, delivered);
-  console.log(`${name.padEnd(10)} cpu ${cpu.toFixed(2)} s  delivered ${delivered}  ${us.toFixed(2)} µs/delivery  (${sent} sent × ${clients} = ${sent * clients})`);
+  console.log(`${name.padEnd(10)} cpu ${cpu.toFixed(2)} s (${((cpu / seconds) * 1000).toFixed(1)} ms/s)  delivered ${delivered}  ${us.toFixed(2)} µs/delivery  (${sent} sent × ${clients} = ${sent * clients})`);
   return us;
+}
+
+/** `node --cpu-prof` is refused in NODE_OPTIONS, so a profiled server is started by hand. */
+function profiledServer(dir: string): Promise<SpawnedServer> {
+  const bin = fileURLToPath(new URL('../bin/pushlab.js', import.meta.url));
+  const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, bin, 'serve', '--port', '0', ...pushlabArgs], { stdio: ['ignore', 'pipe', 'inherit'], env: benchEnv() });
+  return new Promise((resolve) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on (http:\/\/\S+:(\d+))/.exec(out);
+      if (m === null || child.pid === undefined) return;
+      child.stdout.removeAllListeners('data');
+      child.stdout.resume();
+      const exited = new Promise<number | string>((r) => child.once('exit', (code, signal) => r(code ?? signal ?? '')));
+      resolve({ url: m[1] as string, port: Number(m[2]), pid: child.pid, child, stderr: () => '', stop: () => (child.kill('SIGTERM'), exited) });
+    });
+  });
 }
 
 const pushlabArgs = ['--transports', transport, '--no-demo', ...values['serve-args'].split(' ').filter((a) => a !== '')];
@@ -140,8 +161,8 @@ for (let round = 0; round < Number(values.rounds); round++) {
   const order = round % 2 === 0 ? (['pushlab', 'baseline'] as const) : (['baseline', 'pushlab'] as const);
   for (const name of order) {
     if (values.only !== undefined && values.only !== name) continue;
-    const env = name === 'pushlab' && values['cpu-prof'] !== undefined ? { ...benchEnv(), NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${values['cpu-prof']}` } : benchEnv();
-    const server = await spawnServer(name === 'pushlab' ? { args: pushlabArgs, env } : { script: baselineScript, args: ['--hold-ms', '20000'] });
+    const profile = name === 'pushlab' ? values['cpu-prof'] : undefined;
+    const server = profile !== undefined ? await profiledServer(profile) : await spawnServer(name === 'pushlab' ? { args: pushlabArgs } : { script: baselineScript, args: ['--hold-ms', '20000'] });
     try {
       results[name]?.push(await measure(name, server));
     } finally {

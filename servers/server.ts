@@ -153,7 +153,8 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
     metrics.label(socket, transport);
     // One shared listener, its state on the response: no closures allocated per request.
     (res as Accounted).pushlab = { transport, route: routeName, socket };
-    res.once('close', accountResponse);
+    // on, not once: a response closes once, and once() wraps the listener per request.
+    res.on('close', accountResponse);
     if (options.compression === true) markCompressible(req, res);
     if (draining) {
       res.setHeader('connection', 'close');
