@@ -114,7 +114,7 @@ async function measure(name: string, server: SpawnedServer): Promise<number> {
   const publish = (i: number): void => {
     const text = `m${i} ${'x'.repeat(90)}`;
     if (sender !== undefined) sender.send(JSON.stringify({ type: 'send', room, text, sentAt: Date.now(), ref: String(i) }));
-    else void httpJson(`${server.url}/rooms/${room}/messages`, 'POST', { from: 'p', text, sentAt: Date.now() });
+    else httpJson(`${server.url}/rooms/${room}/messages`, 'POST', { from: 'p', text, sentAt: Date.now() }).catch(() => {});
   };
   let i = 0;
   // --rate 0: idle clients only (what the /metrics scrape and the process metrics cost).
@@ -162,7 +162,7 @@ for (let round = 0; round < Number(values.rounds); round++) {
   for (const name of order) {
     if (values.only !== undefined && values.only !== name) continue;
     const profile = name === 'pushlab' ? values['cpu-prof'] : undefined;
-    const server = profile !== undefined ? await profiledServer(profile) : await spawnServer(name === 'pushlab' ? { args: pushlabArgs } : { script: baselineScript, args: ['--hold-ms', '20000'] });
+    const server = profile !== undefined ? await profiledServer(profile) : await spawnServer(name === 'pushlab' ? { args: pushlabArgs, startTimeoutMs: 90_000 } : { script: baselineScript, args: ['--hold-ms', '20000'], startTimeoutMs: 90_000 });
     try {
       results[name]?.push(await measure(name, server));
     } finally {
