@@ -2,7 +2,8 @@
  * Server CPU per delivered message in a one-room fan-out, pushlab against the bare baselines,
  * alternated in one run (A B A B …) so a busy machine's noise hits both alike. A quick A/B
  * for server hot-path work; the bench (`pushlab bench --scenario fanout`) gives the figures
- * of record. CPU is the server process's utime + stime from /proc over the window.
+ * of record. CPU is the server process's utime + stime from /proc, from the first publish
+ * until every message reached every client.
  *
  *   node --import tsx scripts/fanout-cpu.ts --transport websocket --clients 300 --rate 10 --seconds 10 --rounds 3
  *   … --transport long-polling …   --scrape 0 (no /metrics scrape; default 1 a second, as the bench)
@@ -117,23 +118,24 @@ async function measure(name: string, server: SpawnedServer): Promise<number> {
     else httpJson(`${server.url}/rooms/${room}/messages`, 'POST', { from: 'p', text, sentAt: Date.now() }).catch(() => {});
   };
   let i = 0;
+  // CPU from the first publish until every message reached every client (or 30 s more): no
+  // window edge, so a load client that lags on a busy machine does not skew the count.
+  await sleep(500);
+  const cpu0 = cpuSeconds(server.pid);
   // --rate 0: idle clients only (what the /metrics scrape and the process metrics cost).
   const sendTimer = rate > 0 ? setInterval(() => publish(i++), 1000 / rate) : undefined;
   const scrapeTimer = scrapesPerSecond > 0 ? setInterval(() => void httpJson(`${server.url}/metrics`, 'GET').catch(() => {}), 1000 / scrapesPerSecond) : undefined;
-  await sleep(2000); // warm-up: JIT, steady state
-  const cpu0 = cpuSeconds(server.pid);
-  const d0 = load.delivered;
-  const sent0 = i;
   await sleep(seconds * 1000);
-  const sent = i - sent0;
-  const cpu = cpuSeconds(server.pid) - cpu0;
-  const delivered = load.delivered - d0;
   if (sendTimer !== undefined) clearInterval(sendTimer);
+  const sent = i;
+  for (const until = Date.now() + 30_000; load.delivered < sent * clients && Date.now() < until; ) await sleep(50);
+  const cpu = cpuSeconds(server.pid) - cpu0;
+  const delivered = load.delivered;
   if (scrapeTimer !== undefined) clearInterval(scrapeTimer);
   load.stop();
   sender?.terminate();
   const us = (cpu * 1e6) / Math.max(1, delivered);
-  console.log(`${name.padEnd(10)} cpu ${cpu.toFixed(2)} s (${((cpu / seconds) * 1000).toFixed(1)} ms/s)  delivered ${delivered}  ${us.toFixed(2)} µs/delivery  (${sent} sent × ${clients} = ${sent * clients})`);
+  console.log(`${name.padEnd(10)} cpu ${cpu.toFixed(2)} s (${((cpu / seconds) * 1000).toFixed(1)} ms/s while sending)  delivered ${delivered}  ${us.toFixed(2)} µs/delivery  (${sent} sent × ${clients} = ${sent * clients})`);
   return us;
 }
 
