@@ -6,7 +6,8 @@
  * transports) carries its client's transport in `x-pushlab-transport`; see publisherTransport.
  */
 import type { Socket } from 'node:net';
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { registerProcessMetrics } from './process-metrics.ts';
 import type { RouteTransport } from './http/router.ts';
 import type { Transport } from '../protocol/types.ts';
 
@@ -26,6 +27,19 @@ interface Metered {
   wire: { readonly bytesRead: number; readonly bytesWritten: number };
 }
 
+/** One `pushlab_http_requests_total` series, counted as a plain number. */
+interface RequestCount {
+  transport: RouteTransport;
+  route: string;
+  status: string;
+  n: number;
+}
+
+/**
+ * Every counter here is a plain number, moved into prom-client only when /metrics is scraped:
+ * prom-client's `inc()`, even on a child from `labels()`, hashes and validates its labels on
+ * every call — per delivery that was a visible share of the fan-out profile.
+ */
 export class ServerMetrics {
   readonly registry = new Registry();
   readonly requests: Counter<'transport' | 'route' | 'status'>;
@@ -36,15 +50,26 @@ export class ServerMetrics {
   readonly delivered: Counter<'transport'>;
   readonly bytes: Counter<'transport' | 'direction'>;
   readonly #sockets = new Map<Socket, Metered>();
-  /** `transport|route|status` → counter child: label hashing per request showed in profiles. */
-  readonly #requestChildren = new Map<string, Counter.Internal>();
-  readonly #bytesChildren = new Map<RouteTransport, { in: Counter.Internal; out: Counter.Internal }>();
-  /** Children cached per transport: the per-message path must not look labels up. */
-  readonly deliveredBy: Record<Transport, Counter.Internal>;
+  /** Messages handed to clients per transport: the per-delivery path adds to a number, nothing else. */
+  readonly #delivered: Record<Transport, number> = { 'short-polling': 0, 'long-polling': 0, websocket: 0, sse: 0 };
+  #published = 0;
+  /** route → status → count, per transport: two Map reads per request, no key string built. */
+  readonly #requestCounts = new Map<RouteTransport, Map<string, Map<number, RequestCount>>>();
+  /** Wire bytes of sockets since counted, per transport. */
+  readonly #bytes = new Map<RouteTransport, { in: number; out: number }>();
 
-  constructor(gauges: { heldPolls: () => number; sessions: () => number }) {
+  constructor(gauges: { heldPolls: () => number; sessions: () => number }, options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
-    this.requests = new Counter({ name: 'pushlab_http_requests_total', help: 'HTTP requests answered', labelNames: ['transport', 'route', 'status'], registers });
+    const self = this;
+    this.requests = new Counter({
+      name: 'pushlab_http_requests_total',
+      help: 'HTTP requests answered',
+      labelNames: ['transport', 'route', 'status'],
+      registers,
+      collect() {
+        self.#collectRequests(this);
+      },
+    });
     this.openConnections = new Gauge({
       name: 'pushlab_open_connections',
       help: 'Open TCP connections by the transport they last carried',
@@ -54,22 +79,50 @@ export class ServerMetrics {
     });
     this.heldPolls = new Gauge({ name: 'pushlab_held_polls', help: 'Long polls held open now', registers, collect() { this.set(gauges.heldPolls()); } });
     this.lpSessions = new Gauge({ name: 'pushlab_lp_sessions', help: 'Long-poll sessions alive now', registers, collect() { this.set(gauges.sessions()); } });
-    this.published = new Counter({ name: 'pushlab_messages_published_total', help: 'Messages accepted by this instance', registers });
-    this.delivered = new Counter({ name: 'pushlab_messages_delivered_total', help: 'Messages handed to clients (per subscriber)', labelNames: ['transport'], registers });
+    this.published = new Counter({
+      name: 'pushlab_messages_published_total',
+      help: 'Messages accepted by this instance',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(self.#published);
+      },
+    });
+    this.delivered = new Counter({
+      name: 'pushlab_messages_delivered_total',
+      help: 'Messages handed to clients (per subscriber)',
+      labelNames: ['transport'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [transport, n] of Object.entries(self.#delivered)) this.labels(transport).inc(n);
+      },
+    });
     this.bytes = new Counter({
       name: 'pushlab_bytes_total',
       help: 'Bytes on the wire, counted on the sockets',
       labelNames: ['transport', 'direction'],
       registers,
-      collect: () => this.#flushAll(),
+      collect() {
+        self.#flushAll();
+        this.reset();
+        for (const [transport, b] of self.#bytes) {
+          this.labels(transport, 'in').inc(b.in);
+          this.labels(transport, 'out').inc(b.out);
+        }
+      },
     });
-    this.deliveredBy = {
-      'short-polling': this.delivered.labels('short-polling'),
-      'long-polling': this.delivered.labels('long-polling'),
-      websocket: this.delivered.labels('websocket'),
-      sse: this.delivered.labels('sse'),
-    };
-    collectDefaultMetrics({ register: this.registry });
+    registerProcessMetrics(this.registry, options.defaultMetrics === true);
+  }
+
+  /** Count `n` messages handed to clients of `transport` (the per-delivery path). */
+  countDelivered(transport: Transport, n: number): void {
+    this.#delivered[transport] += n;
+  }
+
+  /** Count one message accepted by this instance. */
+  countPublished(): void {
+    this.#published++;
   }
 
   /** Start metering a new connection; `wire`: its TCP socket when `socket` is a TLSSocket (its own counts are plaintext). */
@@ -96,25 +149,38 @@ export class ServerMetrics {
 
   /** Count one answered request. */
   request(transport: RouteTransport, route: string, status: number): void {
-    const key = `${transport}|${route}|${status}`;
-    let child = this.#requestChildren.get(key);
-    if (child === undefined) {
-      child = this.requests.labels(transport, route, String(status));
-      this.#requestChildren.set(key, child);
+    let byRoute = this.#requestCounts.get(transport);
+    if (byRoute === undefined) {
+      byRoute = new Map();
+      this.#requestCounts.set(transport, byRoute);
     }
-    child.inc();
+    let byStatus = byRoute.get(route);
+    if (byStatus === undefined) {
+      byStatus = new Map();
+      byRoute.set(route, byStatus);
+    }
+    const count = byStatus.get(status);
+    if (count === undefined) byStatus.set(status, { transport, route, status: String(status), n: 1 });
+    else count.n++;
+  }
+
+  #collectRequests(counter: Counter<'transport' | 'route' | 'status'>): void {
+    counter.reset();
+    for (const byRoute of this.#requestCounts.values()) {
+      for (const byStatus of byRoute.values()) for (const c of byStatus.values()) counter.labels(c.transport, c.route, c.status).inc(c.n);
+    }
   }
 
   #flush(metered: Metered): void {
     const read = metered.wire.bytesRead;
     const written = metered.wire.bytesWritten;
-    let children = this.#bytesChildren.get(metered.transport);
-    if (children === undefined) {
-      children = { in: this.bytes.labels(metered.transport, 'in'), out: this.bytes.labels(metered.transport, 'out') };
-      this.#bytesChildren.set(metered.transport, children);
+    let counted = this.#bytes.get(metered.transport);
+    if (counted === undefined) {
+      counted = { in: 0, out: 0 };
+      this.#bytes.set(metered.transport, counted);
     }
-    if (read > metered.read) children.in.inc(read - metered.read);
-    if (written > metered.written) children.out.inc(written - metered.written);
+    if (read > metered.read) counted.in += read - metered.read;
+    if (written > metered.written) counted.out += written - metered.written;
     metered.read = read;
     metered.written = written;
   }

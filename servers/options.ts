@@ -57,6 +57,8 @@ export interface ServerOptions {
   compression?: boolean | undefined;
   /** Make a throwaway self-signed certificate (openssl) and serve https/wss. */
   tlsSelfSigned?: boolean | undefined;
+  /** All of prom-client's default metrics on /metrics, not just the lean process set (servers/process-metrics.ts). */
+  defaultMetrics?: boolean | undefined;
 }
 
 /** A row of the one option table type (options/table.ts): `pushlab serve` makes flags of it. */
@@ -95,6 +97,7 @@ export const SERVER_OPTION_SPECS: readonly OptionSpec[] = [
   { key: 'tlsCert', flag: 'tls-cert', kind: 'string', unit: 'file', default: undefined, help: 'PEM certificate: serve https and wss (with --tls-key)' },
   { key: 'tlsKey', flag: 'tls-key', kind: 'string', unit: 'file', default: undefined, help: 'PEM private key of --tls-cert' },
   { key: 'tlsSelfSigned', flag: 'tls-self-signed', kind: 'bool', unit: '', default: false, help: 'serve https/wss with a throwaway self-signed certificate for localhost (made with openssl; its path is printed)' },
+  { key: 'defaultMetrics', flag: 'default-metrics', kind: 'bool', unit: '', default: false, help: "all of prom-client's default metrics on /metrics (open fds, heap spaces, GC …); off: just CPU, RSS, heap and event-loop delay, cheaper per scrape" },
 ];
 
 export class OptionError extends Error {
@@ -137,6 +140,7 @@ export function resolveServerOptions(input: Partial<ServerOptions> = {}): Server
     tlsKey: input.tlsKey,
     tlsSelfSigned: input.tlsSelfSigned ?? false,
     compression: input.compression ?? false,
+    defaultMetrics: input.defaultMetrics ?? false,
   };
   for (const spec of SERVER_OPTION_SPECS) {
     const value = options[spec.key];

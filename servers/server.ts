@@ -68,8 +68,8 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
   let draining = false;
   const sessions = new LpSessions(core, { maxQueueBytes: options.maxQueueBytes, sessionTtlMs: options.sessionTtlMs, maxSessions: options.maxSessions, maxRooms: options.maxRoomsPerClient, maxTotalQueueBytes: options.maxTotalQueueBytes, maxPageBytes: options.maxPageBytes, idFor: sessionRouter === undefined ? undefined : (random) => sessionRouter.sessionId(random) });
   // Metrics read the held polls lazily (at scrape time), so `held` may be declared after them.
-  const metrics = new ServerMetrics({ heldPolls: () => held.size, sessions: () => sessions.size });
-  core.onPublished(() => metrics.published.inc());
+  const metrics = new ServerMetrics({ heldPolls: () => held.size, sessions: () => sessions.size }, { defaultMetrics: options.defaultMetrics });
+  core.onPublished(() => metrics.countPublished());
   const held = new HeldPolls(sessions, metrics);
   const forwarder = sessionRouter === undefined ? undefined : new SessionForwarder(sessionRouter);
 
@@ -153,7 +153,8 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
     metrics.label(socket, transport);
     // One shared listener, its state on the response: no closures allocated per request.
     (res as Accounted).pushlab = { transport, route: routeName, socket };
-    res.once('close', accountResponse);
+    // on, not once: a response closes once, and once() wraps the listener per request.
+    res.on('close', accountResponse);
     if (options.compression === true) markCompressible(req, res);
     if (draining) {
       res.setHeader('connection', 'close');

@@ -58,4 +58,22 @@ describe('Router', () => {
   it('leaves a broken escape undecoded for the validator to refuse', () => {
     expect(router.match('GET', '/rooms/%E0%A4%A/messages')).toMatchObject({ kind: 'route', params: { room: '%E0%A4%A' } });
   });
+
+  it('routes by first segment keep the order added, parameter-first routes included', () => {
+    const r = new Router();
+    const route = (method: string, path: string) => ({ method, path, transport: 'http' as const, handle() {} });
+    r.add(route('GET', '/a/x'));
+    r.add(route('GET', '/:p/y'));
+    r.add(route('POST', '/a/y'));
+    r.add(route('GET', '/b/:q'));
+    expect(r.match('GET', '/a/x')).toMatchObject({ kind: 'route', route: { path: '/a/x' } });
+    // '/:p/y' was added before '/a/y', so it wins for GET; POST falls through to '/a/y'.
+    expect(r.match('GET', '/a/y')).toMatchObject({ kind: 'route', route: { path: '/:p/y' }, params: { p: 'a' } });
+    expect(r.match('POST', '/a/y')).toMatchObject({ kind: 'route', route: { path: '/a/y' } });
+    // A bucket made after the parameter route still has it; a first segment no route names does too.
+    expect(r.match('GET', '/b/y')).toMatchObject({ kind: 'route', route: { path: '/:p/y' } });
+    expect(r.match('GET', '/zz/y')).toMatchObject({ kind: 'route', params: { p: 'zz' } });
+    expect(r.match('DELETE', '/b/z')).toEqual({ kind: 'method', allow: ['GET'], path: '/b/:q' });
+    expect(r.match('GET', '/c')).toEqual({ kind: 'none' });
+  });
 });

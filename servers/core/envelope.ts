@@ -10,6 +10,8 @@ export class Envelope {
   readonly json: string;
   /** UTF-8 size of `json`, bytes (what a queue bound counts). */
   readonly bytes: number;
+  /** The WebSocket frame's wire bytes, set by the WebSocket transport on first use (servers/websocket/frame.ts). */
+  wsFrameBytes: Buffer | undefined;
   #frame: string | undefined;
   #sse: string | undefined;
   #sseSingle: string | undefined;

@@ -19,8 +19,8 @@ export function markCompressible(req: IncomingMessage, res: ServerResponse): voi
   if (typeof accept === 'string' && /\bgzip\b/i.test(accept) && !/\bgzip\s*;\s*q=0(?:\.0*)?\b/i.test(accept)) gzipWanted.add(res);
 }
 
-/** The body to send and its content-encoding (undefined = as is). */
-export function encodeBody(res: ServerResponse, body: string): { body: string | Buffer; encoding?: 'gzip' } {
-  if (!gzipWanted.has(res) || body.length < GZIP_MIN_BYTES) return { body };
-  return { body: gzipSync(body, { level: 6 }), encoding: 'gzip' };
+/** The gzipped body when this answer is to be gzipped; undefined: send it as is (no allocation on the hot path). */
+export function gzipFor(res: ServerResponse, body: string): Buffer | undefined {
+  if (body.length < GZIP_MIN_BYTES || !gzipWanted.has(res)) return undefined;
+  return gzipSync(body, { level: 6 });
 }

@@ -2,25 +2,22 @@
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ProtocolError } from '../../protocol/errors.ts';
-import { encodeBody } from './compression.ts';
+import { gzipFor } from './compression.ts';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** Send a JSON body that is already a string (hot paths build it by concatenation). */
 export function sendJsonText(res: ServerResponse, status: number, body: string, headers?: Readonly<Record<string, string>>): void {
   if (res.headersSent || res.destroyed) return;
-  res.statusCode = status;
-  res.setHeader('content-type', JSON_TYPE);
   // --compression: gzip when the client accepts it (servers/http/compression.ts).
-  const encoded = encodeBody(res, body);
-  if (encoded.encoding !== undefined) {
-    res.setHeader('content-encoding', encoded.encoding);
-    res.setHeader('vary', 'accept-encoding');
-  }
-  res.setHeader('content-length', Buffer.byteLength(encoded.body));
-  res.setHeader('cache-control', 'no-store');
-  if (headers !== undefined) for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  res.end(encoded.body);
+  const gzipped = gzipFor(res, body);
+  // One writeHead with a flat list rather than a setHeader per header: on a response with no
+  // header set yet, node stores the list as is (merged through setHeader otherwise).
+  const list: (string | number)[] = ['content-type', JSON_TYPE, 'content-length', gzipped === undefined ? Buffer.byteLength(body) : gzipped.length, 'cache-control', 'no-store'];
+  if (gzipped !== undefined) list.push('content-encoding', 'gzip', 'vary', 'accept-encoding');
+  if (headers !== undefined) for (const name in headers) list.push(name, headers[name] as string);
+  res.writeHead(status, list as string[]);
+  res.end(gzipped ?? body);
   // An answer that closes the connection (413, a draining server) must free the socket even
   // when the client never reads it: node only ends it, and a peer that ignores FIN keeps it.
   if (headers?.connection === 'close' && res.socket !== null) destroyAfterGrace(res.socket);

@@ -41,17 +41,36 @@ export type Match =
   | { kind: 'none' };
 
 export class Router {
-  readonly #routes: Compiled[] = [];
+  /**
+   * Routes by their first path segment (`lp`, `rooms`, `health` …), in the order added: a
+   * request tries only its own segment's few routes, not the whole table (the loop showed in
+   * long-poll profiles). Routes whose first segment is a parameter try every request.
+   */
+  readonly #byFirst = new Map<string, Compiled[]>();
+  readonly #anyFirst: Compiled[] = [];
 
   add(route: Route): void {
-    this.#routes.push({ route, segments: route.path.split('/').slice(1) });
+    const segments = route.path.split('/').slice(1);
+    const first = segments[0] ?? '';
+    const compiled = { route, segments };
+    if (first.charCodeAt(0) === 58 /* : */) {
+      this.#anyFirst.push(compiled);
+      for (const bucket of this.#byFirst.values()) bucket.push(compiled);
+      return;
+    }
+    let bucket = this.#byFirst.get(first);
+    if (bucket === undefined) {
+      bucket = [...this.#anyFirst];
+      this.#byFirst.set(first, bucket);
+    }
+    bucket.push(compiled);
   }
 
   match(method: string, pathname: string): Match {
     const parts = pathname.split('/');
     let allow: string[] | undefined;
     let pattern = '';
-    for (const { route, segments } of this.#routes) {
+    for (const { route, segments } of this.#byFirst.get(parts[1] ?? '') ?? this.#anyFirst) {
       if (!fits(segments, parts)) continue;
       if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { kind: 'route', route, params: paramsOf(segments, parts) };
       (allow ??= []).push(route.method);

@@ -65,7 +65,8 @@ export class HeldPolls {
     this.#sessions.busy(session);
     // Set once per session; a wake-up with nothing held is a no-op.
     session.onReadable ??= () => this.release(session);
-    res.once('close', this.#onClientGone);
+    // on, not once (no wrapper per poll): #drop removes it whichever way the hold ends.
+    res.on('close', this.#onClientGone);
   }
 
   /** Answer the session's held poll now, with whatever is queued (maybe nothing). */
@@ -109,7 +110,7 @@ export class HeldPolls {
       sendJsonText(res, 200, `{"messages":[],"cursor":${cursor}}`);
       return;
     }
-    this.#metrics.deliveredBy['long-polling'].inc(batch.envelopes.length);
+    this.#metrics.countDelivered('long-polling', batch.envelopes.length);
     const gap = batch.gap === undefined ? '' : `,"gap":${JSON.stringify(batch.gap)}`;
     sendJsonText(res, 200, `{"messages":${jsonArray(batch.envelopes)},"cursor":${batch.cursor}${gap}}`);
   }

@@ -41,7 +41,7 @@ export function historyRoute(server: ServerContext): Route {
       const page = await server.core.history(room, after, limit);
       // Bounded in bytes as well as count: `last` past the final seq tells the client there is more.
       const messages = withinBytes(page.messages, server.options.maxPageBytes);
-      server.metrics.deliveredBy['short-polling'].inc(messages.length);
+      server.metrics.countDelivered('short-polling', messages.length);
       const gap = page.gap ? ',"gap":true' : '';
       sendJsonText(res, 200, `{"room":${JSON.stringify(room)},"messages":${jsonArray(messages)},"last":${page.last}${gap}}`);
     },

@@ -129,7 +129,7 @@ export class SseStream implements Member {
     this.#positions.set(room, envelope.seq);
     const text = this.rooms.length === 1 ? envelope.sseSingle : `id: ${formatSseCursor(this.#positions)}\n${envelope.sseEvent}`;
     if (!this.#write(text)) return false;
-    this.#server.metrics.deliveredBy.sse.inc();
+    this.#server.metrics.countDelivered('sse', 1);
     return true;
   }
 

@@ -8,6 +8,7 @@
  * sends into a big room cannot hold the loop while other clients wait; and while more than
  * MAX_WAITING_FRAMES wait, the socket is not read.
  */
+import type { Duplex } from 'node:stream';
 import type { WebSocket, RawData } from 'ws';
 import { ProtocolError } from '../../protocol/errors.ts';
 import { CLOSE, type ClientFrame } from '../../protocol/types.ts';
@@ -17,6 +18,7 @@ import type { Envelope } from '../core/envelope.ts';
 import type { ServerContext } from '../context.ts';
 import { checkPublishLimit } from '../http/rate-limit.ts';
 import { checkRoomCount } from '../core/lp-sessions.ts';
+import { messageFrame } from './frame.ts';
 
 const decoder = new TextDecoder('utf-8');
 
@@ -35,6 +37,8 @@ export class WsConnection implements Member {
   /** Set false at each ping, true at each pong: the heartbeat drops peers still false. */
   alive = true;
   readonly #ws: WebSocket;
+  /** The upgraded socket, for messages framed once per room (frame.ts); undefined with permessage-deflate. */
+  readonly #raw: Duplex | undefined;
   readonly #server: ServerContext;
   readonly #tasks: Task[] = [];
   #running = false;
@@ -44,8 +48,9 @@ export class WsConnection implements Member {
   /** Who the publish rate limit counts this client as: the token's nick, else its address. */
   readonly #limitKey: string;
 
-  constructor(ws: WebSocket, nick: string, server: ServerContext, limitKey: string = nick) {
+  constructor(ws: WebSocket, nick: string, server: ServerContext, limitKey: string = nick, raw?: Duplex) {
     this.#ws = ws;
+    this.#raw = server.options.compression === true ? undefined : raw;
     this.nick = nick;
     this.#limitKey = limitKey;
     this.#server = server;
@@ -72,7 +77,16 @@ export class WsConnection implements Member {
   }
 
   deliver(envelope: Envelope): void {
-    if (this.#send(envelope.frame)) this.#server.metrics.deliveredBy.websocket.inc();
+    const raw = this.#raw;
+    if (raw === undefined) {
+      if (this.#send(envelope.frame)) this.#server.metrics.countDelivered('websocket', 1);
+      return;
+    }
+    const ws = this.#ws;
+    if (this.#closed || ws.readyState !== ws.OPEN) return;
+    // The frame every member of the room shares, written as is: no per-client framing.
+    raw.write(messageFrame(envelope));
+    if (!this.#overBuffered()) this.#server.metrics.countDelivered('websocket', 1);
   }
 
   close(code: number, reason: string): void {

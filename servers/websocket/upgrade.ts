@@ -86,7 +86,7 @@ export class WebSocketAdapter {
   #accept(req: IncomingMessage, socket: Duplex, head: Buffer, nick: string, rooms: string[], limitKey: string): void {
     if (socket.destroyed) return;
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      const connection = new WsConnection(ws, nick, this.#server, limitKey);
+      const connection = new WsConnection(ws, nick, this.#server, limitKey, socket);
       this.#connections.add(connection);
       ws.once('close', () => this.#connections.delete(connection));
       connection.start(rooms);
