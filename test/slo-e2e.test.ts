@@ -53,7 +53,9 @@ describe('pushlab bench --slo-search end to end', () => {
 
   it('stores results.slo (schema-valid) with a rate and an idle capacity per target, the steps kept out of runs[]', () => {
     expect(resultsProblems(results)).toEqual([]);
-    expect([0, 99]).toContain(cli.code);
+    // 1 only when one of the bench's own runs failed (a saturated machine), never for the search.
+    expect([0, 1, 99]).toContain(cli.code);
+    if (cli.code === 1) expect(results.ok, cli.stderr.slice(-2000)).toBe(false);
     expect(results.slo).toMatchObject({ p99Ms: 100, windowMs: 1000 });
     expect(results.slo?.elapsedMs).toBeGreaterThan(0);
     const keys = results.slo?.capacities.map((c) => `${c.target}/${c.kind}`).sort();
