@@ -9,6 +9,7 @@ import type { BenchOptions, RunTarget } from '../../results/types.ts';
 import { clockMs } from '../measure/clock.ts';
 import { connectTimes } from '../measure/schedule.ts';
 import { isPeerTarget, peerOf } from '../peers/peers.ts';
+import { leanAllowed } from './worker/lean-clients.ts';
 import type { WorkerPlan } from './worker-protocol.ts';
 
 /** Worker sizing: idle WebSockets are cheap; anything that polls or receives costs more. */
@@ -65,6 +66,7 @@ export function workerPlans(target: RunTarget, transport: Transport, options: Be
   const schedule = { startMs: options.warmupMs > 0 ? connectStart + options.warmupMs / 2 : windowStart, endMs: windowEnd, rate: options.rate, senders: options.senders, rooms: options.rooms };
   const times = connectTimes(options.clients, connectStart, options.warmupMs, options.seed, setupAllowanceMs(options));
   const faultEveryMs = options.faults === true ? Math.max(1000, options.durationMs / 5) : 0;
+  const lean = leanAllowed({ peer: isPeerTarget(target), faults: options.faults === true, restartServer: options.restartServer === true, compression: options.compression === true, tls: options.tls === true });
   return Array.from({ length: workers }, (_, id): WorkerPlan => {
     const isSender = hasSenders && id === nSub;
     return {
@@ -85,6 +87,7 @@ export function workerPlans(target: RunTarget, transport: Transport, options: Be
       windowEndMs: windowEnd,
       faultEveryMs: isSender ? 0 : faultEveryMs,
       seed: options.seed,
+      lean,
       ...client,
     };
   });
