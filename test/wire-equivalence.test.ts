@@ -40,6 +40,12 @@ function settled(transport: Transport, events: readonly WireEvent[]): number {
   return events.findIndex((e) => e.kind === 'request' && last.test(e.line)) + 1;
 }
 
+/** Whether a request ending in `suffix` has had its answer. */
+function answered(events: readonly WireEvent[], suffix: string): boolean {
+  const i = events.findIndex((e) => e.kind === 'request' && e.line.endsWith(suffix));
+  return i >= 0 && events.slice(i + 1).some((e) => e.kind === 'response' && e.conn === events[i]?.conn);
+}
+
 /** One event as compared: session ids and message values vary run to run, their sizes do not. */
 function shape(e: WireEvent): string {
   const line = e.line.replace(/\/lp\/sessions\/[^/?]+/, '/lp/sessions/:s');
@@ -75,19 +81,32 @@ async function exchange(transport: Transport, lean: boolean, headers: Headers, l
     for (let k = 1; k <= 3; k++) {
       await sender.send('lobby', encodeMessageText({ run: RUN, sender: 0, k, pred: k - 1, lateUs: 0 }, 64), clockMs());
       await until(() => received === k, `delivery ${k}`);
-      // Let the client's next request go out before the next publish (a fixed order on the wire).
-      await new Promise((r) => setTimeout(r, 60));
+      // A fixed order on the wire: the client's next request goes out (and, when polling, is
+      // answered empty) before the next publish, so no run has an empty poll the other lacks.
+      if (transport === 'short-polling') await until(() => answered(recorder.events, `after=${k}`), `an empty poll after ${k}`);
+      else await new Promise((r) => setTimeout(r, 60));
     }
     await until(() => settled(transport, recorder.events) > 0, 'the request after the last delivery');
     await new Promise((r) => setTimeout(r, 100));
     const events = recorder.events.slice(0, settled(transport, recorder.events)).map(shape);
-    return transport === 'short-polling' ? events.filter((e, i) => e !== events[i - 1]) : events;
+    return transport === 'short-polling' ? collapse(events) : events;
   } finally {
     subscriber.close();
     await sender.close();
     recorder.reset();
     await server.close();
   }
+}
+
+/** Short polling's repeats, counted once: an event equal to the one before, or a request/answer pair equal to the pair before. */
+function collapse(events: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const e of events) {
+    out.push(e);
+    if (out.length >= 2 && out.at(-1) === out.at(-2)) out.pop();
+    while (out.length >= 4 && out.at(-1) === out.at(-3) && out.at(-2) === out.at(-4)) out.splice(-2, 2);
+  }
+  return out;
 }
 
 /** What differs between two recorded exchanges (empty when the wire is the same). */

@@ -6,10 +6,11 @@
  * promise, closure or timer per poll. An expired session is replaced as the product does.
  */
 import { Backoff } from '../../../clients/backoff.ts';
-import type { ChatMessage, JoinedRoom, PollBatch, SessionCreated } from '../../../protocol/types.ts';
-import { headerLines, requestHead, type HttpHandler, type LeanPool } from './lean-http.ts';
-import { hasAt, latin1Bytes, num, readNumber, scanList, scannedMessage, type ScannedMessage } from './lean-scan.ts';
-import { fillFromParsed, leanCall, leanJson, newStats, originOf, type LeanOptions, type LeanSubscriber, type Origin } from './lean-subscriber.ts';
+import type { JoinedRoom, PollBatch, SessionCreated } from '../../../protocol/types.ts';
+import { LeanHttpBase } from './lean-base.ts';
+import { requestHead, type HttpHandler } from './lean-http.ts';
+import { hasAt, latin1Bytes, num, readNumber, scanList } from './lean-scan.ts';
+import { leanCall, leanJson, type LeanSubscriber } from './lean-subscriber.ts';
 
 /** Slack on top of the server's hold before a poll counts as lost, ms (as the product client). */
 const POLL_SLACK_MS = 10_000;
@@ -18,51 +19,28 @@ const CURSOR = latin1Bytes(',"cursor":');
 
 const seg = encodeURIComponent;
 
-export class LeanLongPolling implements LeanSubscriber, HttpHandler {
-  readonly stats = newStats();
-  readonly #o: LeanOptions;
-  readonly #pool: LeanPool;
-  readonly #origin: Origin;
-  readonly #room: Buffer;
-  readonly #run: Buffer;
-  readonly #fetch: Record<string, string>;
-  readonly #fetchLines: string;
-  readonly #m: ScannedMessage = scannedMessage();
+export class LeanLongPolling extends LeanHttpBase implements LeanSubscriber, HttpHandler {
   readonly #backoff = new Backoff();
-  readonly #each = (m: ScannedMessage): void => this.#deliver(m);
   #session = '';
   #holdMs = 20_000;
   #cursor = 0;
-  /** Highest seq seen (join's `last`, then deliveries): a new session resumes from it. */
-  #lastSeq: number | undefined;
-  #receivedAt = 0;
   #failing = false;
   #needSession = false;
   #closed = false;
-
-  constructor(options: LeanOptions, pool: LeanPool) {
-    this.#o = options;
-    this.#pool = pool;
-    this.#origin = originOf(options.baseUrl);
-    this.#room = Buffer.from(options.room);
-    this.#run = Buffer.from(options.run);
-    this.#fetch = { ...options.headers?.fetch };
-    this.#fetchLines = headerLines(this.#fetch);
-  }
 
   async start(): Promise<void> {
     await this.#createSession([]);
     // As the product: the poll loop starts as the session exists, then the join goes out.
     this.#poll();
-    const joined = await leanJson<JoinedRoom>(this.#pool, this.#origin, this.stats, 'POST', `/lp/sessions/${seg(this.#session)}/rooms/${seg(this.#o.room)}`, this.#fetch);
-    if (this.#lastSeq === undefined || joined.last > this.#lastSeq) this.#lastSeq = joined.last;
+    const joined = await leanJson<JoinedRoom>(this.pool, this.origin, this.counters, 'POST', `/lp/sessions/${seg(this.#session)}/rooms/${seg(this.o.room)}`, this.fetch);
+    if (this.lastSeq === undefined || joined.last > this.lastSeq) this.lastSeq = joined.last;
   }
 
   async #createSession(rooms: string[]): Promise<void> {
     const after: Record<string, number> = {};
-    if (rooms.length > 0 && this.#lastSeq !== undefined) after[this.#o.room] = this.#lastSeq;
-    const body = JSON.stringify({ nick: this.#o.nick, rooms, after });
-    const created = await leanJson<SessionCreated>(this.#pool, this.#origin, this.stats, 'POST', '/lp/sessions', { ...this.#fetch, 'content-type': 'application/json' }, body);
+    if (rooms.length > 0 && this.lastSeq !== undefined) after[this.o.room] = this.lastSeq;
+    const body = JSON.stringify({ nick: this.o.nick, rooms, after });
+    const created = await leanJson<SessionCreated>(this.pool, this.origin, this.counters, 'POST', '/lp/sessions', { ...this.fetch, 'content-type': 'application/json' }, body);
     this.#session = created.session;
     this.#holdMs = created.holdMs;
     this.#cursor = created.cursor;
@@ -74,21 +52,17 @@ export class LeanLongPolling implements LeanSubscriber, HttpHandler {
 
   #poll(): void {
     if (this.#closed) return;
-    const head = requestHead('GET', `/lp/sessions/${seg(this.#session)}/poll?cursor=${this.#cursor}`, this.#fetchLines, this.#origin.hostHeader, undefined);
-    this.#pool.acquire(this.#origin.host, this.#origin.port).send(head, undefined, this, this.#holdMs + POLL_SLACK_MS);
+    const head = requestHead('GET', `/lp/sessions/${seg(this.#session)}/poll?cursor=${this.#cursor}`, this.fetchLines, this.origin.hostHeader, undefined);
+    this.pool.acquire(this.origin.host, this.origin.port).send(head, undefined, this, this.#holdMs + POLL_SLACK_MS);
   }
 
   response(status: number, b: Buffer, start: number, end: number, sent: number, received: number): void {
-    this.#receivedAt = this.#o.clock();
-    const s = this.stats;
-    s.requests++;
-    s.bytesSent += sent;
-    s.bytesReceived += received;
+    this.answered(sent, received);
     if (status !== 200) return this.#refused(status, b.toString('utf8', start, end));
     if (!this.#scan(b, start, end)) this.#parse(b.toString('utf8', start, end), scanList.scanned);
     if (this.#failing) {
       this.#failing = false;
-      s.reconnects++;
+      this.counters.reconnects++;
     }
     this.#backoff.reset();
     this.#poll();
@@ -97,7 +71,7 @@ export class LeanLongPolling implements LeanSubscriber, HttpHandler {
   /** The fast path: messages, then the cursor (a `gap` after it is not needed by the bench). */
   #scan(b: Buffer, start: number, end: number): boolean {
     if (!hasAt(b, start, MESSAGES)) return false;
-    const i = scanList(b, start + MESSAGES.length, end, this.#run, this.#room, this.#m, this.#each);
+    const i = scanList(b, start + MESSAGES.length, end, this.run, this.room, this.m, this.each);
     if (i < 0 || !hasAt(b, i, CURSOR) || !readNumber(b, i + CURSOR.length, end)) return false;
     this.#cursor = num.value;
     return true;
@@ -106,18 +80,8 @@ export class LeanLongPolling implements LeanSubscriber, HttpHandler {
   /** The slow path: the whole batch parsed; the first `skip` messages were already handed over. */
   #parse(text: string, skip: number): void {
     const batch = JSON.parse(text) as PollBatch;
-    const m = this.#m;
-    batch.messages.slice(skip).forEach((message: ChatMessage) => {
-      if (message.room !== this.#o.room) return;
-      fillFromParsed(message, this.#o.run, m);
-      this.#deliver(m);
-    });
+    this.deliverParsed(batch.messages, skip);
     this.#cursor = batch.cursor;
-  }
-
-  #deliver(m: ScannedMessage): void {
-    if (this.#lastSeq === undefined || m.seq > this.#lastSeq) this.#lastSeq = m.seq;
-    this.#o.sink.deliver(this.#o.slot, this.#receivedAt, m);
   }
 
   #refused(status: number, text: string): void {
@@ -141,10 +105,10 @@ export class LeanLongPolling implements LeanSubscriber, HttpHandler {
   async #retry(): Promise<void> {
     try {
       if (this.#needSession) {
-        await this.#createSession([this.#o.room]);
+        await this.#createSession([this.o.room]);
         this.#needSession = false;
         await this.#rejoinRestarted();
-        this.stats.reconnects++;
+        this.counters.reconnects++;
         this.#failing = false;
       }
       this.#poll();
@@ -155,10 +119,10 @@ export class LeanLongPolling implements LeanSubscriber, HttpHandler {
 
   /** As the product: a room whose history restarted (its `last` below ours) is joined again from 0. */
   async #rejoinRestarted(): Promise<void> {
-    if ((this.#lastSeq ?? 0) === 0) return;
-    const page = await leanJson<{ last: number }>(this.#pool, this.#origin, this.stats, 'GET', `/rooms/${seg(this.#o.room)}/messages?limit=0`, this.#fetch);
-    if (page.last >= (this.#lastSeq ?? 0)) return;
-    this.#lastSeq = 0;
-    await leanCall(this.#pool, this.#origin, this.stats, 'POST', `/lp/sessions/${seg(this.#session)}/rooms/${seg(this.#o.room)}`, { ...this.#fetch, 'content-type': 'application/json' }, '{"after":0}');
+    if ((this.lastSeq ?? 0) === 0) return;
+    const page = await leanJson<{ last: number }>(this.pool, this.origin, this.counters, 'GET', `/rooms/${seg(this.o.room)}/messages?limit=0`, this.fetch);
+    if (page.last >= (this.lastSeq ?? 0)) return;
+    this.lastSeq = 0;
+    await leanCall(this.pool, this.origin, this.counters, 'POST', `/lp/sessions/${seg(this.#session)}/rooms/${seg(this.o.room)}`, { ...this.fetch, 'content-type': 'application/json' }, '{"after":0}');
   }
 }

@@ -9,8 +9,9 @@
 import net from 'node:net';
 import type { ChatMessage } from '../../../protocol/types.ts';
 import { headerLines, requestHead } from './lean-http.ts';
-import { hasAt, latin1Bytes, roomIs, scanMessage, scannedMessage, type ScannedMessage } from './lean-scan.ts';
-import { fillFromParsed, newStats, originOf, type LeanOptions, type LeanSubscriber } from './lean-subscriber.ts';
+import { LeanStreamBase } from './lean-base.ts';
+import { hasAt, latin1Bytes, roomIs, scanMessage } from './lean-scan.ts';
+import { originOf, type LeanSubscriber } from './lean-subscriber.ts';
 
 const MESSAGE = latin1Bytes('event: message\n');
 const JOINED = latin1Bytes('event: joined\n');
@@ -18,12 +19,7 @@ const DATA = latin1Bytes('data: ');
 const HEAD_END = Buffer.from('\r\n\r\n');
 const LF = 0x0a;
 
-export class LeanSse implements LeanSubscriber {
-  readonly #stats = newStats();
-  readonly #o: LeanOptions;
-  readonly #room: Buffer;
-  readonly #run: Buffer;
-  readonly #m: ScannedMessage = scannedMessage();
+export class LeanSse extends LeanStreamBase implements LeanSubscriber {
   #socket: net.Socket | undefined;
   /** Bytes not yet taken apart: the response head, a chunk's size line, or a partial event. */
   #pending: Buffer | undefined;
@@ -32,36 +28,21 @@ export class LeanSse implements LeanSubscriber {
   #chunkLeft = -1;
   /** Event-stream bytes waiting for their blank line. */
   #events: Buffer | undefined;
-  #receivedAt = 0;
   #joined: { resolve: () => void; reject: (e: Error) => void } | undefined;
-
-  constructor(options: LeanOptions) {
-    this.#o = options;
-    this.#room = Buffer.from(options.room);
-    this.#run = Buffer.from(options.run);
-  }
-
-  get stats(): ReturnType<typeof newStats> {
-    const s = this.#stats;
-    if (this.#socket !== undefined) {
-      s.bytesSent = this.#socket.bytesWritten;
-      s.bytesReceived = this.#socket.bytesRead;
-    }
-    return s;
-  }
 
   start(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#joined = { resolve, reject };
-      const origin = originOf(this.#o.baseUrl);
+      const origin = originOf(this.o.baseUrl);
       // Built as the product builds it: URL search params, then the EventSource's headers.
-      const url = new URL(`${this.#o.baseUrl.replace(/\/+$/, '')}/sse`);
-      url.searchParams.set('nick', this.#o.nick);
-      url.searchParams.set('rooms', this.#o.room);
-      const headers = { accept: 'text/event-stream', 'cache-control': 'no-cache', ...this.#o.headers?.stream };
+      const url = new URL(`${this.o.baseUrl.replace(/\/+$/, '')}/sse`);
+      url.searchParams.set('nick', this.o.nick);
+      url.searchParams.set('rooms', this.o.room);
+      const headers = { accept: 'text/event-stream', 'cache-control': 'no-cache', ...this.o.headers?.stream };
       const socket = net.connect({ host: origin.host, port: origin.port, noDelay: true, keepAlive: true, keepAliveInitialDelay: 1000 });
       this.#socket = socket;
-      this.#stats.requests++;
+      this.socket = socket;
+      this.counters.requests++;
       socket.on('data', (chunk: Buffer) => this.#data(chunk));
       socket.on('error', (error) => this.#fail(error));
       socket.on('close', () => this.#fail(new Error('the event stream closed')));
@@ -79,7 +60,7 @@ export class LeanSse implements LeanSubscriber {
   }
 
   #data(chunk: Buffer): void {
-    this.#receivedAt = this.#o.clock();
+    this.receivedAt = this.o.clock();
     const b = this.#pending === undefined ? chunk : Buffer.concat([this.#pending, chunk]);
     this.#pending = undefined;
     let i = 0;
@@ -166,21 +147,14 @@ export class LeanSse implements LeanSubscriber {
   }
 
   #dataLine(kind: 'message' | 'joined', b: Buffer, start: number, end: number): void {
-    const m = this.#m;
     if (kind === 'message') {
-      const after = scanMessage(b, start, end, this.#run, m);
-      if (after === end) {
-        if (roomIs(b, m, this.#room)) this.#o.sink.deliver(this.#o.slot, this.#receivedAt, m);
-        return;
-      }
-      const message = JSON.parse(b.toString('utf8', start, end)) as ChatMessage;
-      if (message.room !== this.#o.room) return;
-      fillFromParsed(message, this.#o.run, m);
-      this.#o.sink.deliver(this.#o.slot, this.#receivedAt, m);
+      const after = scanMessage(b, start, end, this.run, this.m);
+      if (after !== end) this.deliverParsed([JSON.parse(b.toString('utf8', start, end)) as ChatMessage], 0);
+      else if (roomIs(b, this.m, this.room)) this.deliver(this.m);
       return;
     }
     const joined = JSON.parse(b.toString('utf8', start, end)) as { room?: string };
-    if (joined.room === this.#o.room) {
+    if (joined.room === this.o.room) {
       this.#joined?.resolve();
       this.#joined = undefined;
     }

@@ -9,52 +9,31 @@
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import type { ChatMessage } from '../../../protocol/types.ts';
-import { hasAt, latin1Bytes, roomIs, scanMessage, scannedMessage, type ScannedMessage } from './lean-scan.ts';
-import { fillFromParsed, newStats, type LeanOptions, type LeanSubscriber } from './lean-subscriber.ts';
+import { LeanStreamBase } from './lean-base.ts';
+import { hasAt, latin1Bytes, roomIs, scanMessage } from './lean-scan.ts';
+import type { LeanSubscriber } from './lean-subscriber.ts';
 
 const MESSAGE = latin1Bytes('{"type":"message","message":');
 
-export class LeanWebSocket implements LeanSubscriber {
-  readonly #stats = newStats();
-  readonly #o: LeanOptions;
-  readonly #room: Buffer;
-  readonly #run: Buffer;
-  readonly #m: ScannedMessage = scannedMessage();
+export class LeanWebSocket extends LeanStreamBase implements LeanSubscriber {
   #ws: WebSocket | undefined;
-  #socket: Socket | undefined;
   #joined: ((last: number) => void) | undefined;
-
-  constructor(options: LeanOptions) {
-    this.#o = options;
-    this.#room = Buffer.from(options.room);
-    this.#run = Buffer.from(options.run);
-  }
-
-  /** Wire bytes read off the TCP socket, as the product's factory does. */
-  get stats(): ReturnType<typeof newStats> {
-    const s = this.#stats;
-    if (this.#socket !== undefined) {
-      s.bytesSent = this.#socket.bytesWritten;
-      s.bytesReceived = this.#socket.bytesRead;
-    }
-    return s;
-  }
 
   start(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const url = new URL(this.#o.baseUrl.replace(/^http/, 'ws') + '/ws');
-      url.searchParams.set('nick', this.#o.nick);
-      const upgrade = this.#o.headers?.upgrade;
+      const url = new URL(this.o.baseUrl.replace(/^http/, 'ws') + '/ws');
+      url.searchParams.set('nick', this.o.nick);
+      const upgrade = this.o.headers?.upgrade;
       const ws = new WebSocket(url.toString(), { perMessageDeflate: false, skipUTF8Validation: true, ...(upgrade === undefined ? {} : { headers: upgrade }) });
       this.#ws = ws;
-      this.#stats.requests++;
-      ws.once('upgrade', (res) => (this.#socket = res.socket as Socket));
+      this.counters.requests++;
+      ws.once('upgrade', (res) => (this.socket = res.socket as Socket));
       ws.on('message', (data: Buffer) => this.#frame(data));
       ws.on('error', (error) => reject(error));
       ws.on('close', (code) => reject(new Error(`WebSocket closed (${code})`)));
       ws.once('open', () => {
         this.#joined = () => resolve();
-        const room = this.#o.room;
+        const room = this.o.room;
         ws.send(JSON.stringify({ type: 'join', room, ref: `join:${room}` }));
       });
     });
@@ -65,30 +44,28 @@ export class LeanWebSocket implements LeanSubscriber {
   }
 
   #frame(b: Buffer): void {
-    const receivedAt = this.#o.clock();
-    const m = this.#m;
+    this.receivedAt = this.o.clock();
+    const m = this.m;
     if (hasAt(b, 0, MESSAGE)) {
-      const end = scanMessage(b, MESSAGE.length, b.length, this.#run, m);
+      const end = scanMessage(b, MESSAGE.length, b.length, this.run, m);
       if (end > 0 && b[end] === 0x7d && end + 1 === b.length) {
-        if (roomIs(b, m, this.#room)) this.#o.sink.deliver(this.#o.slot, receivedAt, m);
+        if (roomIs(b, m, this.room)) this.deliver(m);
         return;
       }
     }
-    this.#slow(b.toString('utf8'), receivedAt);
+    this.#slow(b.toString('utf8'));
   }
 
   /** Anything the scanner declines: parsed, as the product client does. */
-  #slow(text: string, receivedAt: number): void {
+  #slow(text: string): void {
     let frame: { type?: string; message?: ChatMessage; room?: string; last?: number };
     try {
       frame = JSON.parse(text) as typeof frame;
     } catch {
       return;
     }
-    if (frame.type === 'message' && frame.message !== undefined && frame.message.room === this.#o.room) {
-      fillFromParsed(frame.message, this.#o.run, this.#m);
-      this.#o.sink.deliver(this.#o.slot, receivedAt, this.#m);
-    } else if (frame.type === 'joined' && frame.room === this.#o.room) {
+    if (frame.type === 'message' && frame.message !== undefined) this.deliverParsed([frame.message], 0);
+    else if (frame.type === 'joined' && frame.room === this.o.room) {
       this.#joined?.(frame.last ?? 0);
       this.#joined = undefined;
     } else if (frame.type === 'error') this.#ws?.close();
