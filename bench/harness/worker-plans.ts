@@ -97,7 +97,8 @@ export function workerPlans(target: RunTarget, transport: Transport, options: Be
   const schedule = { startMs: options.warmupMs > 0 ? connectStart + options.warmupMs / 2 : windowStart, endMs: windowEnd, rate: options.rate, senders: options.senders, rooms: options.rooms };
   const times = connectTimes(options.clients, connectStart, options.warmupMs, options.seed, setupAllowanceMs(options));
   const faultEveryMs = options.faults === true ? Math.max(1000, options.durationMs / 5) : 0;
-  const lean = leanAllowed(leanConditions(target, options));
+  // The lean clients speak plain http:// only (an external --target may be https://).
+  const lean = leanAllowed(leanConditions(target, options)) && baseUrls.every((u) => u.startsWith('http:'));
   return Array.from({ length: workers }, (_, id): WorkerPlan => {
     const isSender = hasSenders && id === nSub;
     return {
