@@ -1,15 +1,22 @@
 /** bench/harness/worker-plans.ts: how a run's clients and senders are laid out over its load workers. */
 import { describe, expect, it } from 'vitest';
 import { resolveBenchOptions } from '../bench/config/options.ts';
-import { runTimeline, subscriberWorkers, workerPlans } from '../bench/harness/worker-plans.ts';
+import { runTimeline, subscriberCostUs, subscriberWorkers, workerPlans } from '../bench/harness/worker-plans.ts';
 
 describe('worker plans', () => {
-  it('sizes subscriber workers by clients and deliveries, within 1…4 and never more than the clients', () => {
-    const opts = (over: Record<string, string>) => resolveBenchOptions(over).options;
+  it('sizes subscriber workers by their measured cost (CPU per delivery and per client-second), within 1…4 and never more than the clients', () => {
+    const opts = (over: Record<string, string | boolean>) => resolveBenchOptions(over).options;
     expect(subscriberWorkers('websocket', opts({ clients: '3', rate: '1' }))).toBe(1);
-    expect(subscriberWorkers('long-polling', opts({ clients: '1200', rate: '1' }))).toBe(3);
-    // Idle WebSockets are cheap: more of them share a worker.
-    expect(subscriberWorkers('websocket', opts({ clients: '1200', rate: '0' }))).toBe(1);
+    // fanout: 1,000 subscribers × 10 msg/s = 10,000 deliveries/s; lean WebSocket ≈ 0.16 s of CPU per second: one worker.
+    expect(subscriberCostUs('websocket', opts({ clients: '1000', rate: '10' }), true)).toBe(155_000);
+    expect(subscriberWorkers('websocket', opts({ clients: '1000', rate: '10' }))).toBe(1);
+    // Long polling costs more per delivery: the same workload needs two.
+    expect(subscriberWorkers('long-polling', opts({ clients: '1000', rate: '15' }))).toBe(2);
+    // The product clients (a peer, or --faults) cost more: more workers for the same load.
+    expect(subscriberWorkers('long-polling', opts({ clients: '1000', rate: '10', faults: true, peers: 'none' }))).toBe(4);
+    expect(subscriberWorkers('websocket', opts({ clients: '1000', rate: '10' }), 'peer-socketio')).toBe(2);
+    // Idle clients still cap a worker's sockets.
+    expect(subscriberWorkers('websocket', opts({ clients: '6000', rate: '0' }))).toBe(3);
     expect(subscriberWorkers('sse', opts({ clients: '100000', rate: '1' }))).toBe(4);
   });
 

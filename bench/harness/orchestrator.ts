@@ -63,7 +63,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   // The load workers boot (tsx, ~1 s each) on the load cores while the server boots on its own
   // core: nothing in a worker needs the server until its plan, and the wait was ~1 s per run
   // (90 of them in the decision map).
-  const nSub = subscriberWorkers(transport, options);
+  const nSub = subscriberWorkers(transport, options, target);
   const hasSenders = options.rate > 0 && options.senders > 0;
   const workers: WorkerHandle[] = [];
   for (let i = 0; i < nSub + (hasSenders ? 1 : 0); i++) workers.push(new WorkerHandle(i, spec.cpus.load));

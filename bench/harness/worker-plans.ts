@@ -9,21 +9,53 @@ import type { BenchOptions, RunTarget } from '../../results/types.ts';
 import { clockMs } from '../measure/clock.ts';
 import { connectTimes } from '../measure/schedule.ts';
 import { isPeerTarget, peerOf } from '../peers/peers.ts';
+import { leanAllowed } from './worker/lean-clients.ts';
 import type { WorkerPlan } from './worker-protocol.ts';
 
-/** Worker sizing: idle WebSockets are cheap; anything that polls or receives costs more. */
-const IDLE_WS_PER_WORKER = 2500;
-/** PUSHLAB_SUBSCRIBERS_PER_WORKER (e.g. 250) checks that sharing a worker's loop does not move the figures. */
-const CLIENTS_PER_WORKER = Number.parseInt(process.env.PUSHLAB_SUBSCRIBERS_PER_WORKER ?? '', 10) > 0 ? Number.parseInt(process.env.PUSHLAB_SUBSCRIBERS_PER_WORKER ?? '', 10) : 500;
-const DELIVERIES_PER_WORKER = 5000;
+/**
+ * Worker sizing by measured cost, not by a fixed count of clients: a worker's load is its
+ * clients' CPU per connected second plus its deliveries' CPU per delivery, and each worker is
+ * given WORKER_BUDGET_US of CPU per second — under half a core, so its event loop stays
+ * responsive and its receipt stamps stay honest. The figures are the lean load clients'
+ * (bench/harness/worker/lean-*.ts), rounded up from `scripts/load-client-cost.ts` on a busy
+ * 2-core machine (200 subscribers, 10 msg/s); the product clients (peers, faults, TLS,
+ * compression) cost about 2–4× more, so those runs use PRODUCT_FACTOR. Refresh them from a
+ * quiet machine with that script.
+ */
+const COST_US: Record<Transport, { perDelivery: number; perClientSecond: number }> = {
+  websocket: { perDelivery: 15, perClientSecond: 5 },
+  sse: { perDelivery: 15, perClientSecond: 5 },
+  // One request per answer: at low rates a delivery is a whole poll round.
+  'long-polling': { perDelivery: 40, perClientSecond: 10 },
+  // One request per client per interval, however many messages it carries.
+  'short-polling': { perDelivery: 5, perClientSecond: 40 },
+};
+const PRODUCT_FACTOR = 3;
+/** CPU a worker may spend, µs per second of the run. */
+const WORKER_BUDGET_US = 400_000;
+/** Sockets per worker stay bounded whatever the cost: one event loop watches them all. */
+const MAX_CLIENTS_PER_WORKER = 2500;
+/** PUSHLAB_SUBSCRIBERS_PER_WORKER (e.g. 250) checks that sharing a worker's loop does not move the figures (bench/measure/halving.ts). */
+const CLIENTS_PER_WORKER_OVERRIDE = Number.parseInt(process.env.PUSHLAB_SUBSCRIBERS_PER_WORKER ?? '', 10);
 const MAX_SUBSCRIBER_WORKERS = 4;
 
-/** How many subscriber workers: enough to keep each under its CPU budget (see the constants). */
-export function subscriberWorkers(transport: Transport, options: BenchOptions): number {
-  const perWorker = transport === 'websocket' && options.rate === 0 ? IDLE_WS_PER_WORKER : CLIENTS_PER_WORKER;
+/** The load side's estimated CPU for a run's subscribers, µs per second (what the sizing divides). */
+export function subscriberCostUs(transport: Transport, options: BenchOptions, lean: boolean): number {
+  const cost = COST_US[transport];
   const deliveriesPerSecond = options.clients * (options.rate / options.rooms);
-  const n = Math.max(Math.ceil(options.clients / perWorker), Math.ceil(deliveriesPerSecond / DELIVERIES_PER_WORKER));
+  return (options.clients * cost.perClientSecond + deliveriesPerSecond * cost.perDelivery) * (lean ? 1 : PRODUCT_FACTOR);
+}
+
+/** How many subscriber workers: enough to keep each under its CPU budget and its socket cap. */
+export function subscriberWorkers(transport: Transport, options: BenchOptions, target: RunTarget = transport): number {
+  if (CLIENTS_PER_WORKER_OVERRIDE > 0) return Math.max(1, Math.min(MAX_SUBSCRIBER_WORKERS, Math.ceil(options.clients / CLIENTS_PER_WORKER_OVERRIDE), options.clients));
+  const lean = leanAllowed(leanConditions(target, options));
+  const n = Math.max(Math.ceil(options.clients / MAX_CLIENTS_PER_WORKER), Math.ceil(subscriberCostUs(transport, options, lean) / WORKER_BUDGET_US));
   return Math.max(1, Math.min(MAX_SUBSCRIBER_WORKERS, n, options.clients));
+}
+
+function leanConditions(target: RunTarget, options: BenchOptions): Parameters<typeof leanAllowed>[0] {
+  return { peer: isPeerTarget(target), faults: options.faults === true, restartServer: options.restartServer === true, compression: options.compression === true, tls: options.tls === true };
 }
 
 /**
@@ -65,6 +97,8 @@ export function workerPlans(target: RunTarget, transport: Transport, options: Be
   const schedule = { startMs: options.warmupMs > 0 ? connectStart + options.warmupMs / 2 : windowStart, endMs: windowEnd, rate: options.rate, senders: options.senders, rooms: options.rooms };
   const times = connectTimes(options.clients, connectStart, options.warmupMs, options.seed, setupAllowanceMs(options));
   const faultEveryMs = options.faults === true ? Math.max(1000, options.durationMs / 5) : 0;
+  // The lean clients speak plain http:// only (an external --target may be https://).
+  const lean = leanAllowed(leanConditions(target, options)) && baseUrls.every((u) => u.startsWith('http:'));
   return Array.from({ length: workers }, (_, id): WorkerPlan => {
     const isSender = hasSenders && id === nSub;
     return {
@@ -85,6 +119,7 @@ export function workerPlans(target: RunTarget, transport: Transport, options: Be
       windowEndMs: windowEnd,
       faultEveryMs: isSender ? 0 : faultEveryMs,
       seed: options.seed,
+      lean,
       ...client,
     };
   });

@@ -35,6 +35,8 @@ export interface WorkerPlan {
   seed: number;
   /** `--compression`: WebSockets offer permessage-deflate; HTTP clients accept gzip (via headers). */
   compression?: boolean;
+  /** Subscribers run the lean load clients (worker/lean-clients.ts says when they may). */
+  lean?: boolean;
   /** `--headers browser`: the clients' extra headers (bench/harness/browser-headers.ts). */
   headers?: { fetch: Record<string, string>; upgrade: Record<string, string>; stream: Record<string, string> };
 }

@@ -4,7 +4,7 @@
  * (bench/measure/load-health.ts), and the clients' own request and wire-byte counters over the
  * window; plus a per-second timeline (deliveries, requests, CPU) aligned to the window.
  */
-import type { ChatClient } from '../../../clients/index.ts';
+import type { ClientStats } from '../../../clients/index.ts';
 import { clockMs } from '../../measure/clock.ts';
 import type { LoadHealth } from '../../measure/load-health.ts';
 import type { WorkerPlan, WorkerResult, WorkerTimelinePoint } from '../worker-protocol.ts';
@@ -16,8 +16,8 @@ export type MeterResult = Pick<WorkerResult, 'negativeLatency' | 'eventLoopDelay
 export class Meter {
   readonly #plan: WorkerPlan;
   readonly #health: LoadHealth;
-  /** Every client of the worker, subscribers and senders, at the moment of asking. */
-  readonly #clients: () => ChatClient[];
+  /** Every client of the worker (product or lean), subscribers and senders, at the moment of asking. */
+  readonly #clients: () => { stats: ClientStats }[];
   readonly #timeline = new Map<number, WorkerTimelinePoint>();
   #requestsAtStart = 0;
   #requestsAtEnd: number | undefined;
@@ -27,7 +27,7 @@ export class Meter {
   #cpuWindow = 0;
   #cpuPeak = 0;
 
-  constructor(plan: WorkerPlan, health: LoadHealth, clients: () => ChatClient[]) {
+  constructor(plan: WorkerPlan, health: LoadHealth, clients: () => { stats: ClientStats }[]) {
     this.#plan = plan;
     this.#health = health;
     this.#clients = clients;

@@ -20,11 +20,18 @@ import type { WorkerPlan, WorkerResult } from '../worker-protocol.ts';
 import { CuttableHttp } from './faults.ts';
 import type { Problems } from './problems.ts';
 import type { Timers } from './timers.ts';
+import { leanSubscriber } from './lean-clients.ts';
+import type { LeanPool } from './lean-http.ts';
+import type { ScannedMessage } from './lean-scan.ts';
+import type { LeanSink, LeanSubscriber } from './lean-subscriber.ts';
 import { trackedEventSource } from './tracked-event-source.ts';
 import { trackedWebSocket } from './tracked-web-socket.ts';
 
 export interface Subscriber {
+  /** The product's client (peers, faults, restarts, TLS, compression), or… */
   client?: ChatClient;
+  /** …a lean load client putting the same bytes on the wire (lean-clients.ts says when). */
+  lean?: LeanSubscriber;
   ledger: SubscriberLedger;
   room: number;
   /** When join() first resolved (clockMs): set = joined; later than the window's start = a late join (bench/measure/late-joins.ts). */
@@ -41,7 +48,7 @@ export type SubscribersResult = Pick<WorkerResult, 'latency' | 'latencyUncorrect
   messages: Omit<WorkerResult['messages'], 'scheduled' | 'acked' | 'failed' | 'unanswered'>;
 };
 
-export class Subscribers {
+export class Subscribers implements LeanSink {
   readonly #plan: WorkerPlan;
   readonly #problems: Problems;
   readonly #health: LoadHealth;
@@ -55,9 +62,16 @@ export class Subscribers {
   readonly #batches = new BatchCounter();
   /** Set when the orchestrator says the drain ended: later deliveries are late. */
   drained = false;
+  /** The lean clients' keep-alive sockets (one pool per worker, as the product's shared agent). */
+  readonly #pool: LeanPool | undefined;
+  /** Receipt stamps per slot, for the first-message setup time. */
+  readonly #startedAt: number[] = [];
+  /** The ledger's view of a message id (only k is read): one object, rewritten per delivery. */
+  readonly #id = { run: '', sender: 0, k: 0, pred: 0, lateUs: 0 };
 
-  constructor(plan: WorkerPlan, problems: Problems, health: LoadHealth, onDelivery: OnDelivery) {
+  constructor(plan: WorkerPlan, problems: Problems, health: LoadHealth, onDelivery: OnDelivery, pool?: LeanPool) {
     this.#plan = plan;
+    this.#pool = pool;
     this.#problems = problems;
     this.#health = health;
     this.#onDelivery = onDelivery;
@@ -75,11 +89,12 @@ export class Subscribers {
   async #connect(entry: Subscriber, index: number, baseUrl: string): Promise<void> {
     const plan = this.#plan;
     const room = plan.rooms[index % plan.rooms.length] as string;
+    const slot = this.list.indexOf(entry);
+    if (this.#pool !== undefined) return this.#connectLean(entry, index, slot, room, baseUrl, this.#pool);
     // Faults: each HTTP subscriber gets its own cuttable requester (same shared keep-alive agent).
     if (plan.faultEveryMs > 0 && plan.transport !== 'websocket' && plan.transport !== 'sse') entry.http = new CuttableHttp(new NodeHttp());
     const client = benchClient(plan.transport, plan.peer, { baseUrl, nick: `sub${index}`, pollIntervalMs: plan.pollIntervalMs, webSocket: trackedWebSocket, eventSource: trackedEventSource, clock: clockMs, ...(plan.headers === undefined ? {} : { headers: plan.headers }), ...(entry.http === undefined ? {} : { http: entry.http }) });
     entry.client = client;
-    const slot = this.list.indexOf(entry);
     const startedAt = clockMs();
     // Raw deliveries, before the client's de-duplication, stamped on receipt (bench/measure/accounting.ts).
     client.on('raw', (d) => {
@@ -96,24 +111,54 @@ export class Subscribers {
     }
   }
 
+  /** A lean client: connect and join, its deliveries come to deliver() as fields. */
+  async #connectLean(entry: Subscriber, index: number, slot: number, room: string, baseUrl: string, pool: LeanPool): Promise<void> {
+    const plan = this.#plan;
+    const lean = leanSubscriber(plan.transport, { baseUrl, nick: `sub${index}`, room, run: plan.runId, slot, pollIntervalMs: plan.pollIntervalMs, ...(plan.headers === undefined ? {} : { headers: plan.headers }), sink: this, clock: clockMs }, pool);
+    entry.lean = lean;
+    const startedAt = clockMs();
+    this.#startedAt[slot] = startedAt;
+    try {
+      await lean.start();
+      entry.joinedAtMs = clockMs();
+      this.#setup.joined(entry.joinedAtMs - startedAt, { sent: lean.stats.bytesSent, received: lean.stats.bytesReceived });
+    } catch (error) {
+      this.#problems.add(`subscriber ${index} could not join ${room}: ${(error as Error).message}`);
+    }
+  }
+
+  /** A lean client's raw delivery (LeanSink): the same judgement as a product client's. */
+  deliver(slot: number, receivedAt: number, m: ScannedMessage): void {
+    this.#setup.firstMessage(slot, this.#startedAt[slot] ?? receivedAt);
+    const entry = this.list[slot] as Subscriber;
+    this.#record(entry.ledger, slot, receivedAt, true, m.seq, m.ts, m.sentAt, m.k, m.lateUs);
+  }
+
   #receive(ledger: SubscriberLedger, delivery: RawDelivery, slot: number): void {
     const { message } = delivery;
-    const now = delivery.receivedAt ?? clockMs();
-    const plan = this.#plan;
-    this.#onDelivery(slot, now, message.ts);
-    const sentAt = message.sentAt;
-    if (sentAt === undefined || sentAt < plan.windowStartMs || sentAt >= plan.windowEndMs) return;
     const id = decodeMessageText(message.text);
-    if (id === undefined || id.run !== plan.runId) return;
-    if (!ledger.receive(id, message.seq, this.drained, message.ts)) return;
-    if (delivery.receivedAt !== undefined && plan.transport !== 'websocket' && plan.transport !== 'sse') this.#batches.record(slot, delivery.receivedAt);
+    const k = id === undefined || id.run !== this.#plan.runId ? -1 : id.k;
+    this.#record(ledger, slot, delivery.receivedAt ?? clockMs(), delivery.receivedAt !== undefined, message.seq, message.ts, message.sentAt ?? Number.NaN, k, id?.lateUs ?? 0);
+  }
+
+  /** One raw delivery, judged: `k` -1 = not this run's message; `sentAt` NaN = none; `stamped` = a receipt stamp (batches). */
+  #record(ledger: SubscriberLedger, slot: number, now: number, stamped: boolean, seq: number, ts: number, sentAt: number, k: number, lateUs: number): void {
+    const plan = this.#plan;
+    this.#onDelivery(slot, now, ts);
+    // NaN fails both comparisons: a message without sentAt is not the bench's.
+    if (!(sentAt >= plan.windowStartMs && sentAt < plan.windowEndMs)) return;
+    if (k < 0) return;
+    const id = this.#id;
+    id.k = k;
+    if (!ledger.receive(id, seq, this.drained, ts)) return;
+    if (stamped && plan.transport !== 'websocket' && plan.transport !== 'sse') this.#batches.record(slot, now);
     if (now < sentAt) {
       // Stamped before it was due: the clocks disagree. Counted (it fails the run), never clamped into the histogram.
       this.#health.negativeLatency++;
       return;
     }
     recordMs(this.#latency, now - sentAt);
-    recordMs(this.#latencyUncorrected, now - (sentAt + id.lateUs / 1000));
+    recordMs(this.#latencyUncorrected, now - (sentAt + lateUs / 1000));
   }
 
   /** Deliveries counted so far (for progress). */
@@ -146,7 +191,7 @@ export class Subscribers {
       c.wireDuplicates += l.wireDuplicates;
       c.outOfOrder += l.outOfOrder;
       if (s.joinedAtMs !== undefined) connected++;
-      if (s.client !== undefined) reconnects += s.client.stats.reconnects;
+      reconnects += (s.client ?? s.lean)?.stats.reconnects ?? 0;
     }
     return {
       latency: encodeHistogram(this.#latency),

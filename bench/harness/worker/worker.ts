@@ -1,17 +1,19 @@
 /**
  * A load worker process (forked by the orchestrator, IPC: ../worker-protocol.ts): runs some
- * subscribers and/or the senders of one run with the project's own Node clients
- * (`createClient`), so the bench measures the transports through the same client code every
- * user gets. The subscribers record delivery latency into HDR histograms, sent back encoded;
+ * subscribers and/or the senders of one run — the senders with the project's own Node clients
+ * (`createClient`), the subscribers with lean load clients that put the same bytes on the wire
+ * at a fraction of the CPU (lean-clients.ts; the product clients where those cannot go). The subscribers record delivery latency into HDR histograms, sent back encoded;
  * the meter watches the worker itself (CPU, event-loop delay) and the senders their lag behind
  * the schedule, so the harness can tell when the load side, not the server, is the bottleneck.
  */
-import type { ChatClient } from '../../../clients/index.ts';
+import type { ClientStats } from '../../../clients/index.ts';
 import { LoadHealth } from '../../measure/load-health.ts';
 import type { FromWorker, ToWorker, WorkerPlan, WorkerResult } from '../worker-protocol.ts';
 import { FaultInjector } from './fault-injector.ts';
+import { LeanPool } from './lean-http.ts';
 import { Meter } from './meter.ts';
 import { Problems } from './problems.ts';
+import { profileWindow } from './profile.ts';
 import { Senders } from './senders.ts';
 import { Subscribers } from './subscribers.ts';
 import { Timers } from './timers.ts';
@@ -34,17 +36,26 @@ class LoadWorker {
   constructor(plan: WorkerPlan) {
     this.#plan = plan;
     this.#senders = new Senders(plan, this.#problems);
-    this.#subscribers = new Subscribers(plan, this.#problems, this.#health, (slot, now, ts) => {
-      this.#faults.delivered(slot, now, ts);
-      this.#meter.delivered(now);
-    });
+    this.#subscribers = new Subscribers(
+      plan,
+      this.#problems,
+      this.#health,
+      (slot, now, ts) => {
+        this.#faults.delivered(slot, now, ts);
+        this.#meter.delivered(now);
+      },
+      plan.lean === true ? new LeanPool() : undefined,
+    );
     this.#meter = new Meter(plan, this.#health, () => this.#clients());
     this.#faults = new FaultInjector(plan, this.#subscribers.list);
   }
 
-  #clients(): ChatClient[] {
-    const list: ChatClient[] = [];
-    for (const s of this.#subscribers.list) if (s.client !== undefined) list.push(s.client);
+  #clients(): { stats: ClientStats }[] {
+    const list: { stats: ClientStats }[] = [];
+    for (const s of this.#subscribers.list) {
+      const c = s.client ?? s.lean;
+      if (c !== undefined) list.push(c);
+    }
     for (const c of this.#senders.clients.values()) list.push(c);
     return list;
   }
@@ -56,6 +67,7 @@ class LoadWorker {
     this.#senders.start(this.#timers, url);
     this.#meter.start(this.#timers);
     this.#faults.start(this.#timers);
+    profileWindow(plan, this.#timers);
   }
 
   serverRestarting(atMs: number): void {

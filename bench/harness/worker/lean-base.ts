@@ -1,0 +1,90 @@
+/**
+ * What every lean subscriber holds (lean-*.ts): its options, room and run id as bytes, one
+ * scratch message for the scanner, its counters, the receipt stamp of what is being read and
+ * the highest seq seen; a delivery raises that mark and goes to the sink as fields. The HTTP
+ * ones add the worker's socket pool and their request headers; the streaming ones read their
+ * wire bytes off their socket.
+ */
+import type { ClientStats } from '../../../clients/types.ts';
+import type { ChatMessage } from '../../../protocol/types.ts';
+import { headerLines, type LeanPool } from './lean-http.ts';
+import { scannedMessage, type ScannedMessage } from './lean-scan.ts';
+import { fillFromParsed, newStats, originOf, type LeanOptions, type Origin } from './lean-subscriber.ts';
+
+export abstract class LeanBase {
+  protected readonly counters: ClientStats = newStats();
+  protected readonly o: LeanOptions;
+  protected readonly room: Buffer;
+  protected readonly run: Buffer;
+  protected readonly m: ScannedMessage = scannedMessage();
+  /** options.clock() when what is being read arrived (before reading it). */
+  protected receivedAt = 0;
+  /** Highest seq seen: the product's de-duplication mark (a poll's `after`, a session's resume point). */
+  protected lastSeq: number | undefined;
+  /** The scanner's per-message callback, made once per client. */
+  protected readonly each = (m: ScannedMessage): void => this.deliver(m);
+
+  constructor(options: LeanOptions) {
+    this.o = options;
+    this.room = Buffer.from(options.room);
+    this.run = Buffer.from(options.run);
+  }
+
+  get stats(): ClientStats {
+    return this.counters;
+  }
+
+  protected deliver(m: ScannedMessage): void {
+    if (this.lastSeq === undefined || m.seq > this.lastSeq) this.lastSeq = m.seq;
+    this.o.sink.deliver(this.o.slot, this.receivedAt, m);
+  }
+
+  /** The slow path for messages the scanner declined: parsed; the first `skip` were handed over already. */
+  protected deliverParsed(messages: readonly ChatMessage[], skip: number): void {
+    for (let i = skip; i < messages.length; i++) {
+      const message = messages[i] as ChatMessage;
+      if (message.room !== this.o.room) continue;
+      fillFromParsed(message, this.o.run, this.m);
+      this.deliver(this.m);
+    }
+  }
+}
+
+/** A lean subscriber over HTTP requests (the polling transports). */
+export abstract class LeanHttpBase extends LeanBase {
+  protected readonly pool: LeanPool;
+  protected readonly origin: Origin;
+  protected readonly fetch: Record<string, string>;
+  protected readonly fetchLines: string;
+
+  constructor(options: LeanOptions, pool: LeanPool) {
+    super(options);
+    this.pool = pool;
+    this.origin = originOf(options.baseUrl);
+    this.fetch = { ...options.headers?.fetch };
+    this.fetchLines = headerLines(this.fetch);
+  }
+
+  /** An answer arrived: stamp it, count its request and wire bytes. */
+  protected answered(sent: number, received: number): void {
+    this.receivedAt = this.o.clock();
+    const s = this.counters;
+    s.requests++;
+    s.bytesSent += sent;
+    s.bytesReceived += received;
+  }
+}
+
+/** A lean subscriber on one long-lived socket (WebSocket, event stream): wire bytes off that socket. */
+export abstract class LeanStreamBase extends LeanBase {
+  protected socket: { bytesWritten: number; bytesRead: number } | undefined;
+
+  override get stats(): ClientStats {
+    const s = this.counters;
+    if (this.socket !== undefined) {
+      s.bytesSent = this.socket.bytesWritten;
+      s.bytesReceived = this.socket.bytesRead;
+    }
+    return s;
+  }
+}

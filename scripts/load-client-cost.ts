@@ -1,0 +1,83 @@
+/**
+ * The load side's own cost, measured apart from the bench: N subscribers of one room, all lean
+ * (bench/harness/worker/lean-*.ts) or all the product's clients (as the workers made them
+ * before), in this process; a pushlab server and a sender in a child process at R msg/s. Over
+ * the window it reports this process's CPU (user + system, µs) per delivery and its
+ * event-loop delay (p99 and max, ms) — the figures of the load worker alone, which a busy
+ * machine disturbs far less than wall-clock figures. Usage:
+ *
+ *   node --import tsx scripts/load-client-cost.ts <transport> <lean|product> [clients=200] [rate=10] [seconds=10]
+ */
+import { fork } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { createClient } from '../clients/index.ts';
+import type { Transport } from '../protocol/types.ts';
+import { encodeMessageText } from '../bench/measure/accounting.ts';
+import { clockMs } from '../bench/measure/clock.ts';
+import { leanSubscriber } from '../bench/harness/worker/lean-clients.ts';
+import { LeanPool } from '../bench/harness/worker/lean-http.ts';
+import { trackedEventSource } from '../bench/harness/worker/tracked-event-source.ts';
+import { trackedWebSocket } from '../bench/harness/worker/tracked-web-socket.ts';
+import { decodeMessageText } from '../bench/measure/accounting.ts';
+
+const RUN = 'cost';
+
+async function serverChild(rate: number): Promise<void> {
+  const { createPushlabServer } = await import('../servers/server.ts');
+  const server = await createPushlabServer({ port: 0 });
+  const { url } = await server.listen();
+  process.send?.({ url });
+  const sender = createClient('long-polling', { baseUrl: url, nick: 'send0' });
+  let k = 0;
+  process.on('message', () => {
+    setInterval(() => void sender.send('lobby', encodeMessageText({ run: RUN, sender: 0, k: k++, pred: k - 2, lateUs: 0 }, 100), clockMs()), 1000 / rate);
+  });
+  process.on('disconnect', () => process.exit(0));
+}
+
+async function main(): Promise<void> {
+  const [transport, mode, clientsArg, rateArg, secondsArg] = process.argv.slice(2) as [Transport, string, string?, string?, string?];
+  if (process.env.LOAD_COST_CHILD === '1') return serverChild(Number(rateArg ?? 10));
+  const clients = Number(clientsArg ?? 200);
+  const rate = Number(rateArg ?? 10);
+  const seconds = Number(secondsArg ?? 10);
+  const child = fork(fileURLToPath(import.meta.url), process.argv.slice(2), { execArgv: ['--import', 'tsx'], env: { ...process.env, LOAD_COST_CHILD: '1' } });
+  const url = await new Promise<string>((resolve) => child.once('message', (m: { url: string }) => resolve(m.url)));
+  let delivered = 0;
+  const pool = new LeanPool();
+  const joins: Promise<unknown>[] = [];
+  const stats: { stats: { requests: number; reconnects: number } }[] = [];
+  for (let i = 0; i < clients; i++) {
+    if (mode === 'lean') {
+      const lean = leanSubscriber(transport, { baseUrl: url, nick: `sub${i}`, room: 'lobby', run: RUN, slot: i, pollIntervalMs: 2000, sink: { deliver: (_s, _t, m) => void (m.k >= 0 && delivered++) }, clock: clockMs }, pool);
+      joins.push(lean.start());
+      stats.push(lean);
+    } else {
+      const c = createClient(transport, { baseUrl: url, nick: `sub${i}`, pollIntervalMs: 2000, webSocket: trackedWebSocket, eventSource: trackedEventSource, clock: clockMs });
+      // What the worker did per raw delivery before: decode the id from the text.
+      c.on('raw', (d) => void (decodeMessageText(d.message.text) !== undefined && delivered++));
+      joins.push(c.connect().then(() => c.join('lobby')));
+      stats.push(c);
+    }
+  }
+  await Promise.all(joins);
+  child.send('go');
+  await new Promise((r) => setTimeout(r, 2000));
+  const eld = monitorEventLoopDelay({ resolution: 10 });
+  eld.enable();
+  const cpu0 = process.cpuUsage();
+  const d0 = delivered;
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const cpu = process.cpuUsage(cpu0);
+  eld.disable();
+  const n = delivered - d0;
+  const requests = stats.reduce((sum, c) => sum + c.stats.requests, 0);
+  const reconnects = stats.reduce((sum, c) => sum + c.stats.reconnects, 0);
+  const us = cpu.user + cpu.system;
+  console.log(JSON.stringify({ transport, mode, clients, rate, seconds, deliveries: n, cpuMs: Math.round(us / 1000), usPerDelivery: Math.round((us / Math.max(1, n)) * 10) / 10, cpuPercent: Math.round(us / 1e4 / seconds), eldP99Ms: Math.round((eld.percentile(99) / 1e6 - 10) * 10) / 10, eldMaxMs: Math.round((eld.max / 1e6 - 10) * 10) / 10, requests, reconnects }));
+  child.kill();
+  process.exit(0);
+}
+
+void main();
