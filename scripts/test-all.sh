@@ -13,8 +13,10 @@ alone="$(mktemp -t pushlab-vitest-alone-XXXXXX.json)"
 # Benches that must own the machine — the quiet-run check (a quiet machine is *not* flagged
 # load-bound) and the cluster ladder (five processes on two cores, gated on loss) — run after
 # the parallel suite, alone and one after the other: anything beside them would load the cores
-# they measure (the two in parallel did, and failed each other).
-ALONE=(test/bench-gates-e2e.test.ts test/cluster-bench.test.ts)
+# they measure (the two in parallel did, and failed each other). The decision map's and the SLO
+# search's end-to-end benches start dozens of servers back to back: beside the parallel suite
+# they starved bench-e2e's window-edge /metrics samples.
+ALONE=(test/bench-gates-e2e.test.ts test/cluster-bench.test.ts test/map-e2e.test.ts test/slo-e2e.test.ts)
 excludes=()
 for f in "${ALONE[@]}"; do excludes+=(--exclude "$f"); done
 status=0
