@@ -16,7 +16,7 @@ const map = (values: Record<string, string> = {}) => resolveBenchOptions({ scena
 describe('the map grid', () => {
   it('defaults to 100/1,000/5,000 clients × idle, 1 per minute, per 10 s, per s and a hot room', () => {
     const steps = mapSteps(map());
-    expect(steps.map((s) => s.cell.id)).toEqual(['100', '1000', '5000'].flatMap((n) => ['idle', 'r60s', 'r10s', 'r1s', 'hot'].map((r) => `c${n}-${r}`)));
+    expect(steps.map((s) => s.cell.id)).toEqual(['100', '1000', '5000'].flatMap((n) => ['idle', 'r60s', 'r10s', 'hot'].map((r) => `c${n}-${r}`)));
     const c1000r10 = steps.find((s) => s.cell.id === 'c1000-r10s');
     expect(c1000r10?.cell.label).toBe('1,000 clients · 1 msg per client per 10 s');
     expect(c1000r10?.cell.workload).toEqual({ clients: 1000, rooms: 50, senders: 4, ratePerSecond: 100, perClientRatePerSecond: 0.1, roomRatePerSecond: 2, deliveriesPerSecond: 2000, size: 100, cell: 'c1000-r10s' });
@@ -25,12 +25,12 @@ describe('the map grid', () => {
     expect(steps.find((s) => s.cell.id === 'c5000-hot')?.cell.workload).toMatchObject({ rooms: 1, ratePerSecond: 10, deliveriesPerSecond: 50_000 });
   });
 
-  it('plans every transport and both baselines on every cell, each run named by its cell, short and without capacity', () => {
+  it('plans every transport on every cell (the baselines only in the SLO search), each run named by its cell, short and without capacity', () => {
     const options = map();
     expect(options).toMatchObject({ durationMs: 2000, warmupMs: 500, idleMs: 0, holdMs: 2000, capacity: false, baselines: true, peers: [], allowLoadBound: true });
     const plan = planRuns(options);
-    expect(plan).toHaveLength(15 * 6);
-    expect(new Set(plan.filter((p) => p.sweepValue === 'c100-hot').map((p) => p.target))).toEqual(new Set(['short-polling', 'long-polling', 'websocket', 'sse', 'baseline-ws', 'baseline-long-polling']));
+    expect(plan).toHaveLength(12 * 4);
+    expect(new Set(plan.filter((p) => p.sweepValue === 'c100-hot').map((p) => p.target))).toEqual(new Set(['short-polling', 'long-polling', 'websocket', 'sse']));
   });
 
   it('rounds a polling window up to whole intervals or holds, leaves push transports alone', () => {
@@ -38,7 +38,7 @@ describe('the map grid', () => {
     expect(mapRunOptions(options, 'short-polling').durationMs).toBe(4000);
     expect(mapRunOptions(options, 'long-polling').durationMs).toBe(5000);
     expect(mapRunOptions(options, 'websocket').durationMs).toBe(3000);
-    expect(planRuns(map({ 'hold-ms': '3000' })).find((p) => p.target === 'baseline-long-polling')?.options.durationMs).toBe(3000);
+    expect(planRuns(map({ 'hold-ms': '3000' })).find((p) => p.target === 'long-polling')?.options.durationMs).toBe(3000);
   });
 
   it('takes --map-clients, --map-rates and an explicit --clients; other scenarios are no map unless asked', () => {
@@ -48,7 +48,7 @@ describe('the map grid', () => {
     expect(map({ clients: '300', 'map-clients': '40' }).mapClients).toEqual([40]);
     expect(resolveBenchOptions({ scenario: 'smoke' }).options.mapClients).toBeUndefined();
     // Asking for one axis on another scenario asks for the map; the other axis takes its default.
-    expect(resolveBenchOptions({ scenario: 'smoke', 'map-clients': '20' }).options.mapRates).toEqual(['idle', 'r60s', 'r10s', 'r1s', 'hot']);
+    expect(resolveBenchOptions({ scenario: 'smoke', 'map-clients': '20' }).options.mapRates).toEqual(['idle', 'r60s', 'r10s', 'hot']);
   });
 
   it('refuses a bad rate, a bad client count, and a map combined with --sweep or --phases', () => {
@@ -68,7 +68,7 @@ describe('workload on every run', () => {
     const step = mapSteps(map())[3];
     const mapRun = failedStart({ target: 'sse', transport: 'sse', repetition: 1, options: step?.options ?? options, sweepValue: step?.cell.id ?? '' }, 'x');
     expect(mapRun.workload).toEqual(step?.cell.workload);
-    expect(mapRun.workload?.cell).toBe('c100-r1s');
+    expect(mapRun.workload?.cell).toBe('c100-hot');
   });
 
   it('has no senders at rate 0', () => {

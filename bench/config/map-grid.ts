@@ -15,7 +15,12 @@ import type { BenchOptions, MapCell } from '../../results/types.ts';
 import { workloadOf } from '../../model/workload.ts';
 
 export const MAP_CLIENTS: readonly number[] = [100, 1000, 5000];
-export const MAP_RATES: readonly string[] = ['idle', 'r60s', 'r10s', 'r1s', 'hot'];
+/**
+ * One per client per second (`r1s`) is left out by default: its 1,000- and 5,000-client cells
+ * (20,000 and 100,000 deliveries/s) took 4 of the 16 minutes measured here and the 5,000 one
+ * outruns the load core; `--map-rates idle,r60s,r10s,r1s,hot` adds it back.
+ */
+export const MAP_RATES: readonly string[] = ['idle', 'r60s', 'r10s', 'hot'];
 /** Subscribers per room in every cell but `hot` (a group chat's size). */
 export const MAP_ROOM_SIZE = 20;
 /** `hot`: the one room's rate, msg/s (1,000 clients → 10,000 deliveries/s, the default scenario's load). */

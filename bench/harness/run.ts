@@ -168,7 +168,10 @@ export function planRuns(options: BenchOptions): PlanStep[] {
     for (let repetition = 1; repetition <= options.repeat; repetition++) {
       // With repetitions, each one runs the targets in its own seeded random order, so a drift
       // of the machine (or a target's after-effects on the next) does not always hit the same one.
-      const targets = targetsOf(stepOptions);
+      // The map's grid measures the transports (and peers or null runs when asked); the bare
+      // baselines are measured by its SLO capacity search, where "pushlab sustains X% of bare ws"
+      // is made: on all 12 cells they would cost a third of the 15-minute budget.
+      const targets = targetsOf(map ? { ...stepOptions, baselines: false } : stepOptions);
       for (const t of options.repeat > 1 ? shuffled(targets, options.seed * 1000 + repetition) : targets) {
         // The map rounds a polling transport's window up to whole cycles (bench/config/map-grid.ts).
         const step = { options: map ? mapRunOptions(stepOptions, t.transport) : stepOptions, repetition, ...t, ...(value === undefined ? {} : { sweepValue: value }) };
