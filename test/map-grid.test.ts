@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resolveBenchOptions } from '../bench/config/options.ts';
-import { mapRunOptions, mapSteps, parseMapRate } from '../bench/config/map-grid.ts';
+import { mapRunOptions, mapSteps, parseMapRate, MAP_CONNECTS_PER_SECOND } from '../bench/config/map-grid.ts';
 import { failedStart } from '../bench/harness/run-result.ts';
 import { planRuns } from '../bench/harness/run.ts';
 import { workloadOf } from '../model/workload.ts';
@@ -73,5 +73,14 @@ describe('workload on every run', () => {
 
   it('has no senders at rate 0', () => {
     expect(workloadOf({ clients: 10, rooms: 2, senders: 4, rate: 0, size: 64 })).toMatchObject({ senders: 0, deliveriesPerSecond: 0, perClientRatePerSecond: 0 });
+  });
+});
+
+describe('the map warm-up', () => {
+  it('grows with the cell\'s clients so they connect before the window (MAP_CONNECTS_PER_SECOND), never below the bench\'s', () => {
+    const base = resolveBenchOptions({ scenario: 'map' }).options;
+    expect(mapRunOptions({ ...base, clients: 100 }, 'websocket').warmupMs).toBe(Math.max(base.warmupMs, Math.ceil((100 / MAP_CONNECTS_PER_SECOND) * 1000) + 500));
+    expect(mapRunOptions({ ...base, clients: 5000 }, 'long-polling').warmupMs).toBe(Math.ceil((5000 / MAP_CONNECTS_PER_SECOND) * 1000) + 500);
+    expect(mapRunOptions({ ...base, clients: 10, warmupMs: 3000 }, 'sse').warmupMs).toBe(3000);
   });
 });

@@ -127,6 +127,14 @@ describe('ratios and the table', () => {
     expect(ratio('short-polling', 'rate')).toBeUndefined();
   });
 
+  it('gives no ratio for a transport whose 0 is only a lower bound (its first step was load-bound)', () => {
+    const found = withBaselineRatios([capacity('websocket', 'rate', 0, 'load-generator', 100), capacity('baseline-ws', 'rate', 100, 'load-generator', 200)]);
+    expect(found.find((c) => c.target === 'websocket')?.ratioToBaseline).toBeUndefined();
+    // A real 0 against the baseline (the server failed its lowest step) still divides.
+    const notMet = withBaselineRatios([capacity('websocket', 'rate', 0, 'not-met', 100), capacity('baseline-ws', 'rate', 100, 'server', 200)]);
+    expect(notMet.find((c) => c.target === 'websocket')?.ratioToBaseline).toBe(0);
+  });
+
   it('writes each bound so a lower bound never reads as the server\'s capacity', () => {
     expect(capacityCell(capacity('long-polling', 'rate', 800, 'server', 1131))).toBe('800 (<1,131)');
     expect(capacityCell(capacity('websocket', 'rate', 200, 'load-generator', 400))).toBe('≥ 200 load gen');

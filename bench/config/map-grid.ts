@@ -94,8 +94,17 @@ export function mapSteps(options: BenchOptions): { cell: MapCell; options: Bench
  * same number of times, and the idle cells measure 1/interval and ≈ 1/hold exactly rather than
  * a phase-dependent share of it.
  */
+/**
+ * Connections per second the map plans for in its warm-up, clients spread over it. Measured here
+ * (2 cores, one load core): the load side joined about 850-950 WebSocket and about 600 long-poll
+ * subscribers a second; with a flat 0.5 s warm-up 800-1,000 of 1,000 joined only after the
+ * window opened and every 1,000- and 5,000-client cell was load-bound (late joins).
+ */
+export const MAP_CONNECTS_PER_SECOND = 700;
+
 export function mapRunOptions(options: BenchOptions, transport: Transport): BenchOptions {
+  const warmupMs = Math.max(options.warmupMs, Math.ceil((options.clients / MAP_CONNECTS_PER_SECOND) * 1000) + 500);
   const cycle = transport === 'short-polling' ? options.pollIntervalMs : transport === 'long-polling' ? options.holdMs : 0;
-  if (cycle <= 0) return options;
-  return { ...options, durationMs: Math.ceil(options.durationMs / cycle) * cycle };
+  if (cycle <= 0) return { ...options, warmupMs };
+  return { ...options, warmupMs, durationMs: Math.ceil(options.durationMs / cycle) * cycle };
 }
