@@ -113,6 +113,19 @@ describe('crossovers', () => {
     expect(lawCrossover(slow)).toBeUndefined();
     expect(decisionSection(slow)).toContain('No request-law crossover');
   });
+
+  it('tells the crossover at the product\'s 20 s hold when the map measured a shorter one (hold = interval would cross at any traffic)', () => {
+    const results = clone(loadMapFixture());
+    const lp = results.map?.models.find((x) => x.target === 'long-polling');
+    if (!lp) throw new Error('no long-polling model');
+    lp.requests = { ...lp.requests, holdMs: 2000 } satisfies RequestLaw;
+    const law = lawCrossover(results);
+    if (law === undefined) throw new Error('no law crossover');
+    expect(law.longLaw.holdMs).toBe(20_000);
+    expect(law.measuredHoldMs).toBe(2000);
+    expect(law.receivedPerSecond).toBeCloseTo(1 / 1.996, 3);
+    expect(decisionSection(results)).toContain('the map measured a 2 s hold');
+  });
 });
 
 describe('the report with and without a map', () => {

@@ -10,6 +10,7 @@
  */
 import type { BenchResults, RequestLaw, RunTarget } from '../../results/types.ts';
 import { pollsPerClientSecond } from '../../model/batching.ts';
+import { DEFAULTS } from '../../protocol/defaults.ts';
 import { cellAt, type Grid, type GridColumn } from './decision-grid.ts';
 import { separated } from './decision-winner.ts';
 import type { DecisionMetric } from './decision-metrics.ts';
@@ -85,6 +86,8 @@ export interface LawCrossover {
   receivedPerSecond: number;
   shortLaw: RequestLaw;
   longLaw: RequestLaw;
+  /** The hold the map measured, when shorter than the product's (the law is then told at the product's). */
+  measuredHoldMs?: number;
   /** Room sizes of the map (clients ÷ rooms), to restate the crossing on the map's per-client axis. */
   roomSizes: readonly number[];
 }
@@ -100,8 +103,13 @@ const SEARCH: readonly [number, number] = [1e-6, 1e4];
 export function lawCrossover(results: BenchResults): LawCrossover | undefined {
   const models = results.map?.models ?? [];
   const shortLaw = models.find((m) => m.target === 'short-polling' && m.requests.kind === 'interval')?.requests;
-  const longLaw = models.find((m) => m.target === 'long-polling' && m.requests.kind === 'hold')?.requests;
-  if (!shortLaw || !longLaw) return undefined;
+  const fittedLong = models.find((m) => m.target === 'long-polling' && m.requests.kind === 'hold')?.requests;
+  if (!shortLaw || !fittedLong) return undefined;
+  // The map measures long polling at a short hold (2 s, so every client renews inside its 2 s
+  // window), which equals the poll interval: the laws would then "cross" at any traffic at all.
+  // The law is parametric in the hold, so the crossover is told at the product's hold (20 s)
+  // whenever the map's was shorter, with the fitted renewal gap.
+  const longLaw = (fittedLong.holdMs ?? 0) < DEFAULTS.holdMs ? { ...fittedLong, holdMs: DEFAULTS.holdMs } : fittedLong;
   const gap = (rate: number): number => pollsPerClientSecond(longLaw, rate) - pollsPerClientSecond(shortLaw, rate);
   let [lo, hi] = SEARCH;
   if (gap(lo) >= 0 || gap(hi) <= 0) return undefined;
@@ -113,5 +121,5 @@ export function lawCrossover(results: BenchResults): LawCrossover | undefined {
   }
   // A hot room (one room for everyone) is off the map's rate axis: its room size is left out.
   const roomSizes = [...new Set((results.map?.cells ?? []).filter((c) => c.workload.rooms > 1).map((c) => (c.workload.rooms > 0 ? c.workload.clients / c.workload.rooms : 0)))].filter((n) => n > 0).sort((a, b) => a - b);
-  return { receivedPerSecond: Math.sqrt(lo * hi), shortLaw, longLaw, roomSizes };
+  return { receivedPerSecond: Math.sqrt(lo * hi), shortLaw, longLaw, roomSizes, ...(longLaw === fittedLong ? {} : { measuredHoldMs: fittedLong.holdMs ?? 0 }) };
 }

@@ -26,7 +26,7 @@ export function perClientWords(perSecond: number): string {
 export function lawSentences(law: LawCrossover): string[] {
   const received = law.receivedPerSecond;
   const interval = fmtDurationMs(law.shortLaw.intervalMs ?? 0);
-  const fitted = `hold ${fmtDurationMs(law.longLaw.holdMs ?? 0)}, renewal gap ${fmtNum(law.longLaw.gapMs ?? 0)} ms`;
+  const fitted = `hold ${fmtDurationMs(law.longLaw.holdMs ?? 0)}${law.measuredHoldMs === undefined ? '' : ` (the product's; the map measured a ${fmtDurationMs(law.measuredHoldMs)} hold, and the law is parametric in it)`}, renewal gap ${fmtNum(law.longLaw.gapMs ?? 0)} ms`;
   const out = [
     `When each client receives more than ${perClientWords(received).replace(' per client', '')} (${fmtNum(received)} msg/s), long polling makes more requests than short polling at a ${interval} interval: each message ends a hold, so the polls follow the traffic while short polling's stay at 1 per ${interval} (request laws fitted from the map — long polling ${fitted}; model/batching.ts). ${law.shortLaw.perPublish === law.longLaw.perPublish ? 'Publishes add the same requests to both.' : `Publishes add ${fmtNum(law.shortLaw.perPublish)} (short) and ${fmtNum(law.longLaw.perPublish)} (long) requests each, not counted here.`}`,
   ];
