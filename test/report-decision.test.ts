@@ -140,6 +140,21 @@ describe('the report with and without a map', () => {
     expect(html).toContain('≥ 2\u202f400 msg/s (lower bound)');
   });
 
+  it('shows each fitted model against every measured cell it was fitted on (residuals) and its cross-validation error', () => {
+    const results = loadMapFixture();
+    const html = decisionSection(results);
+    expect(html).toContain('id="model-h"');
+    for (const m of results.map?.models ?? []) {
+      expect(html).toContain(`data-model="${m.target}"`);
+      // Every fit point's measured and predicted CPU is in the table, as % of a core.
+      for (const p of m.fit) expect(html).toContain(`data-fit-measured="${p.measured.cpuCores * 100}" data-fit-predicted="${p.predicted.cpuCores * 100}"`);
+    }
+    expect(html).toContain('leave-one-out CPU error');
+    const none = clone(results);
+    if (none.map) none.map.models = [];
+    expect(decisionSection(none)).toContain('No cost model');
+  });
+
   it('says so where a cell has no run (an interrupted map), and still draws the rest', () => {
     const partial = loadMapFixture();
     partial.runs = partial.runs.filter((r) => r.sweepValue !== 'c5000-hot');

@@ -1,8 +1,8 @@
 /**
  * The report's first section when the results hold a decision map (`--scenario map`):
  * "Which one should I use?" — where the answer flips (in words), a heatmap per metric (latency
- * p99, server CPU, requests/s, bandwidth), the capacity under the SLO, and the projection past
- * one machine (rendered elsewhere and passed in). Empty without a map: the report is unchanged.
+ * p99, server CPU, requests/s, bandwidth), the capacity under the SLO, the cost model with its
+ * residuals and cross-validation, and the projection past one machine (rendered elsewhere and passed in). Empty without a map: the report is unchanged.
  */
 import type { BenchResults } from '../../results/types.ts';
 import { buildGrid, hasMap, type Grid } from './decision-grid.ts';
@@ -10,6 +10,7 @@ import { dataCrossovers, lawCrossover, type DataCrossover, type LawCrossover } f
 import { heatmap, heatmapLegend } from './decision-heatmap.ts';
 import { DECISION_METRICS } from './decision-metrics.ts';
 import { sloTable } from './decision-slo.ts';
+import { modelFitBlock } from './decision-model.ts';
 import { escapeHtml, fmtDurationMs, fmtInt, fmtNum, plural } from './format.ts';
 
 export interface DecisionParts {
@@ -87,6 +88,8 @@ ${maps}
 ${crossoversBlock(results, grid)}
 <h3 id="slo-h">Capacity under the SLO</h3>
 ${sloTable(results)}
+<h3 id="model-h">The cost model against the measured cells</h3>
+${modelFitBlock(results)}
 ${projection === '' ? '' : `<h3 id="projection-h">Past one machine (projection)</h3>\n${projection}`}
 <p class="map-note">The single-workload details follow: verdict per cell, summary, charts and methodology.</p>
 </section>`;
