@@ -28,8 +28,29 @@ export interface Regressors {
   publishesPerSecond: number;
 }
 
+/** A linear cost term by term: the intercept, then each regressor times its coefficient. */
+export interface LinearTerms {
+  base: number;
+  connections: number;
+  requests: number;
+  deliveries: number;
+  publishes: number;
+}
+
+export function linearTerms(cost: LinearCost, x: Regressors): LinearTerms {
+  return {
+    base: cost.intercept,
+    connections: cost.perConnection * x.connections,
+    requests: cost.perRequest * x.requestsPerSecond,
+    deliveries: cost.perDelivered * x.deliveriesPerSecond,
+    publishes: cost.perPublish * x.publishesPerSecond,
+  };
+}
+
+/** The linear cost's value: the sum of its terms. */
 export function linear(cost: LinearCost, x: Regressors): number {
-  return cost.intercept + cost.perConnection * x.connections + cost.perRequest * x.requestsPerSecond + cost.perDelivered * x.deliveriesPerSecond + cost.perPublish * x.publishesPerSecond;
+  const t = linearTerms(cost, x);
+  return t.base + t.connections + t.requests + t.deliveries + t.publishes;
 }
 
 /** The workload fields a prediction reads (a whole Workload is one). */

@@ -10,7 +10,7 @@ import type { BenchResults, CostModel, LinearCost } from '../results/types.ts';
 import { messagesPerAnswer, pollsPerClientSecond, requestsPerSecond } from './batching.ts';
 import { backplaneShare, type BackplaneShare } from './project-backplane.ts';
 import { sloMark, type SloMark } from './project-slo.ts';
-import { predict } from './predict.ts';
+import { linearTerms, predict, type LinearTerms } from './predict.ts';
 
 /** Share of one core an instance may use (node is one thread: an instance is at most one core). */
 export const DEFAULT_UTILISATION = 0.7;
@@ -48,7 +48,7 @@ export interface TransportProjection {
   messagesPerAnswer: number;
   cpuCores: number;
   /** cpuCores by term of the linear model: base (no client), connections, requests, deliveries, publishes. */
-  cpuCoresBy: { base: number; connections: number; requests: number; deliveries: number; publishes: number };
+  cpuCoresBy: LinearTerms;
   /** RSS of one process holding every connection: base + per connection × N, bytes. */
   memoryBytes: number;
   heapBytes: number;
@@ -79,17 +79,6 @@ export interface Projection {
 /** The projection cannot be made (no map, bad workload); the CLI prints it as a usage error. */
 export class ProjectionError extends Error {
   override name = 'ProjectionError';
-}
-
-/** The linear cost at a workload: intercept + perConnection·N + perRequest·req/s + perDelivered·del/s + perPublish·pub/s. */
-export function linearTerms(cost: LinearCost, x: { clients: number; requestsPerSecond: number; deliveriesPerSecond: number; ratePerSecond: number }): TransportProjection['cpuCoresBy'] {
-  return {
-    base: cost.intercept,
-    connections: cost.perConnection * x.clients,
-    requests: cost.perRequest * x.requestsPerSecond,
-    deliveries: cost.perDelivered * x.deliveriesPerSecond,
-    publishes: cost.perPublish * x.ratePerSecond,
-  };
 }
 
 /**
@@ -141,7 +130,7 @@ export function projectModel(model: CostModel, w: ProjectedWorkload, results: Be
   const delta = w.size - size0;
   const law = model.requests;
   const rps = requestsPerSecond(law, w);
-  const x = { clients: w.clients, requestsPerSecond: rps, deliveriesPerSecond: w.deliveriesPerSecond, ratePerSecond: w.ratePerSecond };
+  const x = { connections: w.clients, requestsPerSecond: rps, deliveriesPerSecond: w.deliveriesPerSecond, publishesPerSecond: w.ratePerSecond };
   // Totals from the model's own prediction (model/predict.ts), bytes at the asked size; the
   // per-term split of CPU is kept for the table.
   const p = predict({ ...model, bytesOut: scaleBytes(model.bytesOut, 'perDelivered', delta), bytesIn: scaleBytes(model.bytesIn, 'perPublish', delta) }, w);

@@ -28,9 +28,10 @@ describe('headroom in the console table', () => {
   it('shows load/server µs per delivery, their ratio and heap after GC, only when measured', () => {
     const table = renderTable(withHeadroom());
     expect(table).toContain('harness µs');
-    expect(table).toContain('GC heap/conn KiB');
-    expect(table).toMatch(/^long-polling +104 +– +50.0 +2.08 +5.0 +LOAD≥SRV$/m);
-    expect(table).toMatch(/^websocket +9.5 +8.0 +14.0 +0.68 +–$/m);
+    expect(table).toContain('GC KiB/conn');
+    expect(table).toContain('srv÷bare');
+    expect(table).toMatch(/^long-polling +104 +– +50.0 +2.08 +[0-9.]+× +5.0 +LOAD≥SRV$/m);
+    expect(table).toMatch(/^websocket +9.5 +8.0 +14.0 +0.68 +1.93× +–$/m);
     expect(table.split('\n').every((l) => l.length <= 100)).toBe(true);
     expect(renderTable(loadFixture('basic'))).not.toContain('load÷srv');
   });
@@ -52,7 +53,8 @@ describe('the report\'s Harness headroom section', () => {
     const html = headroomSection(withHeadroom());
     expect(html).toContain('id="headroom-h"');
     expect(html).toMatch(/<tr class="flagged">.*long-polling.*load side ≥ server.*>104<.*>50<.*>2\.08<.*>5</s);
-    expect(html).toMatch(/websocket.*>9\.5<.*>14<.*>0\.68</s);
+    expect(html).toMatch(/websocket.*>9\.5<.*>14<.*>0\.68<.*>1\.93× <span class="spread">baseline-ws</s);
+    expect(html).toContain('server CPU ÷ bare baseline');
     expect(renderReport(withHeadroom())).toContain('<h2 id="headroom-h">Harness headroom</h2>');
   });
 
