@@ -55,7 +55,8 @@ export class SessionQueue {
   #head = 0;
   #bytes = 0;
   #newest = 0;
-  readonly #gaps = new Map<string, Gap>();
+  /** Per room, from its first drop until acknowledged; undefined without any (most queues, always: an empty Map is ~150 B). */
+  #gaps: Map<string, Gap> | undefined;
   /** Messages dropped for overflow, over the queue's life. */
   dropped = 0;
 
@@ -87,8 +88,8 @@ export class SessionQueue {
       this.#add(-dropped.bytes);
       this.dropped++;
       const room = dropped.room;
-      const gap = this.#gaps.get(room);
-      if (gap === undefined) this.#gaps.set(room, { seq: dropped.seq, clearAt: cursor });
+      const gap = this.#gaps?.get(room);
+      if (gap === undefined) (this.#gaps ??= new Map()).set(room, { seq: dropped.seq, clearAt: cursor });
       else gap.clearAt = cursor;
     }
     this.#compact();
@@ -98,8 +99,8 @@ export class SessionQueue {
   /** Record that messages of `room` from `seq` on were never queued (history no longer held them). */
   markGap(room: string, seq: number): void {
     const clearAt = this.#newest + 1;
-    const gap = this.#gaps.get(room);
-    if (gap === undefined) this.#gaps.set(room, { seq, clearAt });
+    const gap = this.#gaps?.get(room);
+    if (gap === undefined) (this.#gaps ??= new Map()).set(room, { seq, clearAt });
     else gap.clearAt = Math.max(gap.clearAt, clearAt);
   }
 
@@ -112,7 +113,11 @@ export class SessionQueue {
       this.#add(-(this.#entries[this.#head] as Envelope).bytes);
       this.#head++;
     }
-    for (const [room, gap] of this.#gaps) if (gap.clearAt <= cursor) this.#gaps.delete(room);
+    const gaps = this.#gaps;
+    if (gaps !== undefined) {
+      for (const [room, gap] of gaps) if (gap.clearAt <= cursor) gaps.delete(room);
+      if (gaps.size === 0) this.#gaps = undefined;
+    }
     this.#compact();
   }
 
@@ -122,7 +127,7 @@ export class SessionQueue {
     const envelopes: Envelope[] = [];
     for (let i = this.#head; i < this.#entries.length; i++) envelopes.push(this.#entries[i] as Envelope);
     let gap: Record<string, number> | undefined;
-    if (this.#gaps.size > 0) {
+    if (this.#gaps !== undefined) {
       gap = {};
       for (const [room, g] of this.#gaps) gap[room] = g.seq;
     }
@@ -134,7 +139,7 @@ export class SessionQueue {
     this.#add(-this.#bytes);
     this.#entries = [];
     this.#head = 0;
-    this.#gaps.clear();
+    this.#gaps = undefined;
   }
 
   #add(bytes: number): void {
