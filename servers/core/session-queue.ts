@@ -113,6 +113,12 @@ export class SessionQueue {
       this.#add(-(this.#entries[this.#head] as Envelope).bytes);
       this.#head++;
     }
+    // Everything acknowledged: let the grown array go (≥ 17 slots once anything was queued)
+    // rather than keep it for an idle client.
+    if (this.#head > 0 && this.#head === this.#entries.length) {
+      this.#entries = [];
+      this.#head = 0;
+    }
     const gaps = this.#gaps;
     if (gaps !== undefined) {
       for (const [room, gap] of gaps) if (gap.clearAt <= cursor) gaps.delete(room);

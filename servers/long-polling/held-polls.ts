@@ -19,15 +19,17 @@ import type { ServerMetrics } from '../metrics.ts';
 interface Held {
   res: ServerResponse;
   cursor: number;
-  /** When the hold ends (performance.now() ms: monotonic, so holds begun later end later). */
+  /** When the hold ends: whole ms of performance.now() (monotonic, so holds begun later end later; a small integer needs no number box). */
   until: number;
 }
+
+/** The session a held response belongs to, for the one shared 'close' listener (no Map entry per held poll). */
+const SESSION = Symbol('pushlab.held-session');
+type HeldResponse = ServerResponse & { [SESSION]?: LpSession };
 
 export class HeldPolls implements Waker {
   /** In the order the polls began (a renewed poll moves to the end). */
   readonly #held = new Map<LpSession, Held>();
-  /** Held response → its session, for the one shared 'close' listener. */
-  readonly #byResponse = new Map<ServerResponse, LpSession>();
   /** The one hold timer, armed for `#timerAt`; undefined while nothing is held. */
   #timer: NodeJS.Timeout | undefined;
   #timerAt = 0;
@@ -52,7 +54,7 @@ export class HeldPolls implements Waker {
 
   /** The client went away mid-hold: forget it, and let the session's expiry clock run. */
   #clientGone(res: ServerResponse): void {
-    const session = this.#byResponse.get(res);
+    const session = (res as HeldResponse)[SESSION];
     const held = session === undefined ? undefined : this.#held.get(session);
     if (session !== undefined && held?.res === res) this.#drop(session, held);
   }
@@ -72,11 +74,11 @@ export class HeldPolls implements Waker {
       this.#answer(session, res, cursor);
       return;
     }
-    const until = performance.now() + holdMs;
+    const until = Math.ceil(performance.now() + holdMs);
     if (until < this.#lastUntil) this.#unordered = true;
     this.#lastUntil = until;
     this.#held.set(session, { res, cursor, until });
-    this.#byResponse.set(res, session);
+    (res as HeldResponse)[SESSION] = session;
     this.#sessions.busy(session);
     // A wake-up with nothing held is a no-op.
     session.waker = this;
@@ -132,7 +134,6 @@ export class HeldPolls implements Waker {
 
   #drop(session: LpSession, held: Held): void {
     held.res.off('close', this.#onClientGone);
-    this.#byResponse.delete(held.res);
     this.#held.delete(session);
     this.#sessions.idle(session);
     if (this.#held.size === 0) {
