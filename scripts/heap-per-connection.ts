@@ -6,7 +6,7 @@
  * The server runs in a child with `--expose-gc` (as the bench starts it); the clients (the
  * bench's lean ones by default, or the product's) all run idle in this process.
  *
- *   node --import tsx scripts/heap-per-connection.ts --transport websocket --clients 200,2000 [--target pushlab|baseline] [--clients-kind lean|product] [--snapshot] [--rows 30]
+ *   node --import tsx scripts/heap-per-connection.ts --transport websocket --clients 200,2000 [--target pushlab|baseline] [--clients-kind lean|product] [--snapshot] [--rows 30] [--settle-ms 1500] [--scrape-ms 0]
  *
  * Prints one line per count — `clients N: heap +X B per connection` — and, with --snapshot,
  * the growth per added connection between the first and the last count, by what holds it.
@@ -48,11 +48,12 @@ const { values } = parseArgs({
     snapshot: { type: 'boolean', default: false },
     rows: { type: 'string', default: '30' },
     'settle-ms': { type: 'string', default: '1500' },
+    'scrape-ms': { type: 'string', default: '0' },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help === true) {
-  console.log('usage: node --import tsx scripts/heap-per-connection.ts --transport websocket|long-polling|sse|short-polling --clients 200,2000 [--target pushlab|baseline] [--clients-kind lean|product] [--snapshot] [--rows 30] [--settle-ms 1500]');
+  console.log('usage: node --import tsx scripts/heap-per-connection.ts --transport websocket|long-polling|sse|short-polling --clients 200,2000 [--target pushlab|baseline] [--clients-kind lean|product] [--snapshot] [--rows 30] [--settle-ms 1500] [--scrape-ms 0]');
   process.exit(0);
 }
 const transport = values.transport as Transport;
@@ -87,6 +88,9 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'pushlab-heap-'));
   const pool = new LeanPool();
   const closers: (() => void)[] = [];
+  // --scrape-ms: read /metrics as the bench's sampler does (once a second), in case a scrape keeps something.
+  const scrapeMs = Number(values['scrape-ms']);
+  const scraper = scrapeMs > 0 ? setInterval(() => void fetch(`${server.url}/metrics`).then((r) => r.text(), () => ''), scrapeMs) : undefined;
   try {
     const before = await heapAfterGc(server.child);
     if (before === undefined) throw new Error('the server did not answer the GC request');
@@ -116,6 +120,7 @@ async function main(): Promise<void> {
       for (const r of rows.slice(0, Number(values.rows))) console.log(`${r.bytes.toFixed(0).padStart(6)} B  ${r.count.toFixed(2).padStart(5)}×  ${r.what}`);
     }
   } finally {
+    clearInterval(scraper);
     for (const close of closers) close();
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
