@@ -56,6 +56,8 @@ export interface PushlabServer extends ServerContext {
   shutdown(): Promise<void>;
 }
 
+function ignoreError(): void {}
+
 /** A response with what the request handler learned about it, for the shared close listener. */
 type Accounted = ServerResponse & { pushlab: { transport: RouteTransport; route: string; socket: Socket } };
 
@@ -205,7 +207,8 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // WebSockets are closed with 1001 by the adapter, not cut by the drain sweep.
     busy.add(socket as Socket);
-    socket.on('error', () => {});
+    // A shared no-op, not a closure per upgrade: it stays on the socket as long as the WebSocket lives.
+    socket.on('error', ignoreError);
     req.url = originForm(req.url ?? '/');
     // `Upgrade: h2c` and the like are not ours to switch to: serve the request as it is.
     if (!isWebSocketUpgrade(req)) {

@@ -20,10 +20,13 @@ export interface ChatCoreOptions {
   historySize?: number;
 }
 
-/** A member's state in one room. `pending` holds live messages while its join is replaying. */
-interface Membership {
-  pending: Envelope[] | undefined;
-}
+/**
+ * A member's state in one room: LIVE, or while its join is replaying the live messages held
+ * back (a fresh array per join, so a join can tell it was superseded). A value, not an object
+ * per membership: one fewer allocation per member per room for as long as it stays.
+ */
+type Membership = Envelope[] | typeof LIVE;
+const LIVE = 0;
 
 export class ChatCore {
   readonly backplane: Backplane;
@@ -71,8 +74,8 @@ export class ChatCore {
       members = new Map();
       this.#rooms.set(room, members);
     }
-    const membership: Membership = { pending: [] };
-    members.set(member, membership);
+    const pending: Envelope[] = [];
+    members.set(member, pending);
     try {
       // Every joiner awaits the subscription (idempotent, shared while pending): a second
       // member joining before Redis confirmed the first one's must not read `last` too early.
@@ -89,19 +92,19 @@ export class ChatCore {
         if (page.gap) gap = after + 1;
       }
       // The member may have left (or re-joined) while we awaited.
-      if (this.#rooms.get(room)?.get(member) !== membership) return last;
+      if (this.#rooms.get(room)?.get(member) !== pending) return last;
       member.joined?.(room, last, gap);
       let high = after ?? last;
       for (const envelope of replay) {
         member.deliver(envelope);
         high = envelope.seq;
       }
-      const pending = membership.pending ?? [];
-      membership.pending = undefined;
+      // Only if still ours: a member that left during the replay (a slow consumer cut) stays gone.
+      if (members.get(member) === pending) members.set(member, LIVE);
       for (const envelope of pending) if (envelope.seq > high) member.deliver(envelope);
       return last;
     } catch (error) {
-      if (members.get(member) === membership) this.#remove(room, member);
+      if (members.get(member) === pending) this.#remove(room, member);
       throw error;
     }
   }
@@ -131,8 +134,8 @@ export class ChatCore {
     // forEach, not for…of: iterating a Map's entries allocates a [key, value] pair per member,
     // per message — garbage that showed up as GC time in long-poll fan-out profiles.
     members.forEach((membership, member) => {
-      if (membership.pending !== undefined) {
-        membership.pending.push(envelope);
+      if (membership !== LIVE) {
+        membership.push(envelope);
         return;
       }
       // A member that throws must not cost the members after it their copy.

@@ -6,6 +6,7 @@
 import { DEFAULTS } from '../../protocol/defaults.ts';
 import { ProtocolError } from '../../protocol/errors.ts';
 import { sessionId } from './ids.ts';
+import { intern } from './intern.ts';
 import { ReplayCursors, type HistoryReader } from './replay-cursors.ts';
 import { QueueBudget, SessionQueue } from './session-queue.ts';
 import type { ChatCore, Member } from './chat-core.ts';
@@ -28,21 +29,38 @@ export interface SessionOptions {
   idFor?: (random: string) => string;
 }
 
+/** Who answers a session's held poll when something is queued (the long-polling transport). */
+export interface Waker {
+  release(session: LpSession): void;
+}
+
+/**
+ * Memory: a server holds thousands of these for idle clients, so everything a session needs
+ * only at times (the joins under way, replay cursors, the queue's gaps) is allocated when first
+ * needed and dropped when done, and the rooms are a small array replaced on change, not a Set:
+ * an empty Map or Set is ~150 B.
+ */
 export class LpSession implements Member {
   readonly id: string;
   readonly nick: string;
-  readonly rooms = new Set<string>();
+  /** Rooms joined (or being joined), interned: one copy of a room's name however many sessions are in it. */
+  rooms: readonly string[] = [];
   readonly queue: SessionQueue;
-  /** The transport's wake-up for a held poll; one at a time. */
-  onReadable: (() => void) | undefined;
-  /** Set by the registry: when the last poll ended (epoch ms), or undefined while one is under way. */
+  /** Told when something is queued, to answer a held poll (a shared object, not a closure per session). */
+  waker: Waker | undefined;
+  /**
+   * Set by the registry: when the last poll ended, or undefined while one is under way. Whole
+   * ms of the monotonic clock (performance.now()): a small integer is stored in the field
+   * itself, where epoch ms take a 16-byte number box per session, and a wall-clock step cannot
+   * expire every session at once.
+   */
   idleSince: number | undefined;
   /** Messages delivered into the queue (for metrics). */
   queued = 0;
-  /** Cursors into history of the rooms still replaying (lazy: filled when a poll asks). */
-  readonly replay = new ReplayCursors();
-  /** `after` of joins under way, read when the core says the room is joined. */
-  readonly #joining = new Map<string, number | undefined>();
+  /** Cursors into history of the rooms still replaying (filled when a poll asks); undefined while none is. */
+  #replay: ReplayCursors | undefined;
+  /** `after` of joins under way, read when the core says the room is joined (lazy). */
+  #joining: Map<string, number | undefined> | undefined;
   #filling: Promise<void> | undefined;
 
   constructor(id: string, nick: string, maxQueueBytes: number, budget?: QueueBudget) {
@@ -53,37 +71,72 @@ export class LpSession implements Member {
 
   /** Something to answer a poll with: queued messages, or history still to replay. */
   get readable(): boolean {
-    return this.queue.length > 0 || this.replay.size > 0;
+    return this.queue.length > 0 || this.replaying > 0;
+  }
+
+  /** Rooms whose history the session is still owed. */
+  get replaying(): number {
+    return this.#replay?.size ?? 0;
+  }
+
+  /** Owe nothing more of `room`'s history (it was left, or is joined again). */
+  stopReplay(room: string): void {
+    this.#replay?.stop(room);
+    this.#dropReplayIfDone();
+  }
+
+  /** Owe no history at all (the session ended). */
+  clearReplay(): void {
+    // Cleared, not only dropped: a fill under way checks its cursors and stops queueing.
+    this.#replay?.clear();
+    this.#replay = undefined;
+  }
+
+  #dropReplayIfDone(): void {
+    if (this.#replay?.size === 0) this.#replay = undefined;
   }
 
   /** The core joined the room (live from `last`): owe the client history past its `after`. */
   joined(room: string, last: number, gap: number | undefined): void {
     if (gap !== undefined) this.queue.markGap(room, gap);
-    const after = this.#joining.get(room);
-    this.#joining.delete(room);
-    if (after !== undefined) this.replay.start(room, after, last);
+    const joining = this.#joining;
+    const after = joining?.get(room);
+    if (joining !== undefined && joining.delete(room) && joining.size === 0) this.#joining = undefined;
+    if (after !== undefined) {
+      (this.#replay ??= new ReplayCursors()).start(room, after, last);
+      this.#dropReplayIfDone();
+    }
   }
 
   deliver(envelope: Envelope): void {
     this.queued++;
-    if (!this.replay.extend(envelope)) this.queue.push(envelope);
-    this.onReadable?.();
+    if (this.#replay === undefined || !this.#replay.extend(envelope)) this.queue.push(envelope);
+    this.waker?.release(this);
   }
 
   /** Join under way with this `after` (undefined: live only). */
   joining(room: string, after: number | undefined): void {
-    this.#joining.set(room, after);
-    this.replay.stop(room);
+    // A live-only join needs no entry: `joined` reads undefined either way.
+    if (after !== undefined) (this.#joining ??= new Map()).set(room, after);
+    else this.#joining?.delete(room);
+    this.stopReplay(room);
   }
 
   /** Move owed history into the queue, one fill at a time (two polls must not queue it twice). */
   fill(read: HistoryReader, maxBytes: number): Promise<void> {
-    if (this.replay.size === 0) return Promise.resolve();
-    this.#filling ??= this.replay.fill(this.queue, read, maxBytes).finally(() => {
+    const replay = this.#replay;
+    if (replay === undefined || replay.size === 0) return Promise.resolve();
+    this.#filling ??= replay.fill(this.queue, read, maxBytes).finally(() => {
       this.#filling = undefined;
+      this.#dropReplayIfDone();
     });
     return this.#filling;
   }
+}
+
+/** Whole ms since the process started: what session expiry is timed with. */
+function monotonicMs(): number {
+  return Math.floor(performance.now());
 }
 
 /** Throw `400 invalid_room` when a client would be in more than `max` rooms. */
@@ -110,7 +163,7 @@ export class LpSessions {
     this.#options = options;
     this.budget = new QueueBudget(options.maxTotalQueueBytes ?? Number.POSITIVE_INFINITY);
     const every = Math.max(10, Math.min(1000, Math.floor(options.sessionTtlMs / 4)));
-    this.#sweep = setInterval(() => this.#expire(Date.now()), every);
+    this.#sweep = setInterval(() => this.#expire(monotonicMs()), every);
     // Idle sessions must not keep the process alive on shutdown.
     this.#sweep.unref();
   }
@@ -163,15 +216,18 @@ export class LpSessions {
 
   /** Join live; history past `after` is owed and replayed lazily as polls come (replay-cursors.ts). */
   async join(session: LpSession, room: string, after: number | undefined): Promise<number> {
-    if (!session.rooms.has(room)) checkRoomCount(session.rooms.size + 1, this.#maxRooms);
-    session.rooms.add(room);
+    if (!session.rooms.includes(room)) {
+      checkRoomCount(session.rooms.length + 1, this.#maxRooms);
+      // concat, not a spread: an array built by spreading grows to 17 slots (~150 B) for one room.
+      session.rooms = session.rooms.concat(intern(room));
+    }
     session.joining(room, after);
     return this.#core.join(room, session);
   }
 
   leave(session: LpSession, room: string): void {
-    session.rooms.delete(room);
-    session.replay.stop(room);
+    session.rooms = session.rooms.filter((r) => r !== room);
+    session.stopReplay(room);
     this.#core.leave(room, session);
   }
 
@@ -188,17 +244,17 @@ export class LpSessions {
 
   /** No poll is under way: start the expiry clock. */
   idle(session: LpSession): void {
-    session.idleSince = Date.now();
+    session.idleSince = monotonicMs();
   }
 
   end(session: LpSession): void {
     if (this.#sessions.get(session.id) !== session) return;
     this.#sessions.delete(session.id);
     this.#core.leaveAll(session, session.rooms);
-    session.rooms.clear();
+    session.rooms = [];
     this.#onExpire?.(session);
     // After the held poll was answered: its bytes go back to the server's budget.
-    session.replay.clear();
+    session.clearReplay();
     session.queue.clear();
   }
 

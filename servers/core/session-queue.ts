@@ -55,7 +55,8 @@ export class SessionQueue {
   #head = 0;
   #bytes = 0;
   #newest = 0;
-  readonly #gaps = new Map<string, Gap>();
+  /** Per room, from its first drop until acknowledged; undefined without any (most queues, always: an empty Map is ~150 B). */
+  #gaps: Map<string, Gap> | undefined;
   /** Messages dropped for overflow, over the queue's life. */
   dropped = 0;
 
@@ -87,8 +88,8 @@ export class SessionQueue {
       this.#add(-dropped.bytes);
       this.dropped++;
       const room = dropped.room;
-      const gap = this.#gaps.get(room);
-      if (gap === undefined) this.#gaps.set(room, { seq: dropped.seq, clearAt: cursor });
+      const gap = this.#gaps?.get(room);
+      if (gap === undefined) (this.#gaps ??= new Map()).set(room, { seq: dropped.seq, clearAt: cursor });
       else gap.clearAt = cursor;
     }
     this.#compact();
@@ -98,8 +99,8 @@ export class SessionQueue {
   /** Record that messages of `room` from `seq` on were never queued (history no longer held them). */
   markGap(room: string, seq: number): void {
     const clearAt = this.#newest + 1;
-    const gap = this.#gaps.get(room);
-    if (gap === undefined) this.#gaps.set(room, { seq, clearAt });
+    const gap = this.#gaps?.get(room);
+    if (gap === undefined) (this.#gaps ??= new Map()).set(room, { seq, clearAt });
     else gap.clearAt = Math.max(gap.clearAt, clearAt);
   }
 
@@ -112,7 +113,17 @@ export class SessionQueue {
       this.#add(-(this.#entries[this.#head] as Envelope).bytes);
       this.#head++;
     }
-    for (const [room, gap] of this.#gaps) if (gap.clearAt <= cursor) this.#gaps.delete(room);
+    // Everything acknowledged: let the grown array go (≥ 17 slots once anything was queued)
+    // rather than keep it for an idle client.
+    if (this.#head > 0 && this.#head === this.#entries.length) {
+      this.#entries = [];
+      this.#head = 0;
+    }
+    const gaps = this.#gaps;
+    if (gaps !== undefined) {
+      for (const [room, gap] of gaps) if (gap.clearAt <= cursor) gaps.delete(room);
+      if (gaps.size === 0) this.#gaps = undefined;
+    }
     this.#compact();
   }
 
@@ -122,7 +133,7 @@ export class SessionQueue {
     const envelopes: Envelope[] = [];
     for (let i = this.#head; i < this.#entries.length; i++) envelopes.push(this.#entries[i] as Envelope);
     let gap: Record<string, number> | undefined;
-    if (this.#gaps.size > 0) {
+    if (this.#gaps !== undefined) {
       gap = {};
       for (const [room, g] of this.#gaps) gap[room] = g.seq;
     }
@@ -134,7 +145,7 @@ export class SessionQueue {
     this.#add(-this.#bytes);
     this.#entries = [];
     this.#head = 0;
-    this.#gaps.clear();
+    this.#gaps = undefined;
   }
 
   #add(bytes: number): void {

@@ -4,25 +4,39 @@
  * response per session and answers it when the queue becomes readable, when the hold ends,
  * when a newer poll arrives, or when the session ends. A client that goes away leaves no
  * timer, listener or entry behind.
+ *
+ * Memory: one timer for every held poll, not a Timeout per poll (a Timeout and its argument
+ * list were ~180 B of heap per held poll). Held polls are kept in the order they began, which
+ * with the server's one `holdMs` is also the order their holds end, so the timer is armed for
+ * the oldest and each firing answers those whose hold is over.
  */
 import type { ServerResponse } from 'node:http';
 import { jsonArray } from '../core/envelope.ts';
 import { sendError, sendJsonText } from '../http/respond.ts';
-import type { LpSession, LpSessions } from '../core/lp-sessions.ts';
+import type { LpSession, LpSessions, Waker } from '../core/lp-sessions.ts';
 import type { ServerMetrics } from '../metrics.ts';
 
 interface Held {
   res: ServerResponse;
   cursor: number;
-  timer: NodeJS.Timeout;
+  /** When the hold ends: whole ms of performance.now() (monotonic, so holds begun later end later; a small integer needs no number box). */
+  until: number;
 }
 
-export class HeldPolls {
+/** The session a held response belongs to, for the one shared 'close' listener (no Map entry per held poll). */
+const SESSION = Symbol('pushlab.held-session');
+type HeldResponse = ServerResponse & { [SESSION]?: LpSession };
+
+export class HeldPolls implements Waker {
+  /** In the order the polls began (a renewed poll moves to the end). */
   readonly #held = new Map<LpSession, Held>();
-  /** Held response → its session, for the one shared 'close' listener. */
-  readonly #byResponse = new Map<ServerResponse, LpSession>();
-  // Shared callbacks rather than closures per poll: this path runs once per delivery batch.
-  readonly #onHoldEnd = (session: LpSession): void => this.release(session);
+  /** The one hold timer, armed for `#timerAt`; undefined while nothing is held. */
+  #timer: NodeJS.Timeout | undefined;
+  #timerAt = 0;
+  /** The latest hold end so far, and whether a hold ever ended before one begun earlier (a shorter holdMs): then every hold is looked at. */
+  #lastUntil = 0;
+  #unordered = false;
+  readonly #onTimer = (): void => this.#holdsEnd();
   /** A response's 'close' listener (called with `this` = the response). */
   readonly #onClientGone: (this: ServerResponse) => void;
   readonly #sessions: LpSessions;
@@ -40,7 +54,7 @@ export class HeldPolls {
 
   /** The client went away mid-hold: forget it, and let the session's expiry clock run. */
   #clientGone(res: ServerResponse): void {
-    const session = this.#byResponse.get(res);
+    const session = (res as HeldResponse)[SESSION];
     const held = session === undefined ? undefined : this.#held.get(session);
     if (session !== undefined && held?.res === res) this.#drop(session, held);
   }
@@ -60,13 +74,42 @@ export class HeldPolls {
       this.#answer(session, res, cursor);
       return;
     }
-    this.#held.set(session, { res, cursor, timer: setTimeout(this.#onHoldEnd, holdMs, session) });
-    this.#byResponse.set(res, session);
+    const until = Math.ceil(performance.now() + holdMs);
+    if (until < this.#lastUntil) this.#unordered = true;
+    this.#lastUntil = until;
+    this.#held.set(session, { res, cursor, until });
+    (res as HeldResponse)[SESSION] = session;
     this.#sessions.busy(session);
-    // Set once per session; a wake-up with nothing held is a no-op.
-    session.onReadable ??= () => this.release(session);
+    // A wake-up with nothing held is a no-op.
+    session.waker = this;
     // on, not once (no wrapper per poll): #drop removes it whichever way the hold ends.
     res.on('close', this.#onClientGone);
+    this.#arm(until);
+  }
+
+  #arm(at: number): void {
+    if (this.#timer !== undefined) {
+      if (this.#timerAt <= at) return;
+      clearTimeout(this.#timer);
+    }
+    this.#timerAt = at;
+    this.#timer = setTimeout(this.#onTimer, Math.max(0, Math.ceil(at - performance.now())));
+  }
+
+  /** Answer every poll whose hold is over, then arm the timer for the next hold to end. */
+  #holdsEnd(): void {
+    this.#timer = undefined;
+    const now = performance.now();
+    let next = Number.POSITIVE_INFINITY;
+    // Deleting visited entries while iterating a Map is safe; a poll held meanwhile ends later.
+    for (const [session, held] of this.#held) {
+      if (held.until <= now) this.release(session);
+      else if (!this.#unordered) {
+        next = held.until;
+        break;
+      } else next = Math.min(next, held.until);
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
   }
 
   /** Answer the session's held poll now, with whatever is queued (maybe nothing). */
@@ -90,17 +133,22 @@ export class HeldPolls {
   }
 
   #drop(session: LpSession, held: Held): void {
-    clearTimeout(held.timer);
     held.res.off('close', this.#onClientGone);
-    this.#byResponse.delete(held.res);
     this.#held.delete(session);
     this.#sessions.idle(session);
+    if (this.#held.size === 0) {
+      // Nothing held: no timer keeps the process up, and the order starts afresh.
+      if (this.#timer !== undefined) clearTimeout(this.#timer);
+      this.#timer = undefined;
+      this.#unordered = false;
+      this.#lastUntil = 0;
+    }
   }
 
   #answer(session: LpSession, res: ServerResponse, cursor: number): void {
     // History the session is owed is queued first (lazily, a page per poll); the hot path
     // with nothing owed answers synchronously.
-    if (session.replay.size === 0) this.#send(session, res, cursor);
+    if (session.replaying === 0) this.#send(session, res, cursor);
     else this.#sessions.fill(session).then(() => this.#send(session, res, cursor), (error: unknown) => sendError(res, error));
   }
 

@@ -54,9 +54,8 @@ export class SseAdapter {
       res.writeHead(200, SSE_HEADERS).end();
       return;
     }
-    const stream = new SseStream(res, rooms, after, server);
-    this.#streams.add(stream);
-    res.once('close', () => this.#streams.delete(stream));
+    // The stream lists itself in #streams and leaves it on close.
+    const stream = new SseStream(res, rooms, after, server, this.#streams);
     await stream.start();
   }
 

@@ -6,12 +6,17 @@
  * The stream keeps its position in every room (the seq of the last message it wrote, or where
  * the join started) and writes it as each message's `id`, so a reconnect with
  * `Last-Event-ID` resumes every room with no gap and no duplicate.
+ *
+ * Memory: what only the start needs (where each room resumes, each join's `last`, the events
+ * that came early) is dropped once the stream has started; the response's 'close' listener is
+ * one function shared by every stream, not a closure and once() wrapper each.
  */
 import type { ServerResponse } from 'node:http';
 import { formatSseCursor } from '../../protocol/sse-cursor.ts';
 import type { Member } from '../core/chat-core.ts';
 import type { Envelope } from '../core/envelope.ts';
 import type { ServerContext } from '../context.ts';
+import { intern } from '../core/intern.ts';
 
 /** Reconnect delay EventSource should use, ms (the protocol's `retry: 1000`). */
 export const SSE_RETRY_MS = 1000;
@@ -28,29 +33,56 @@ const PING = ': ping\n\n';
 /** What a join replayed before the head was written: a gap notice or a message. */
 type Early = Envelope | { gapRoom: string; first: number };
 
+/** The stream a response carries, for the 'close' listener every stream shares. */
+const STREAM = Symbol('pushlab.sse-stream');
+type Streaming = ServerResponse & { [STREAM]: SseStream };
+
+/**
+ * node keeps a response's head (`res._header`, read only as "headers sent" once written) for
+ * the stream's life, built by ~20 string concatenations: a chain of ~20 string nodes (~700 B
+ * an idle stream). Converting a string to a number makes V8 flatten it in place (the trick of
+ * the `flatstr` package, as pino uses it): one flat copy (~200 B) then, the chain is garbage.
+ */
+function flattenHead(res: ServerResponse): void {
+  const head = (res as ServerResponse & { _header?: unknown })._header;
+  if (typeof head === 'string') Number(head);
+}
+
+function onResponseClose(this: Streaming): void {
+  this[STREAM].gone();
+}
+
 export class SseStream implements Member {
   readonly rooms: readonly string[];
   readonly #res: ServerResponse;
   readonly #server: ServerContext;
-  /** room → position, in the order of `rooms`: the cursor written as each event's id. */
-  readonly #positions = new Map<string, number>();
-  /** room → where the client asked to resume (Last-Event-ID or `after`). */
-  readonly #after = new Map<string, number>();
-  /** room → `last` of its join, for the `joined` events. */
-  readonly #joined = new Map<string, number>();
+  /** Where the stream is listed (the adapter's set): it leaves it on close. */
+  readonly #list: Set<SseStream>;
+  /** A stream of several rooms: room → position, in the order of `rooms`, the cursor written as each event's id. */
+  readonly #positions: Map<string, number> | undefined;
+  /** A stream of one room (most): its position, in a field rather than a Map (~200 B). */
+  #position = 0;
+  /** room → where the client asked to resume (Last-Event-ID or `after`); dropped once started. */
+  #after: Map<string, number> | undefined = new Map();
+  /** room → `last` of its join, for the `joined` events; dropped once started. */
+  #joined: Map<string, number> | undefined = new Map();
   /** Replayed or live items that arrived while the other rooms were still joining. */
   #early: Early[] | undefined = [];
   #closed = false;
 
-  constructor(res: ServerResponse, rooms: readonly string[], after: ReadonlyMap<string, number>, server: ServerContext) {
+  constructor(res: ServerResponse, rooms: readonly string[], after: ReadonlyMap<string, number>, server: ServerContext, list: Set<SseStream>) {
     this.#res = res;
     this.#server = server;
-    this.rooms = rooms;
+    this.rooms = rooms.map(intern);
+    this.#positions = rooms.length > 1 ? new Map() : undefined;
     for (const room of rooms) {
       const seq = after.get(room);
-      if (seq !== undefined) this.#after.set(room, seq);
+      if (seq !== undefined) this.#after?.set(room, seq);
     }
-    res.once('close', () => this.#onClose());
+    this.#list = list;
+    list.add(this);
+    (res as Streaming)[STREAM] = this;
+    res.on('close', onResponseClose);
   }
 
   get closed(): boolean {
@@ -66,11 +98,11 @@ export class SseStream implements Member {
     try {
       await Promise.all(
         this.rooms.map(async (room) => {
-          const after = this.#after.get(room);
+          const after = this.#after?.get(room);
           // A position past the room's newest means its history started again (a memory backplane
           // restarted): everything it holds is new to this client, so replay it all.
-          if (after !== undefined && after > (await core.backplane.last(room))) this.#after.set(room, 0);
-          await core.join(room, this, this.#after.get(room));
+          if (after !== undefined && after > (await core.backplane.last(room))) this.#after?.set(room, 0);
+          await core.join(room, this, this.#after?.get(room));
         }),
       );
     } catch (error) {
@@ -81,17 +113,26 @@ export class SseStream implements Member {
       this.#leave();
       return;
     }
+    const after = this.#after;
+    const joined = this.#joined;
+    this.#after = undefined;
+    this.#joined = undefined;
     // In the rooms' order, whichever join finished first: where each room's join started.
-    for (const room of this.rooms) this.#positions.set(room, this.#after.get(room) ?? this.#joined.get(room) ?? 0);
+    for (const room of this.rooms) {
+      const position = after?.get(room) ?? joined?.get(room) ?? 0;
+      if (this.#positions === undefined) this.#position = position;
+      else this.#positions.set(room, position);
+    }
     this.#res.writeHead(200, SSE_HEADERS);
-    const id = formatSseCursor(this.#positions);
+    const id = this.#positions === undefined ? `${this.rooms[0] ?? ''}:${this.#position}` : formatSseCursor(this.#positions);
     let head = `retry: ${SSE_RETRY_MS}\n\n`;
     // Each joined event carries the position too: a stream cut before its first message still
     // resumes from here, rather than from "now" and losing what was sent in between.
-    for (const room of this.rooms) head += `event: joined\ndata: {"room":${JSON.stringify(room)},"last":${this.#joined.get(room) ?? 0}}\nid: ${id}\n\n`;
+    for (const room of this.rooms) head += `event: joined\ndata: {"room":${JSON.stringify(room)},"last":${joined?.get(room) ?? 0}}\nid: ${id}\n\n`;
     const early = this.#early ?? [];
     this.#early = undefined;
     if (!this.#write(head)) return;
+    flattenHead(this.#res);
     for (const item of early) {
       if ('gapRoom' in item) {
         if (!this.#write(`event: gap\ndata: {"room":${JSON.stringify(item.gapRoom)},"first":${item.first}}\n\n`)) return;
@@ -100,7 +141,7 @@ export class SseStream implements Member {
   }
 
   joined(room: string, last: number, gap: number | undefined): void {
-    this.#joined.set(room, last);
+    this.#joined?.set(room, last);
     if (gap !== undefined) this.#early?.push({ gapRoom: room, first: gap });
   }
 
@@ -123,11 +164,18 @@ export class SseStream implements Member {
   }
 
   #message(envelope: Envelope): boolean {
-    const room = envelope.room;
-    // A replay and the live feed never overlap (the core sees to it); this is a last guard.
-    if (envelope.seq <= (this.#positions.get(room) ?? 0)) return true;
-    this.#positions.set(room, envelope.seq);
-    const text = this.rooms.length === 1 ? envelope.sseSingle : `id: ${formatSseCursor(this.#positions)}\n${envelope.sseEvent}`;
+    // A replay and the live feed never overlap (the core sees to it); the seq checks are a last guard.
+    const positions = this.#positions;
+    let text: string;
+    if (positions === undefined) {
+      if (envelope.seq <= this.#position) return true;
+      this.#position = envelope.seq;
+      text = envelope.sseSingle;
+    } else {
+      if (envelope.seq <= (positions.get(envelope.room) ?? 0)) return true;
+      positions.set(envelope.room, envelope.seq);
+      text = `id: ${formatSseCursor(positions)}\n${envelope.sseEvent}`;
+    }
     if (!this.#write(text)) return false;
     this.#server.metrics.countDelivered('sse', 1);
     return true;
@@ -156,8 +204,10 @@ export class SseStream implements Member {
     this.#server.core.leaveAll(this, this.rooms);
   }
 
-  #onClose(): void {
+  /** The response closed (the shared 'close' listener). */
+  gone(): void {
     this.#closed = true;
+    this.#list.delete(this);
     this.#leave();
   }
 }

@@ -7,8 +7,14 @@
  * SLICE_MS of work, with a turn of the event loop between slices, so one client's burst of
  * sends into a big room cannot hold the loop while other clients wait; and while more than
  * MAX_WAITING_FRAMES wait, the socket is not read.
+ *
+ * Memory: a server keeps thousands of these idle, so a connection holds only what it needs
+ * while idle: the socket's listeners are functions shared by every connection (they find the
+ * connection through one property on the `ws`), the frame line is allocated while frames wait,
+ * the rooms are a small array, and the peer's address is read only if a rate limit needs it
+ * (reading it makes node cache an address object on the socket).
  */
-import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
 import type { WebSocket, RawData } from 'ws';
 import { ProtocolError } from '../../protocol/errors.ts';
 import { CLOSE, type ClientFrame } from '../../protocol/types.ts';
@@ -18,6 +24,7 @@ import type { Envelope } from '../core/envelope.ts';
 import type { ServerContext } from '../context.ts';
 import { checkPublishLimit } from '../http/rate-limit.ts';
 import { checkRoomCount } from '../core/lp-sessions.ts';
+import { intern } from '../core/intern.ts';
 import { messageFrame } from './frame.ts';
 
 const decoder = new TextDecoder('utf-8');
@@ -31,36 +38,59 @@ const MAX_WAITING_FRAMES = 256;
 
 type Task = () => Promise<void> | void;
 
+/** The connection a `ws` belongs to, for the listeners every connection shares. */
+const CONNECTION = Symbol('pushlab.connection');
+type Owned = WebSocket & { [CONNECTION]: WsConnection };
+
+// The socket's listeners, shared by every connection (`this` is the ws): no closures per connection.
+function onPong(this: WebSocket): void {
+  (this as Owned)[CONNECTION].alive = true;
+}
+function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  (this as Owned)[CONNECTION].frame(data, isBinary);
+}
+function onClose(this: WebSocket): void {
+  (this as Owned)[CONNECTION].gone();
+}
+// Errors (bad frames) are followed by 'close'; ws already picked the close code.
+function ignore(): void {}
+
 export class WsConnection implements Member {
   readonly nick: string;
-  readonly rooms = new Set<string>();
+  /** Rooms joined (or being joined), interned; replaced, not changed, so leaveAll may iterate it. */
+  rooms: readonly string[] = [];
   /** Set false at each ping, true at each pong: the heartbeat drops peers still false. */
   alive = true;
   readonly #ws: WebSocket;
-  /** The upgraded socket, for messages framed once per room (frame.ts); undefined with permessage-deflate. */
-  readonly #raw: Duplex | undefined;
+  /** The upgraded socket: messages are framed once per room (frame.ts) and written to it, unless `#framed` is false (permessage-deflate). */
+  readonly #socket: Socket;
+  readonly #framed: boolean;
   readonly #server: ServerContext;
-  readonly #tasks: Task[] = [];
+  /** Where the connection is listed (the adapter's set): it leaves it on close. */
+  readonly #list: Set<WsConnection>;
+  /** Frames waiting their turn; undefined while none wait. */
+  #tasks: Task[] | undefined;
   #running = false;
   #paused = false;
   #closed = false;
 
-  /** Who the publish rate limit counts this client as: the token's nick, else its address. */
-  readonly #limitKey: string;
+  /** Who the publish rate limit counts this client as: the token's nick, else (undefined) its address, read at the first send. */
+  #limitKey: string | undefined;
 
-  constructor(ws: WebSocket, nick: string, server: ServerContext, limitKey: string = nick, raw?: Duplex) {
+  constructor(ws: WebSocket, nick: string, server: ServerContext, socket: Socket, list: Set<WsConnection>, limitKey?: string) {
     this.#ws = ws;
-    this.#raw = server.options.compression === true ? undefined : raw;
+    this.#socket = socket;
+    this.#framed = server.options.compression !== true;
     this.nick = nick;
     this.#limitKey = limitKey;
     this.#server = server;
-    ws.on('pong', () => {
-      this.alive = true;
-    });
-    ws.on('message', (data, isBinary) => this.#enqueue(() => this.#onFrame(data, isBinary)));
-    ws.on('close', () => this.#onClose());
-    // Errors (bad frames) are followed by 'close'; ws already picked the close code.
-    ws.on('error', () => {});
+    this.#list = list;
+    list.add(this);
+    (ws as Owned)[CONNECTION] = this;
+    ws.on('pong', onPong);
+    ws.on('message', onMessage);
+    ws.on('close', onClose);
+    ws.on('error', ignore);
   }
 
   get socket(): WebSocket {
@@ -68,8 +98,21 @@ export class WsConnection implements Member {
   }
 
   /** Join the rooms named in the upgrade query, before any client frame is handled. */
-  start(rooms: string[]): void {
+  start(rooms: readonly string[]): void {
     for (const room of rooms) this.#enqueue(() => this.#join(room, undefined, undefined));
+  }
+
+  /** A client frame arrived (the shared 'message' listener). */
+  frame(data: RawData, isBinary: boolean): void {
+    this.#enqueue(() => this.#onFrame(data, isBinary));
+  }
+
+  /** The socket closed (the shared 'close' listener). */
+  gone(): void {
+    this.#closed = true;
+    this.#list.delete(this);
+    this.#server.core.leaveAll(this, this.rooms);
+    this.rooms = [];
   }
 
   joined(room: string, last: number, gap: number | undefined): void {
@@ -77,15 +120,14 @@ export class WsConnection implements Member {
   }
 
   deliver(envelope: Envelope): void {
-    const raw = this.#raw;
-    if (raw === undefined) {
+    if (!this.#framed) {
       if (this.#send(envelope.frame)) this.#server.metrics.countDelivered('websocket', 1);
       return;
     }
     const ws = this.#ws;
     if (this.#closed || ws.readyState !== ws.OPEN) return;
     // The frame every member of the room shares, written as is: no per-client framing.
-    raw.write(messageFrame(envelope));
+    this.#socket.write(messageFrame(envelope));
     if (!this.#overBuffered()) this.#server.metrics.countDelivered('websocket', 1);
   }
 
@@ -94,8 +136,9 @@ export class WsConnection implements Member {
   }
 
   #enqueue(task: Task): void {
-    this.#tasks.push(task);
-    if (!this.#paused && this.#tasks.length > MAX_WAITING_FRAMES) {
+    const tasks = (this.#tasks ??= []);
+    tasks.push(task);
+    if (!this.#paused && tasks.length > MAX_WAITING_FRAMES) {
       this.#paused = true;
       this.#ws.pause();
     }
@@ -107,7 +150,7 @@ export class WsConnection implements Member {
     this.#running = true;
     let sliceStart = performance.now();
     let handled = 0;
-    for (let task = this.#tasks.shift(); task !== undefined; task = this.#tasks.shift()) {
+    for (let task = this.#tasks?.shift(); task !== undefined; task = this.#tasks?.shift()) {
       try {
         await task();
       } catch {
@@ -118,11 +161,13 @@ export class WsConnection implements Member {
         sliceStart = performance.now();
         handled = 0;
       }
-      if (this.#paused && this.#tasks.length <= MAX_WAITING_FRAMES / 2) {
+      if (this.#paused && (this.#tasks?.length ?? 0) <= MAX_WAITING_FRAMES / 2) {
         this.#paused = false;
         if (!this.#closed) this.#ws.resume();
       }
     }
+    // Drained: the line's grown array goes with it (~150 B an idle connection kept).
+    this.#tasks = undefined;
     this.#running = false;
   }
 
@@ -151,12 +196,12 @@ export class WsConnection implements Member {
       case 'join':
         return this.#join(frame.room, frame.after, ref);
       case 'leave':
-        this.rooms.delete(frame.room);
+        this.rooms = this.rooms.filter((r) => r !== frame.room);
         // The protocol defines no answer to a leave: messages of the room simply stop.
         this.#server.core.leave(frame.room, this);
         return;
       case 'send': {
-        checkPublishLimit(this.#server, this.#limitKey);
+        checkPublishLimit(this.#server, (this.#limitKey ??= this.#socket.remoteAddress ?? ''));
         const draft = frame.sentAt === undefined ? { from: this.nick, text: frame.text } : { from: this.nick, text: frame.text, sentAt: frame.sentAt };
         const { message } = await this.#server.core.publish(frame.room, draft);
         const ref = frame.ref === undefined ? '' : `"ref":${JSON.stringify(frame.ref)},`;
@@ -169,12 +214,15 @@ export class WsConnection implements Member {
   async #join(room: string, after: number | undefined, ref: string | undefined): Promise<void> {
     if (this.#closed) return;
     try {
-      if (!this.rooms.has(room)) checkRoomCount(this.rooms.size + 1, this.#server.options.maxRoomsPerClient);
-      this.rooms.add(room);
+      if (!this.rooms.includes(room)) {
+        checkRoomCount(this.rooms.length + 1, this.#server.options.maxRoomsPerClient);
+        // concat, not a spread: an array built by spreading grows to 17 slots (~150 B) for one room.
+        this.rooms = this.rooms.concat(intern(room));
+      }
       await this.#server.core.join(room, this, after);
       if (this.#closed) this.#server.core.leave(room, this);
     } catch (error) {
-      this.rooms.delete(room);
+      this.rooms = this.rooms.filter((r) => r !== room);
       this.#sendError(error, ref);
     }
   }
@@ -206,11 +254,5 @@ export class WsConnection implements Member {
     // A peer that reads nothing won't read the close frame either.
     setTimeout(() => ws.terminate(), 2000).unref();
     return true;
-  }
-
-  #onClose(): void {
-    this.#closed = true;
-    this.#server.core.leaveAll(this, this.rooms);
-    this.rooms.clear();
   }
 }

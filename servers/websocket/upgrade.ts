@@ -4,6 +4,7 @@
  * JSON HTTP error before any handshake, so a refused client learns why.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { ProtocolError } from '../../protocol/errors.ts';
@@ -67,7 +68,8 @@ export class WebSocketAdapter {
     }
     const auth = this.#server.auth;
     if (auth === undefined) {
-      this.#accept(req, socket, head, nick, rooms, req.socket.remoteAddress ?? '');
+      // The rate limit counts this client by its address, read if it ever sends (connection.ts).
+      this.#accept(req, socket, head, nick, rooms, undefined);
       return true;
     }
     // Browsers cannot set headers on an upgrade, hence ?token=; other clients may use the header.
@@ -83,12 +85,11 @@ export class WebSocketAdapter {
     return true;
   }
 
-  #accept(req: IncomingMessage, socket: Duplex, head: Buffer, nick: string, rooms: string[], limitKey: string): void {
+  #accept(req: IncomingMessage, socket: Duplex, head: Buffer, nick: string, rooms: string[], limitKey: string | undefined): void {
     if (socket.destroyed) return;
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      const connection = new WsConnection(ws, nick, this.#server, limitKey, socket);
-      this.#connections.add(connection);
-      ws.once('close', () => this.#connections.delete(connection));
+      // The connection lists itself in #connections and leaves it on close.
+      const connection = new WsConnection(ws, nick, this.#server, socket as Socket, this.#connections, limitKey);
       connection.start(rooms);
     });
   }
