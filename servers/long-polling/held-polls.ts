@@ -3,7 +3,7 @@
  * transports/polling.ts). A session's queue lives in the core; this holds at most one
  * response per session and answers it when the queue becomes readable, when the hold ends,
  * when a newer poll arrives, or when the session ends. A client that goes away leaves no
- * timer, listener or entry behind.
+ * timer or entry behind: the server's one 'close' listener per response tells `closed()`.
  */
 import type { ServerResponse } from 'node:http';
 import { jsonArray } from '../core/envelope.ts';
@@ -19,12 +19,10 @@ interface Held {
 
 export class HeldPolls {
   readonly #held = new Map<LpSession, Held>();
-  /** Held response → its session, for the one shared 'close' listener. */
+  /** Held response → its session, for closed(). */
   readonly #byResponse = new Map<ServerResponse, LpSession>();
-  // Shared callbacks rather than closures per poll: this path runs once per delivery batch.
+  // A shared callback rather than a closure per poll: this path runs once per delivery batch.
   readonly #onHoldEnd = (session: LpSession): void => this.release(session);
-  /** A response's 'close' listener (called with `this` = the response). */
-  readonly #onClientGone: (this: ServerResponse) => void;
   readonly #sessions: LpSessions;
   readonly #metrics: ServerMetrics;
 
@@ -32,14 +30,15 @@ export class HeldPolls {
     this.#sessions = sessions;
     this.#metrics = metrics;
     sessions.onEnd((session) => this.release(session));
-    const clientGone = (res: ServerResponse): void => this.#clientGone(res);
-    this.#onClientGone = function (this: ServerResponse): void {
-      clientGone(this);
-    };
   }
 
-  /** The client went away mid-hold: forget it, and let the session's expiry clock run. */
-  #clientGone(res: ServerResponse): void {
+  /**
+   * A long-poll response closed (answered, or the client went away mid-hold): forget a hold
+   * that is still there, and let the session's expiry clock run. Called by the server's one
+   * 'close' listener per response (servers/server.ts), so a held poll adds no listener of its
+   * own (an on + off per poll showed in the fan-out profile).
+   */
+  closed(res: ServerResponse): void {
     const session = this.#byResponse.get(res);
     const held = session === undefined ? undefined : this.#held.get(session);
     if (session !== undefined && held?.res === res) this.#drop(session, held);
@@ -65,8 +64,6 @@ export class HeldPolls {
     this.#sessions.busy(session);
     // Set once per session; a wake-up with nothing held is a no-op.
     session.onReadable ??= () => this.release(session);
-    // on, not once (no wrapper per poll): #drop removes it whichever way the hold ends.
-    res.on('close', this.#onClientGone);
   }
 
   /** Answer the session's held poll now, with whatever is queued (maybe nothing). */
@@ -91,7 +88,6 @@ export class HeldPolls {
 
   #drop(session: LpSession, held: Held): void {
     clearTimeout(held.timer);
-    held.res.off('close', this.#onClientGone);
     this.#byResponse.delete(held.res);
     this.#held.delete(session);
     this.#sessions.idle(session);
