@@ -59,6 +59,18 @@ function recorder(): HttpHandler & { got: { status: number; body: string; sent: 
 const response = (body: string): string => `HTTP/1.1 200 OK\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\ncache-control: no-store\r\nDate: Sat, 28 Nov 2026 02:27:28 GMT\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\n\r\n${body}`;
 const GET = (path: string): string => requestHead('GET', path, '', '127.0.0.1', undefined);
 
+/** A pool and a recorder against `port`; `get` sends GET `path` and waits for its outcome (answer or failure). */
+function client(port: number) {
+  const pool = new LeanPool();
+  const h = recorder();
+  const get = async (path: string, timeoutMs = 5000): Promise<void> => {
+    const before = h.got.length + h.errors.length;
+    pool.acquire('127.0.0.1', port).send(GET(path), undefined, h, timeoutMs);
+    await until(() => h.got.length + h.errors.length > before, `the outcome of ${path}`);
+  };
+  return { pool, h, get };
+}
+
 let server: Raw | undefined;
 afterEach(async () => {
   await server?.close();
@@ -69,12 +81,9 @@ describe('lean-http', () => {
   it('reads a response whole in one read and reuses the connection for the next request', async () => {
     const body = '{"messages":[],"cursor":3}';
     server = await rawServer((_, s) => s.write(response(body)));
-    const pool = new LeanPool();
-    const h = recorder();
-    pool.acquire('127.0.0.1', server.port).send(GET('/a'), undefined, h, 5000);
-    await until(() => h.got.length === 1, 'the first answer');
-    pool.acquire('127.0.0.1', server.port).send(GET('/b'), undefined, h, 5000);
-    await until(() => h.got.length === 2, 'the second answer');
+    const { h, get } = client(server.port);
+    await get('/a');
+    await get('/b');
     expect(h.got[0]).toEqual({ status: 200, body, sent: GET('/a').length, received: Buffer.byteLength(response(body)) });
     expect(server.connections).toBe(1);
     expect(server.writes).toEqual([GET('/a'), GET('/b')]);
@@ -92,12 +101,9 @@ describe('lean-http', () => {
       };
       next();
     });
-    const pool = new LeanPool();
-    const h = recorder();
-    pool.acquire('127.0.0.1', server.port).send(GET('/dribble'), undefined, h, 10_000);
-    await until(() => h.got.length === 1, 'the dribbled answer');
-    pool.acquire('127.0.0.1', server.port).send(GET('/large'), undefined, h, 10_000);
-    await until(() => h.got.length === 2, 'the large answer');
+    const { h, get } = client(server.port);
+    await get('/dribble', 10_000);
+    await get('/large', 10_000);
     expect(h.got.map((g) => g.body)).toEqual([small, large]);
     expect(h.got[1]?.received).toBe(Buffer.byteLength(response(large)));
     expect(h.errors).toEqual([]);
@@ -108,10 +114,8 @@ describe('lean-http', () => {
       if (i === 0) s.write('HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n');
       else s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}');
     });
-    const pool = new LeanPool();
-    const h = recorder();
-    pool.acquire('127.0.0.1', server.port).send(GET('/chunked'), undefined, h, 5000);
-    await until(() => h.got.length === 1, 'the chunked answer');
+    const { pool, h, get } = client(server.port);
+    await get('/chunked');
     const c = pool.acquire('127.0.0.1', server.port);
     c.send(GET('/close'), undefined, h, 5000);
     await until(() => h.got.length === 2 && c.socket.destroyed, 'the closing answer');
@@ -126,14 +130,20 @@ describe('lean-http', () => {
       if (i === 0) s.destroy();
       else s.write('SPDY/9 nonsense\r\n\r\n');
     });
-    const pool = new LeanPool();
-    const h = recorder();
-    pool.acquire('127.0.0.1', server.port).send(GET('/hangup'), undefined, h, 5000);
-    await until(() => h.errors.length === 1, 'the hang-up');
-    pool.acquire('127.0.0.1', server.port).send(GET('/garbage'), undefined, h, 5000);
-    await until(() => h.errors.length === 2, 'the garbage');
+    const { h, get } = client(server.port);
+    await get('/hangup');
+    await get('/garbage');
     expect(h.errors).toEqual(['socket hang up', 'malformed HTTP response']);
     expect(h.got).toEqual([]);
+  });
+
+  it('fails an exchange past its deadline at the next once-a-second sweep', async () => {
+    server = await rawServer(() => {});
+    const { h, get } = client(server.port);
+    const started = Date.now();
+    await get('/silence', 100);
+    expect(h.errors).toEqual(['no answer in time']);
+    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it('writes head and body in one write, as node:http does', async () => {

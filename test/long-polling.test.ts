@@ -49,22 +49,6 @@ describe('long polling', () => {
     expect(s.server.held.size).toBe(0);
   });
 
-  it('forgets a held poll whose client went away, and the session then expires', async () => {
-    const s = await server({ holdMs: 30_000, sessionTtlMs: 400 });
-    const { session } = await createSession(s.url);
-    const aborted = new AbortController();
-    const poll = fetch(`${s.url}/lp/sessions/${session}/poll?cursor=0`, { signal: aborted.signal }).catch(() => 'aborted');
-    await until(() => s.server.held.size === 1, 'the poll to be held');
-    // Held: the session cannot expire meanwhile.
-    await new Promise((r) => setTimeout(r, 600));
-    expect(s.server.sessions.size).toBe(1);
-    aborted.abort();
-    expect(await poll).toBe('aborted');
-    await until(() => s.server.held.size === 0, 'the hold to be forgotten');
-    await until(() => s.server.sessions.size === 0, 'the session to expire');
-    expect(errorCode(await http(`${s.url}/lp/sessions/${session}/poll?cursor=0`))).toBe('unknown_session');
-  });
-
   it('answers an idle poll empty, with the same cursor, when the hold ends', async () => {
     const s = await server({ holdMs: 300 });
     const { session } = await createSession(s.url);
