@@ -56,11 +56,7 @@ export interface PushlabServer extends ServerContext {
   shutdown(): Promise<void>;
 }
 
-/**
- * Marks a socket with a request in progress or upgraded: the shutdown sweep leaves it be. A
- * property on the socket, not a WeakSet: a WeakSet add and delete per request (an ephemeron
- * table keyed by the socket's identity hash) showed in the long-poll profile.
- */
+/** A request in progress or upgraded: the drain sweep leaves the socket be (a property, not a WeakSet add + delete per request). */
 const BUSY = Symbol('pushlab.busy');
 type Marked = Socket & { [BUSY]?: boolean };
 
@@ -117,8 +113,7 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
     // 499, as nginx logs it: the client closed the connection before the answer was written.
     metrics.request(transport, route, this.writableFinished ? this.statusCode : 499);
     metrics.flush(socket);
-    // A held poll's client may have gone mid-hold (a forwarded poll is labelled http, so every
-    // response asks: one Map miss): one listener per response serves both.
+    // A held poll's client may have gone (every response asks, forwarded polls are labelled http).
     held.closed(this);
   }
   // --tls: the same handlers, pipeline and guards on node:https (servers/tls.ts).
