@@ -58,6 +58,10 @@ export interface PushlabServer extends ServerContext {
 
 function ignoreError(): void {}
 
+/** A request in progress or upgraded: the drain sweep leaves the socket be (a property, not a WeakSet add + delete per request). */
+const BUSY = Symbol('pushlab.busy');
+type Marked = Socket & { [BUSY]?: boolean };
+
 /** A response with what the request handler learned about it, for the shared close listener. */
 type Accounted = ServerResponse & { pushlab: { transport: RouteTransport; route: string; socket: Socket } };
 
@@ -103,16 +107,16 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
   if (options.demo) app.use(demoRouter());
   app.use((req, res) => sendError(res, new ProtocolError('not_found', `no route ${req.method} ${req.path}`)));
 
-  /** Sockets with a request in progress or upgraded: the shutdown sweep leaves them be. */
-  const busy = new WeakSet<Socket>();
   /** When an answer is done (written, or the client went away): count it and its bytes. */
   function accountResponse(this: Accounted): void {
     const { transport, route, socket } = this.pushlab;
-    busy.delete(socket);
+    (socket as Marked)[BUSY] = false;
     pipeline.done(socket);
     // 499, as nginx logs it: the client closed the connection before the answer was written.
     metrics.request(transport, route, this.writableFinished ? this.statusCode : 499);
     metrics.flush(socket);
+    // A held poll's client may have gone (every response asks, forwarded polls are labelled http).
+    held.closed(this);
   }
   // --tls: the same handlers, pipeline and guards on node:https (servers/tls.ts).
   const tls = tlsFor(options);
@@ -151,7 +155,7 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
     const transport = routeTransport === 'http' && match.kind === 'route' ? publisherTransport(req.headers[TRANSPORT_HEADER]) : routeTransport;
     const routeName = forwarded ? 'forwarded' : match.kind === 'route' ? match.route.path : match.kind === 'method' ? match.path : 'other';
     const socket = req.socket;
-    busy.add(socket);
+    (socket as Marked)[BUSY] = true;
     metrics.label(socket, transport);
     // One shared listener, its state on the response: no closures allocated per request.
     (res as Accounted).pushlab = { transport, route: routeName, socket };
@@ -206,7 +210,7 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
   });
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // WebSockets are closed with 1001 by the adapter, not cut by the drain sweep.
-    busy.add(socket as Socket);
+    (socket as Marked)[BUSY] = true;
     // A shared no-op, not a closure per upgrade: it stays on the socket as long as the WebSocket lives.
     socket.on('error', ignoreError);
     req.url = originForm(req.url ?? '/');
@@ -267,7 +271,7 @@ export async function createPushlabServer(input: Partial<ServerOptions> = {}, ba
           http.closeIdleConnections();
           // node counts a connection idle only after its first request; one that never sent
           // a request (a pre-opened keep-alive socket) would otherwise hold the drain open.
-          for (const socket of metrics.sockets()) if (!busy.has(socket)) socket.destroy();
+          for (const socket of metrics.sockets()) if ((socket as Marked)[BUSY] !== true) socket.destroy();
         }, 25);
         const timeout = new Promise<void>((resolve) => setTimeout(resolve, options.shutdownTimeoutMs).unref());
         await Promise.race([closed, timeout]);

@@ -76,4 +76,27 @@ describe('Router', () => {
     expect(r.match('DELETE', '/b/z')).toEqual({ kind: 'method', allow: ['GET'], path: '/b/:q' });
     expect(r.match('GET', '/c')).toEqual({ kind: 'none' });
   });
+
+  it('fits paths exactly as split(\'/\') segment for segment would: trailing, doubled and missing slashes', () => {
+    const r = new Router();
+    const route = (method: string, path: string) => ({ method, path, transport: 'http' as const, handle() {} });
+    const patterns = ['/', '/health', '/lp/sessions', '/lp/sessions/:session', '/lp/sessions/:session/poll', '/lp/sessions/:session/rooms/:room', '/:any'];
+    for (const p of patterns) r.add(route('GET', p));
+    // The reference: the split-based matcher this one replaced.
+    const reference = (path: string): string | undefined => {
+      const parts = path.split('/');
+      for (const p of patterns) {
+        const segments = p.split('/').slice(1);
+        if (segments.length !== parts.length - 1) continue;
+        if (segments.every((s, i) => (s.startsWith(':') ? parts[i + 1] !== '' : s === parts[i + 1]))) return p;
+      }
+      return undefined;
+    };
+    const paths = ['', '/', '//', 'health', '/health', '/health/', '/healthz', '/lp', '/lp/', '/lp/sessions', '/lp/sessions/', '/lp/sessions/s1', '/lp/sessions//poll', '/lp/sessions/s1/poll', '/lp/sessions/s1/poll/', '/lp/sessions/s1/pol', '/lp/sessions/s1/rooms/a', '/lp/sessions/s1/rooms/', '/lp//s1', '*', '/x', '/x/'];
+    for (const path of paths) {
+      const m = r.match('GET', path);
+      expect([path, m.kind === 'route' ? m.route.path : undefined]).toEqual([path, reference(path)]);
+    }
+    expect(r.match('GET', '/lp/sessions/a%2Fb/rooms/c')).toMatchObject({ params: { session: 'a/b', room: 'c' } });
+  });
 });

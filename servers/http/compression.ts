@@ -12,15 +12,20 @@ import { gzipSync } from 'node:zlib';
 export const GZIP_MIN_BYTES = 256;
 
 const gzipWanted = new WeakSet<ServerResponse>();
+/** Whether any answer of this process was ever marked: without --compression the hot path skips the WeakSet. */
+let anyMarked = false;
 
 /** With compression on: this answer may be gzipped when its client says it accepts gzip. */
 export function markCompressible(req: IncomingMessage, res: ServerResponse): void {
   const accept = req.headers['accept-encoding'];
-  if (typeof accept === 'string' && /\bgzip\b/i.test(accept) && !/\bgzip\s*;\s*q=0(?:\.0*)?\b/i.test(accept)) gzipWanted.add(res);
+  if (typeof accept === 'string' && /\bgzip\b/i.test(accept) && !/\bgzip\s*;\s*q=0(?:\.0*)?\b/i.test(accept)) {
+    anyMarked = true;
+    gzipWanted.add(res);
+  }
 }
 
 /** The gzipped body when this answer is to be gzipped; undefined: send it as is (no allocation on the hot path). */
 export function gzipFor(res: ServerResponse, body: string): Buffer | undefined {
-  if (body.length < GZIP_MIN_BYTES || !gzipWanted.has(res)) return undefined;
+  if (!anyMarked || body.length < GZIP_MIN_BYTES || !gzipWanted.has(res)) return undefined;
   return gzipSync(body, { level: 6 });
 }

@@ -3,7 +3,7 @@
  * transports/polling.ts). A session's queue lives in the core; this holds at most one
  * response per session and answers it when the queue becomes readable, when the hold ends,
  * when a newer poll arrives, or when the session ends. A client that goes away leaves no
- * timer, listener or entry behind.
+ * timer or entry behind: the server's one 'close' listener per response tells `closed()`.
  *
  * Memory: one timer for every held poll, not a Timeout per poll (a Timeout and its argument
  * list were ~180 B of heap per held poll). Held polls are kept in the order they began, which
@@ -37,8 +37,6 @@ export class HeldPolls implements Waker {
   #lastUntil = 0;
   #unordered = false;
   readonly #onTimer = (): void => this.#holdsEnd();
-  /** A response's 'close' listener (called with `this` = the response). */
-  readonly #onClientGone: (this: ServerResponse) => void;
   readonly #sessions: LpSessions;
   readonly #metrics: ServerMetrics;
 
@@ -46,14 +44,15 @@ export class HeldPolls implements Waker {
     this.#sessions = sessions;
     this.#metrics = metrics;
     sessions.onEnd((session) => this.release(session));
-    const clientGone = (res: ServerResponse): void => this.#clientGone(res);
-    this.#onClientGone = function (this: ServerResponse): void {
-      clientGone(this);
-    };
   }
 
-  /** The client went away mid-hold: forget it, and let the session's expiry clock run. */
-  #clientGone(res: ServerResponse): void {
+  /**
+   * A long-poll response closed (answered, or the client went away mid-hold): forget a hold
+   * that is still there, and let the session's expiry clock run. Called by the server's one
+   * 'close' listener per response (servers/server.ts), so a held poll adds no listener of its
+   * own (an on + off per poll showed in the fan-out profile).
+   */
+  closed(res: ServerResponse): void {
     const session = (res as HeldResponse)[SESSION];
     const held = session === undefined ? undefined : this.#held.get(session);
     if (session !== undefined && held?.res === res) this.#drop(session, held);
@@ -82,8 +81,6 @@ export class HeldPolls implements Waker {
     this.#sessions.busy(session);
     // A wake-up with nothing held is a no-op.
     session.waker = this;
-    // on, not once (no wrapper per poll): #drop removes it whichever way the hold ends.
-    res.on('close', this.#onClientGone);
     this.#arm(until);
   }
 
@@ -133,7 +130,7 @@ export class HeldPolls implements Waker {
   }
 
   #drop(session: LpSession, held: Held): void {
-    held.res.off('close', this.#onClientGone);
+    (held.res as HeldResponse)[SESSION] = undefined;
     this.#held.delete(session);
     this.#sessions.idle(session);
     if (this.#held.size === 0) {

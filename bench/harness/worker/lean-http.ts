@@ -1,36 +1,68 @@
 /**
  * The lean load clients' HTTP/1.1: raw keep-alive sockets, one LIFO pool of free ones per
- * worker (as the product's shared http.Agent keeps them: clients/node/http.ts), requests
+ * origin (as the product's shared http.Agent keeps them: clients/node/http.ts), requests
  * written as the exact bytes node:http writes for the product's NodeHttp (same header order
- * and case: test/wire-equivalence.test.ts checks it), responses read by a tiny parser into
- * the caller's handler object — no ClientRequest, no promise, no closure and no timer per
- * request. Deadlines are swept once a second per worker, not armed per request.
+ * and case: test/wire-equivalence.test.ts checks it), responses read by a tiny parser
+ * (lean-http-head.ts) into the caller's handler object — no ClientRequest, no promise, no
+ * closure and no timer per request. Deadlines are swept once a second per worker, not armed
+ * per request.
+ *
+ * Reads skip the socket's Readable stream: `onread` (node ≥ 12.1) has libuv read into one
+ * buffer shared by every socket of the process and calls back with the byte count — no Buffer
+ * object, no push/emit per read. A response that arrives whole in one read (the usual case)
+ * is handed to its handler in that buffer, copied nowhere; one split over reads is gathered
+ * into a buffer of its own.
  */
 import net from 'node:net';
+import { dechunk, head, INCOMPLETE, MALFORMED, readHead } from './lean-http-head.ts';
 
-/** Whoever waits on an exchange: one object per client, called back with the body's bytes. */
+export { headerLines, headTail, requestHead } from './lean-http-head.ts';
+
+/** Whoever waits on an exchange: one object per client. */
 export interface HttpHandler {
+  /**
+   * The answer; its body is `body[start, end)`. `body` may be the shared read buffer, which
+   * the next read overwrites: read it during this call, copy whatever is kept.
+   */
   response(status: number, body: Buffer, start: number, end: number, bytesSent: number, bytesReceived: number): void;
   failed(error: Error): void;
 }
 
-const CRLF2 = Buffer.from('\r\n\r\n');
+/** The shared read buffer's size, bytes: node's own read size (64 KiB). */
+const READ_BYTES = 64 * 1024;
+let shared: Buffer | undefined;
+/**
+ * One read buffer for every lean socket: libuv reads one socket at a time and `onread` hands
+ * each read over synchronously, and it is parsed before the next read lands (one thread).
+ */
+function readBuffer(): Buffer {
+  shared ??= Buffer.allocUnsafe(READ_BYTES);
+  return shared;
+}
 
 /** A keep-alive connection: one exchange at a time. */
 export class LeanConnection {
   readonly socket: net.Socket;
-  readonly #pool: LeanPool;
+  readonly #origin: LeanOrigin;
   handler: HttpHandler | undefined;
-  /** clockless deadline (Date.now() ms) of the exchange out, 0 when none. */
+  /** Date.now() ms by which the exchange out must be answered, 0 when none is out. */
   deadline = 0;
-  #buffer: Buffer | undefined;
+  /** A response split over reads: its bytes so far (copied out of the shared buffer). */
+  #pending: Buffer | undefined;
+  #pendingBytes = 0;
   #sent = 0;
   #close = false;
 
-  constructor(pool: LeanPool, host: string, port: number) {
-    this.#pool = pool;
-    this.socket = net.connect({ host, port, noDelay: true, keepAlive: true, keepAliveInitialDelay: 1000 });
-    this.socket.on('data', (chunk: Buffer) => this.#data(chunk));
+  constructor(origin: LeanOrigin) {
+    this.#origin = origin;
+    this.socket = net.connect({
+      host: origin.host,
+      port: origin.port,
+      noDelay: true,
+      keepAlive: true,
+      keepAliveInitialDelay: 1000,
+      onread: { buffer: readBuffer(), callback: (n: number, b: Uint8Array) => this.#read(b as Buffer, n) },
+    });
     this.socket.on('error', () => {});
     this.socket.on('close', () => this.#closed());
   }
@@ -39,54 +71,82 @@ export class LeanConnection {
   send(head: string, body: string | undefined, handler: HttpHandler, timeoutMs: number): void {
     this.handler = handler;
     this.deadline = Date.now() + timeoutMs;
-    this.#sent = Buffer.byteLength(head, 'latin1') + (body === undefined ? 0 : Buffer.byteLength(body));
-    this.socket.write(head, 'latin1');
-    if (body !== undefined) this.socket.write(body);
+    if (body === undefined) {
+      // latin1: one byte per character.
+      this.#sent = head.length;
+      this.socket.write(head, 'latin1');
+      return;
+    }
+    // Head and body in one write (one segment, one syscall), as node:http sends a small request.
+    const out = Buffer.allocUnsafe(head.length + Buffer.byteLength(body));
+    out.write(head, 0, 'latin1');
+    out.write(body, head.length, 'utf8');
+    this.#sent = out.length;
+    this.socket.write(out);
   }
 
-  #data(chunk: Buffer): void {
-    const b = this.#buffer === undefined ? chunk : Buffer.concat([this.#buffer, chunk]);
-    const headEnd = b.indexOf(CRLF2);
-    if (headEnd < 0) {
-      this.#buffer = b;
-      return;
-    }
-    const head = readHead(b, headEnd);
-    if (head === undefined) return this.#fail(new Error('malformed HTTP response'));
-    const bodyStart = headEnd + 4;
-    let bodyEnd: number;
-    let body = b;
+  /** onread: `n` new bytes at the start of `b` (the shared buffer); true: go on reading. */
+  #read(b: Buffer, n: number): boolean {
+    if (this.#pending === undefined) this.#take(b, n);
+    else this.#take(this.#append(b, n), this.#pendingBytes);
+    return true;
+  }
+
+  /** Whatever has arrived of the response: answer the handler once it is whole. */
+  #take(b: Buffer, n: number): void {
+    const bodyStart = readHead(b, n);
+    if (bodyStart === INCOMPLETE) return this.#wait(b, n, n * 2);
+    if (bodyStart === MALFORMED) return this.#fail(new Error('malformed HTTP response'));
+    const { status, close } = head;
     if (head.chunked) {
-      const decoded = dechunk(b, bodyStart);
-      if (decoded === undefined) {
-        this.#buffer = b;
-        return;
-      }
-      body = decoded.body;
-      bodyEnd = body.length;
-      this.#finish(head.status, head.close, body, 0, bodyEnd, decoded.end);
-      return;
+      const decoded = dechunk(b, bodyStart, n);
+      if (decoded === undefined) return this.#wait(b, n, n * 2);
+      return this.#finish(status, close, decoded.body, 0, decoded.body.length, decoded.end);
     }
-    bodyEnd = bodyStart + head.length;
-    if (b.length < bodyEnd) {
-      this.#buffer = b;
-      return;
+    const bodyEnd = bodyStart + head.length;
+    if (n < bodyEnd) return this.#wait(b, n, bodyEnd);
+    this.#finish(status, close, b, bodyStart, bodyEnd, bodyEnd);
+  }
+
+  /** Not whole yet: keep the `n` bytes that came, in room for `size` (the whole response when known). */
+  #wait(b: Buffer, n: number, size: number): void {
+    if (b !== this.#pending) {
+      const kept = Buffer.allocUnsafe(Math.max(size, 1024));
+      b.copy(kept, 0, 0, n);
+      this.#pending = kept;
     }
-    this.#finish(head.status, head.close, body, bodyStart, bodyEnd, bodyEnd);
+    this.#pendingBytes = n;
+  }
+
+  /** The next read's `n` bytes after what is pending; the buffer that now holds them all. */
+  #append(b: Buffer, n: number): Buffer {
+    let kept = this.#pending as Buffer;
+    const total = this.#pendingBytes + n;
+    if (total > kept.length) {
+      const larger = Buffer.allocUnsafe(Math.max(total, kept.length * 2));
+      kept.copy(larger, 0, 0, this.#pendingBytes);
+      kept = larger;
+      this.#pending = larger;
+    }
+    b.copy(kept, this.#pendingBytes, 0, n);
+    this.#pendingBytes = total;
+    return kept;
   }
 
   #finish(status: number, close: boolean, body: Buffer, start: number, end: number, consumed: number): void {
-    this.#buffer = undefined;
+    this.#pending = undefined;
+    this.#pendingBytes = 0;
     const handler = this.handler;
     this.handler = undefined;
     this.deadline = 0;
     this.#close = close;
     if (close) this.socket.destroy();
-    else this.#pool.release(this);
+    else this.#origin.release(this);
     handler?.response(status, body, start, end, this.#sent, consumed);
   }
 
   #fail(error: Error): void {
+    this.#pending = undefined;
     const handler = this.handler;
     this.handler = undefined;
     this.deadline = 0;
@@ -100,122 +160,76 @@ export class LeanConnection {
   }
 
   #closed(): void {
-    this.#pool.forget(this);
+    this.#origin.forget(this);
     if (this.handler !== undefined && !this.#close) this.#fail(new Error('socket hang up'));
   }
 }
 
-interface Head {
-  status: number;
-  length: number;
-  chunked: boolean;
-  close: boolean;
-}
+/** The free keep-alive connections to one host:port, newest first out (lifo, like the agent). */
+export class LeanOrigin {
+  readonly host: string;
+  readonly port: number;
+  readonly #pool: LeanPool;
+  readonly #free: LeanConnection[] = [];
 
-const lower = (c: number): number => (c >= 0x41 && c <= 0x5a ? c + 32 : c);
-function nameIs(b: Buffer, at: number, name: string): boolean {
-  for (let i = 0; i < name.length; i++) if (lower(b[at + i] as number) !== name.charCodeAt(i)) return false;
-  return true;
-}
-
-/** A decimal header value (leading spaces skipped), NaN if none. */
-function digitsAt(b: Buffer, at: number, end: number): number {
-  let value = 0;
-  let seen = false;
-  for (let i = at; i < end; i++) {
-    const c = b[i] as number;
-    if (c === 0x20 && !seen) continue;
-    if (c < 0x30 || c > 0x39) break;
-    value = value * 10 + (c - 0x30);
-    seen = true;
+  constructor(pool: LeanPool, host: string, port: number) {
+    this.#pool = pool;
+    this.host = host;
+    this.port = port;
   }
-  return seen ? value : Number.NaN;
-}
 
-/** Status, Content-Length, chunked and Connection: close from the head's bytes. */
-function readHead(b: Buffer, headEnd: number): Head | undefined {
-  if (!nameIs(b, 0, 'http/1.1 ')) return undefined;
-  const status = (b[9] as number) * 100 + (b[10] as number) * 10 + (b[11] as number) - 0x30 * 111;
-  const head: Head = { status, length: 0, chunked: false, close: false };
-  let line = b.indexOf(10, 0) + 1;
-  while (line > 0 && line < headEnd) {
-    const next = b.indexOf(10, line) + 1;
-    if (nameIs(b, line, 'content-length:')) head.length = digitsAt(b, line + 15, next);
-    else if (nameIs(b, line, 'transfer-encoding:')) head.chunked = true;
-    else if (nameIs(b, line, 'connection:')) head.close = nameIs(b, line + 11, ' close') || nameIs(b, line + 11, 'close');
-    line = next;
-  }
-  return Number.isFinite(head.length) ? head : undefined;
-}
-
-/** A chunked body from `at`, or undefined while incomplete. Rare here: the servers send Content-Length. */
-function dechunk(b: Buffer, at: number): { body: Buffer; end: number } | undefined {
-  const parts: Buffer[] = [];
-  let i = at;
-  for (;;) {
-    const eol = b.indexOf('\r\n', i);
-    if (eol < 0) return undefined;
-    const size = Number.parseInt(b.toString('latin1', i, eol), 16);
-    if (size === 0) return b.length >= eol + 4 ? { body: Buffer.concat(parts), end: eol + 4 } : undefined;
-    if (b.length < eol + 2 + size + 2) return undefined;
-    parts.push(b.subarray(eol + 2, eol + 2 + size));
-    i = eol + 2 + size + 2;
-  }
-}
-
-/** A worker's free keep-alive connections per origin, newest first out (lifo, like the agent). */
-export class LeanPool {
-  readonly #free = new Map<string, LeanConnection[]>();
-  readonly #busy = new Set<LeanConnection>();
-  readonly #origins = new Map<LeanConnection, string>();
-  #sweep: ReturnType<typeof setInterval> | undefined;
-
-  acquire(host: string, port: number): LeanConnection {
-    const origin = `${host}:${port}`;
-    const free = this.#free.get(origin);
-    let c = free?.pop();
-    if (c === undefined) {
-      c = new LeanConnection(this, host, port);
-      this.#origins.set(c, origin);
-    }
-    this.#busy.add(c);
-    this.#sweep ??= setInterval(() => this.#expire(), 1000).unref();
+  /** A free connection, or a new one. */
+  acquire(): LeanConnection {
+    const free = this.#free.pop();
+    if (free !== undefined) return free;
+    const c = new LeanConnection(this);
+    this.#pool.opened(c);
     return c;
   }
 
   release(c: LeanConnection): void {
-    this.#busy.delete(c);
-    const origin = this.#origins.get(c) as string;
-    let free = this.#free.get(origin);
-    if (free === undefined) this.#free.set(origin, (free = []));
-    free.push(c);
+    this.#free.push(c);
   }
 
   forget(c: LeanConnection): void {
-    this.#busy.delete(c);
-    const free = this.#free.get(this.#origins.get(c) ?? '');
-    const i = free?.indexOf(c) ?? -1;
-    if (i >= 0) free?.splice(i, 1);
-    this.#origins.delete(c);
+    const i = this.#free.indexOf(c);
+    if (i >= 0) this.#free.splice(i, 1);
+    this.#pool.closed(c);
+  }
+}
+
+/** A worker's connections, by origin; one sweep a second fails the exchanges past their deadline. */
+export class LeanPool {
+  readonly #origins = new Map<string, LeanOrigin>();
+  readonly #open = new Set<LeanConnection>();
+  #sweep: ReturnType<typeof setInterval> | undefined;
+
+  /** The connections to host:port: a client keeps this and acquires from it without a lookup. */
+  origin(host: string, port: number): LeanOrigin {
+    const key = `${host}:${port}`;
+    let origin = this.#origins.get(key);
+    if (origin === undefined) {
+      origin = new LeanOrigin(this, host, port);
+      this.#origins.set(key, origin);
+    }
+    return origin;
+  }
+
+  acquire(host: string, port: number): LeanConnection {
+    return this.origin(host, port).acquire();
+  }
+
+  opened(c: LeanConnection): void {
+    this.#open.add(c);
+    this.#sweep ??= setInterval(() => this.#expire(), 1000).unref();
+  }
+
+  closed(c: LeanConnection): void {
+    this.#open.delete(c);
   }
 
   #expire(): void {
     const now = Date.now();
-    for (const c of this.#busy) if (c.deadline > 0 && c.deadline < now) c.expire();
+    for (const c of this.#open) if (c.deadline > 0 && c.deadline < now) c.expire();
   }
-}
-
-/** The request head node:http writes for NodeHttp: method line, given headers in order, content-length, Host, Connection. */
-export function requestHead(method: string, path: string, headerLines: string, host: string, body: string | undefined): string {
-  if (body !== undefined) return `${method} ${path} HTTP/1.1\r\n${headerLines}content-length: ${Buffer.byteLength(body)}\r\nHost: ${host}\r\nConnection: keep-alive\r\n\r\n`;
-  // node:http adds Content-Length: 0 to a body-less POST (after Connection); a GET or DELETE gets none.
-  const empty = method === 'POST' || method === 'PUT' || method === 'PATCH' ? 'Content-Length: 0\r\n' : '';
-  return `${method} ${path} HTTP/1.1\r\n${headerLines}Host: ${host}\r\nConnection: keep-alive\r\n${empty}\r\n`;
-}
-
-/** Header lines `name: value\r\n`, in the given order. */
-export function headerLines(headers: Record<string, string>): string {
-  let lines = '';
-  for (const [name, value] of Object.entries(headers)) lines += `${name}: ${value}\r\n`;
-  return lines;
 }

@@ -8,7 +8,7 @@
 import { Backoff } from '../../../clients/backoff.ts';
 import type { JoinedRoom, PollBatch, SessionCreated } from '../../../protocol/types.ts';
 import { LeanHttpBase } from './lean-base.ts';
-import { requestHead, type HttpHandler } from './lean-http.ts';
+import { headTail, type HttpHandler, type LeanOrigin } from './lean-http.ts';
 import { hasAt, latin1Bytes, num, readNumber, scanList } from './lean-scan.ts';
 import { leanCall, leanJson, type LeanSubscriber } from './lean-subscriber.ts';
 
@@ -27,6 +27,10 @@ export class LeanLongPolling extends LeanHttpBase implements LeanSubscriber, Htt
   #failing = false;
   #needSession = false;
   #closed = false;
+  /** The poll's head up to the cursor and after it: built once per session, not per poll. */
+  #pollPath = '';
+  #pollTail = '';
+  #connections: LeanOrigin | undefined;
 
   async start(): Promise<void> {
     await this.#createSession([]);
@@ -44,6 +48,9 @@ export class LeanLongPolling extends LeanHttpBase implements LeanSubscriber, Htt
     this.#session = created.session;
     this.#holdMs = created.holdMs;
     this.#cursor = created.cursor;
+    this.#pollPath = `GET /lp/sessions/${seg(this.#session)}/poll?cursor=`;
+    this.#pollTail = headTail('GET', this.fetchLines, this.origin.hostHeader, undefined);
+    this.#connections ??= this.pool.origin(this.origin.host, this.origin.port);
   }
 
   close(): void {
@@ -52,8 +59,8 @@ export class LeanLongPolling extends LeanHttpBase implements LeanSubscriber, Htt
 
   #poll(): void {
     if (this.#closed) return;
-    const head = requestHead('GET', `/lp/sessions/${seg(this.#session)}/poll?cursor=${this.#cursor}`, this.fetchLines, this.origin.hostHeader, undefined);
-    this.pool.acquire(this.origin.host, this.origin.port).send(head, undefined, this, this.#holdMs + POLL_SLACK_MS);
+    // Exactly requestHead('GET', `/lp/sessions/<session>/poll?cursor=<cursor>`, …): only the cursor changes.
+    (this.#connections as LeanOrigin).acquire().send(this.#pollPath + this.#cursor + this.#pollTail, undefined, this, this.#holdMs + POLL_SLACK_MS);
   }
 
   response(status: number, b: Buffer, start: number, end: number, sent: number, received: number): void {

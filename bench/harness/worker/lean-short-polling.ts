@@ -6,7 +6,7 @@
  */
 import type { HistoryPage } from '../../../protocol/types.ts';
 import { LeanHttpBase } from './lean-base.ts';
-import { requestHead, type HttpHandler, type LeanPool } from './lean-http.ts';
+import { headTail, type HttpHandler, type LeanOrigin, type LeanPool } from './lean-http.ts';
 import { hasAt, latin1Bytes, scanList } from './lean-scan.ts';
 import { leanJson, type LeanOptions, type LeanSubscriber } from './lean-subscriber.ts';
 
@@ -21,10 +21,17 @@ export class LeanShortPolling extends LeanHttpBase implements LeanSubscriber, Ht
   #inFlight = false;
   #failing = false;
   #timer: ReturnType<typeof setInterval> | undefined;
+  /** The poll's head up to `after=` and after the number: built once, not per poll. */
+  readonly #pollPath: string;
+  readonly #pollTail: string;
+  readonly #connections: LeanOrigin;
 
   constructor(options: LeanOptions, pool: LeanPool) {
     super(options, pool);
     this.#roomJson = Buffer.from(JSON.stringify(options.room));
+    this.#pollPath = `GET /rooms/${seg(options.room)}/messages?after=`;
+    this.#pollTail = headTail('GET', this.fetchLines, this.origin.hostHeader, undefined);
+    this.#connections = pool.origin(this.origin.host, this.origin.port);
   }
 
   async start(): Promise<void> {
@@ -42,8 +49,8 @@ export class LeanShortPolling extends LeanHttpBase implements LeanSubscriber, Ht
     // The product's room is in its set from join() on, so a tick during the join polls too (after=0).
     if (this.#inFlight) return;
     this.#inFlight = true;
-    const head = requestHead('GET', `/rooms/${seg(this.o.room)}/messages?after=${this.lastSeq ?? 0}`, this.fetchLines, this.origin.hostHeader, undefined);
-    this.pool.acquire(this.origin.host, this.origin.port).send(head, undefined, this, Math.max(this.o.pollIntervalMs * 5, 10_000));
+    // Exactly requestHead('GET', `/rooms/<room>/messages?after=<seq>`, …): only the seq changes.
+    this.#connections.acquire().send(this.#pollPath + (this.lastSeq ?? 0) + this.#pollTail, undefined, this, Math.max(this.o.pollIntervalMs * 5, 10_000));
   }
 
   response(status: number, b: Buffer, start: number, end: number, sent: number, received: number): void {
