@@ -38,7 +38,7 @@ const COST_US: Record<Transport, { perDelivery: number; perClientSecond: number 
  */
 const PEER_COST_US: Record<PeerTarget, { perDelivery: number; perClientSecond: number }> = {
   'peer-socketio': { perDelivery: 20, perClientSecond: 5 },
-  'peer-socketio-polling': { perDelivery: 45, perClientSecond: 10 },
+  'peer-socketio-polling': { perDelivery: 35, perClientSecond: 10 },
 };
 const PRODUCT_FACTOR = 3;
 /** CPU a worker may spend, µs per second of the run. */
