@@ -10,7 +10,9 @@
  *
  * `<transport>` may also be a Socket.IO peer, `socketio` or `socketio-polling`: then the child
  * starts the peer's server (bench/peers/socketio-server.ts) and sends through socket.io-client,
- * and the subscribers are the lean Socket.IO ones or socket.io-client itself.
+ * and the subscribers are the lean Socket.IO ones or socket.io-client itself. The peer's server
+ * is a process of its own, so its CPU per delivery (/proc) is printed beside (serverUsPerDelivery,
+ * loadToServer): the issue's ratio, measured in CPU time.
  */
 import { fork } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -27,11 +29,13 @@ import { decodeMessageText } from '../bench/measure/accounting.ts';
 import { PEER_INFO, PEERS, type PeerName } from '../bench/peers/peers.ts';
 import { SocketIoClient } from '../bench/peers/socketio-client.ts';
 import { startPeerServer } from '../bench/peers/start.ts';
+import { procStat } from '../bench/measure/procfs.ts';
 
 const RUN = 'cost';
 
 async function serverChild(rate: number, peer: PeerName | undefined): Promise<void> {
   let url: string;
+  let serverPid: number | undefined;
   let sender: { send(room: string, text: string, sentAt?: number): Promise<unknown> };
   if (peer === undefined) {
     const { createPushlabServer } = await import('../servers/server.ts');
@@ -43,9 +47,10 @@ async function serverChild(rate: number, peer: PeerName | undefined): Promise<vo
     // The parent ends this child with SIGTERM: take the peer server along.
     for (const signal of ['SIGTERM', 'SIGINT', 'disconnect'] as const) process.once(signal as 'SIGTERM', () => (server.child.kill('SIGKILL'), process.exit(0)));
     url = server.url;
+    serverPid = server.pid;
     sender = new SocketIoClient({ baseUrl: url, nick: 'send0', peer });
   }
-  process.send?.({ url });
+  process.send?.({ url, serverPid });
   let k = 0;
   process.on('message', () => {
     setInterval(() => void sender.send('lobby', encodeMessageText({ run: RUN, sender: 0, k: k++, pred: k - 2, lateUs: 0 }, 100), clockMs()), 1000 / rate);
@@ -62,7 +67,7 @@ async function main(): Promise<void> {
   const rate = Number(rateArg ?? 10);
   const seconds = Number(secondsArg ?? 10);
   const child = fork(fileURLToPath(import.meta.url), process.argv.slice(2), { execArgv: ['--import', 'tsx'], env: { ...process.env, LOAD_COST_CHILD: '1' } });
-  const url = await new Promise<string>((resolve) => child.once('message', (m: { url: string }) => resolve(m.url)));
+  const { url, serverPid } = await new Promise<{ url: string; serverPid?: number }>((resolve) => child.once('message', resolve));
   let delivered = 0;
   const pool = new LeanPool();
   const joins: Promise<unknown>[] = [];
@@ -86,15 +91,19 @@ async function main(): Promise<void> {
   const eld = monitorEventLoopDelay({ resolution: 10 });
   eld.enable();
   const cpu0 = process.cpuUsage();
+  const server0 = serverPid === undefined ? undefined : procStat(serverPid)?.cpuSeconds;
   const d0 = delivered;
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const cpu = process.cpuUsage(cpu0);
+  const server1 = serverPid === undefined ? undefined : procStat(serverPid)?.cpuSeconds;
   eld.disable();
   const n = delivered - d0;
   const requests = stats.reduce((sum, c) => sum + c.stats.requests, 0);
   const reconnects = stats.reduce((sum, c) => sum + c.stats.reconnects, 0);
   const us = cpu.user + cpu.system;
-  console.log(JSON.stringify({ transport: kind, mode, clients, rate, seconds, deliveries: n, cpuMs: Math.round(us / 1000), usPerDelivery: Math.round((us / Math.max(1, n)) * 10) / 10, cpuPercent: Math.round(us / 1e4 / seconds), eldP99Ms: Math.round((eld.percentile(99) / 1e6 - 10) * 10) / 10, eldMaxMs: Math.round((eld.max / 1e6 - 10) * 10) / 10, requests, reconnects }));
+  const serverUs = server0 === undefined || server1 === undefined ? undefined : (server1 - server0) * 1e6;
+  const server = serverUs === undefined ? {} : { serverUsPerDelivery: Math.round((serverUs / Math.max(1, n)) * 10) / 10, loadToServer: Math.round((us / serverUs) * 100) / 100 };
+  console.log(JSON.stringify({ transport: kind, mode, clients, rate, seconds, deliveries: n, cpuMs: Math.round(us / 1000), usPerDelivery: Math.round((us / Math.max(1, n)) * 10) / 10, cpuPercent: Math.round(us / 1e4 / seconds), eldP99Ms: Math.round((eld.percentile(99) / 1e6 - 10) * 10) / 10, eldMaxMs: Math.round((eld.max / 1e6 - 10) * 10) / 10, requests, reconnects, systemShare: Math.round((cpu.system / Math.max(1, us)) * 100) / 100, ...server }));
   child.kill();
   process.exit(0);
 }
