@@ -104,7 +104,12 @@ export abstract class LeanSocketIoBase extends LeanBase {
   }
 
   #open(json: string): void {
-    const open = JSON.parse(json) as EngineOpen;
+    let open: EngineOpen;
+    try {
+      open = JSON.parse(json) as EngineOpen;
+    } catch {
+      return this.fail(new Error(`Socket.IO: malformed open packet ${json.slice(0, 200)}`));
+    }
     this.sid = open.sid;
     this.pingIntervalMs = open.pingInterval;
     this.pingTimeoutMs = open.pingTimeout;
