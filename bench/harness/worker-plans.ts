@@ -18,7 +18,7 @@ import type { WorkerPlan } from './worker-protocol.ts';
  * given WORKER_BUDGET_US of CPU per second — under half a core, so its event loop stays
  * responsive and its receipt stamps stay honest. The figures are the lean load clients'
  * (bench/harness/worker/lean-*.ts), rounded up from `scripts/load-client-cost.ts` on a busy
- * 2-core machine (200 subscribers, 10 msg/s); the product clients (peers, faults, TLS,
+ * 2-core machine (200 subscribers, 10 msg/s); the product clients (faults, TLS,
  * compression) cost about 2–4× more, so those runs use PRODUCT_FACTOR. Refresh them from a
  * quiet machine with that script.
  */

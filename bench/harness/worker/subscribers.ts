@@ -28,7 +28,7 @@ import { trackedEventSource } from './tracked-event-source.ts';
 import { trackedWebSocket } from './tracked-web-socket.ts';
 
 export interface Subscriber {
-  /** The product's client (peers, faults, restarts, TLS, compression), or… */
+  /** The product's client (faults, restarts, TLS, compression, PUSHLAB_LEAN_CLIENTS=0), or… */
   client?: ChatClient;
   /** …a lean load client putting the same bytes on the wire (lean-clients.ts says when). */
   lean?: LeanSubscriber;
