@@ -12,9 +12,19 @@ describe('worker plans', () => {
     expect(subscriberWorkers('websocket', opts({ clients: '1000', rate: '10' }))).toBe(1);
     // Long polling costs more per delivery: the same workload needs two.
     expect(subscriberWorkers('long-polling', opts({ clients: '1000', rate: '15' }))).toBe(2);
-    // The product clients (a peer, or --faults) cost more: more workers for the same load.
+    // The product clients (--faults) cost more: more workers for the same load.
     expect(subscriberWorkers('long-polling', opts({ clients: '1000', rate: '10', faults: true, peers: 'none' }))).toBe(4);
-    expect(subscriberWorkers('websocket', opts({ clients: '1000', rate: '10' }), 'peer-socketio')).toBe(2);
+    // A peer's lean subscribers (lean-socketio-*.ts) are sized by their own cost; socket.io-client itself (PUSHLAB_LEAN_CLIENTS=0) costs more.
+    expect(subscriberCostUs('websocket', opts({ clients: '1000', rate: '10' }), true, 'peer-socketio')).toBe(205_000);
+    expect(subscriberWorkers('websocket', opts({ clients: '1000', rate: '10' }), 'peer-socketio')).toBe(1);
+    const before = process.env.PUSHLAB_LEAN_CLIENTS;
+    process.env.PUSHLAB_LEAN_CLIENTS = '0';
+    try {
+      expect(subscriberWorkers('websocket', opts({ clients: '1000', rate: '10' }), 'peer-socketio')).toBe(2);
+    } finally {
+      if (before === undefined) delete process.env.PUSHLAB_LEAN_CLIENTS;
+      else process.env.PUSHLAB_LEAN_CLIENTS = before;
+    }
     // Idle clients still cap a worker's sockets.
     expect(subscriberWorkers('websocket', opts({ clients: '6000', rate: '0' }))).toBe(3);
     expect(subscriberWorkers('sse', opts({ clients: '100000', rate: '1' }))).toBe(4);

@@ -8,7 +8,7 @@ import type { Transport } from '../../protocol/types.ts';
 import type { BenchOptions, RunTarget } from '../../results/types.ts';
 import { clockMs } from '../measure/clock.ts';
 import { connectTimes } from '../measure/schedule.ts';
-import { isPeerTarget, peerOf } from '../peers/peers.ts';
+import { isPeerTarget, peerOf, type PeerTarget } from '../peers/peers.ts';
 import { leanAllowed } from './worker/lean-clients.ts';
 import type { WorkerPlan } from './worker-protocol.ts';
 
@@ -18,7 +18,7 @@ import type { WorkerPlan } from './worker-protocol.ts';
  * given WORKER_BUDGET_US of CPU per second — under half a core, so its event loop stays
  * responsive and its receipt stamps stay honest. The figures are the lean load clients'
  * (bench/harness/worker/lean-*.ts), rounded up from `scripts/load-client-cost.ts` on a busy
- * 2-core machine (200 subscribers, 10 msg/s); the product clients (peers, faults, TLS,
+ * 2-core machine (200 subscribers, 10 msg/s); the product clients (faults, TLS,
  * compression) cost about 2–4× more, so those runs use PRODUCT_FACTOR. Refresh them from a
  * quiet machine with that script.
  */
@@ -30,6 +30,16 @@ const COST_US: Record<Transport, { perDelivery: number; perClientSecond: number 
   // One request per client per interval, however many messages it carries.
   'short-polling': { perDelivery: 5, perClientSecond: 40 },
 };
+/**
+ * The Socket.IO peers' lean subscribers (lean-socketio-*.ts), from the same script's peer mode
+ * (`scripts/load-client-cost.ts socketio|socketio-polling lean 100 100`). A polling peer's
+ * delivery is a whole GET round at any rate the bench uses (engine.io answers a poll with what
+ * it holds, then waits for the next GET).
+ */
+const PEER_COST_US: Record<PeerTarget, { perDelivery: number; perClientSecond: number }> = {
+  'peer-socketio': { perDelivery: 20, perClientSecond: 5 },
+  'peer-socketio-polling': { perDelivery: 35, perClientSecond: 10 },
+};
 const PRODUCT_FACTOR = 3;
 /** CPU a worker may spend, µs per second of the run. */
 const WORKER_BUDGET_US = 400_000;
@@ -40,8 +50,8 @@ const CLIENTS_PER_WORKER_OVERRIDE = Number.parseInt(process.env.PUSHLAB_SUBSCRIB
 const MAX_SUBSCRIBER_WORKERS = 4;
 
 /** The load side's estimated CPU for a run's subscribers, µs per second (what the sizing divides). */
-export function subscriberCostUs(transport: Transport, options: BenchOptions, lean: boolean): number {
-  const cost = COST_US[transport];
+export function subscriberCostUs(transport: Transport, options: BenchOptions, lean: boolean, target: RunTarget = transport): number {
+  const cost = isPeerTarget(target) ? PEER_COST_US[target] : COST_US[transport];
   const deliveriesPerSecond = options.clients * (options.rate / options.rooms);
   return (options.clients * cost.perClientSecond + deliveriesPerSecond * cost.perDelivery) * (lean ? 1 : PRODUCT_FACTOR);
 }
@@ -49,13 +59,13 @@ export function subscriberCostUs(transport: Transport, options: BenchOptions, le
 /** How many subscriber workers: enough to keep each under its CPU budget and its socket cap. */
 export function subscriberWorkers(transport: Transport, options: BenchOptions, target: RunTarget = transport): number {
   if (CLIENTS_PER_WORKER_OVERRIDE > 0) return Math.max(1, Math.min(MAX_SUBSCRIBER_WORKERS, Math.ceil(options.clients / CLIENTS_PER_WORKER_OVERRIDE), options.clients));
-  const lean = leanAllowed(leanConditions(target, options));
-  const n = Math.max(Math.ceil(options.clients / MAX_CLIENTS_PER_WORKER), Math.ceil(subscriberCostUs(transport, options, lean) / WORKER_BUDGET_US));
+  const lean = leanAllowed(leanConditions(options));
+  const n = Math.max(Math.ceil(options.clients / MAX_CLIENTS_PER_WORKER), Math.ceil(subscriberCostUs(transport, options, lean, target) / WORKER_BUDGET_US));
   return Math.max(1, Math.min(MAX_SUBSCRIBER_WORKERS, n, options.clients));
 }
 
-function leanConditions(target: RunTarget, options: BenchOptions): Parameters<typeof leanAllowed>[0] {
-  return { peer: isPeerTarget(target), faults: options.faults === true, restartServer: options.restartServer === true, compression: options.compression === true, tls: options.tls === true };
+function leanConditions(options: BenchOptions): Parameters<typeof leanAllowed>[0] {
+  return { faults: options.faults === true, restartServer: options.restartServer === true, compression: options.compression === true, tls: options.tls === true };
 }
 
 /**
@@ -98,7 +108,7 @@ export function workerPlans(target: RunTarget, transport: Transport, options: Be
   const times = connectTimes(options.clients, connectStart, options.warmupMs, options.seed, setupAllowanceMs(options));
   const faultEveryMs = options.faults === true ? Math.max(1000, options.durationMs / 5) : 0;
   // The lean clients speak plain http:// only (an external --target may be https://).
-  const lean = leanAllowed(leanConditions(target, options)) && baseUrls.every((u) => u.startsWith('http:'));
+  const lean = leanAllowed(leanConditions(options)) && baseUrls.every((u) => u.startsWith('http:'));
   return Array.from({ length: workers }, (_, id): WorkerPlan => {
     const isSender = hasSenders && id === nSub;
     return {

@@ -15,6 +15,8 @@
  * `/metrics` is the baselines' hand-written one (bench/targets/baselines/metrics.ts): bytes on every
  * client socket, HTTP requests (each polling GET/POST, counted when answered), heap and
  * event-loop delay; the bench reads CPU and RSS from /proc itself.
+ * `--ping-interval <ms>` (default SOCKETIO_PING_INTERVAL_MS) only for tests that need a ping on the
+ * wire within seconds (test/wire-equivalence-socketio.test.ts); the bench never passes it.
  * Run: `node --import tsx bench/peers/socketio-server.ts --port 0 --transport polling`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -25,6 +27,7 @@ import { SOCKETIO_PING_INTERVAL_MS } from './peers.ts';
 const port = argInt(process.argv, '--port', 0);
 const transportArg = process.argv[process.argv.indexOf('--transport') + 1];
 const engineTransport: 'websocket' | 'polling' = transportArg === 'polling' ? 'polling' : 'websocket';
+const pingInterval = argInt(process.argv, '--ping-interval', SOCKETIO_PING_INTERVAL_MS);
 /** Socket.IO's path; every request under it is the engine's. */
 const PATH = '/socket.io/';
 
@@ -37,7 +40,7 @@ const server = createServer((req, res) => {
 // Labelled as the lab transport this peer stands beside, so the sampler sums its bytes alike.
 const metrics = new BaselineMetrics(server, engineTransport === 'polling' ? 'long-polling' : 'websocket');
 
-const io = new Server(server, { path: PATH, transports: [engineTransport], serveClient: false, pingInterval: SOCKETIO_PING_INTERVAL_MS });
+const io = new Server(server, { path: PATH, transports: [engineTransport], serveClient: false, pingInterval });
 
 // Every engine HTTP request (polling GET and POST, a refused upgrade), counted once answered.
 // Prepended: engine.io replaces the server's request listeners with its own dispatcher.

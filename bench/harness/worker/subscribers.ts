@@ -28,7 +28,7 @@ import { trackedEventSource } from './tracked-event-source.ts';
 import { trackedWebSocket } from './tracked-web-socket.ts';
 
 export interface Subscriber {
-  /** The product's client (peers, faults, restarts, TLS, compression), or… */
+  /** The product's client (faults, restarts, TLS, compression, PUSHLAB_LEAN_CLIENTS=0), or… */
   client?: ChatClient;
   /** …a lean load client putting the same bytes on the wire (lean-clients.ts says when). */
   lean?: LeanSubscriber;
@@ -114,7 +114,7 @@ export class Subscribers implements LeanSink {
   /** A lean client: connect and join, its deliveries come to deliver() as fields. */
   async #connectLean(entry: Subscriber, index: number, slot: number, room: string, baseUrl: string, pool: LeanPool): Promise<void> {
     const plan = this.#plan;
-    const lean = leanSubscriber(plan.transport, { baseUrl, nick: `sub${index}`, room, run: plan.runId, slot, pollIntervalMs: plan.pollIntervalMs, ...(plan.headers === undefined ? {} : { headers: plan.headers }), sink: this, clock: clockMs }, pool);
+    const lean = leanSubscriber(plan.transport, { baseUrl, nick: `sub${index}`, room, run: plan.runId, slot, pollIntervalMs: plan.pollIntervalMs, ...(plan.headers === undefined ? {} : { headers: plan.headers }), sink: this, clock: clockMs }, pool, plan.peer);
     entry.lean = lean;
     const startedAt = clockMs();
     this.#startedAt[slot] = startedAt;
