@@ -9,7 +9,7 @@
  * ways, responses (status, header names, body). Per-run values are normalised: engine.io's
  * cache-busting `t`, the sids, the WebSocket key, and numbers and message ids in what comes down.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeMessageText } from '../bench/measure/accounting.ts';
 import { clockMs } from '../bench/measure/clock.ts';
 import { leanSubscriber } from '../bench/harness/worker/lean-clients.ts';
@@ -29,12 +29,6 @@ const RUN = 'r1';
  */
 const PING_MS = 4000;
 
-const recorder = new WireRecorder();
-let proxyUrl = '';
-beforeAll(async () => {
-  proxyUrl = `http://127.0.0.1:${await recorder.listen()}`;
-});
-afterAll(() => recorder.close());
 
 const isPong = (e: WireEvent): boolean => e.dir === 'up' && e.body === '3';
 
@@ -72,7 +66,10 @@ interface Twist {
 /** Run the script with one subscriber; the recorded shape of the exchange. */
 async function exchange(peer: PeerName, lean: boolean, twist: Twist = {}): Promise<string[]> {
   const server = await spawnServer({ script: SOCKETIO_SERVER_SCRIPT, args: ['--transport', PEER_INFO[peer].engineTransport, '--ping-interval', String(PING_MS)] });
-  recorder.reset();
+  // A proxy per exchange: a connection an earlier exchange left behind (a poll still out, a
+  // late reconnect) reaches its own, closed proxy, never this recording.
+  const recorder = new WireRecorder();
+  const proxyUrl = `http://127.0.0.1:${await recorder.listen()}`;
   recorder.upstreamPort = server.port;
   let received = 0;
   let subscriber: SocketIoClient | LeanSubscriber | undefined;
@@ -100,7 +97,7 @@ async function exchange(peer: PeerName, lean: boolean, twist: Twist = {}): Promi
   } finally {
     await subscriber?.close();
     await sender.close();
-    recorder.reset();
+    await recorder.close();
     await server.stop();
   }
 }
