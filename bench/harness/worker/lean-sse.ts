@@ -6,7 +6,6 @@
  * parsed. One data listener per stream; nothing allocated per event on the usual path (one
  * event per TCP read). Like the other lean clients it does not reconnect (see lean-clients.ts).
  */
-import net from 'node:net';
 import type { ChatMessage } from '../../../protocol/types.ts';
 import { headerLines, requestHead } from './lean-http.ts';
 import { LeanStreamBase } from './lean-base.ts';
@@ -17,16 +16,16 @@ const MESSAGE = latin1Bytes('event: message\n');
 const JOINED = latin1Bytes('event: joined\n');
 const DATA = latin1Bytes('data: ');
 const HEAD_END = Buffer.from('\r\n\r\n');
+const CRLF = Buffer.from('\r\n');
 const LF = 0x0a;
 
 export class LeanSse extends LeanStreamBase implements LeanSubscriber {
-  #socket: net.Socket | undefined;
-  /** Bytes not yet taken apart: the response head, a chunk's size line, or a partial event. */
+  /** Bytes not yet taken apart (copied out of the shared read buffer): the response head, a chunk's size line or its CRLF. */
   #pending: Buffer | undefined;
   #head = true;
   /** Body bytes left in the current chunk; -1 = a chunk-size line comes next. */
   #chunkLeft = -1;
-  /** Event-stream bytes waiting for their blank line. */
+  /** Event-stream bytes waiting for their blank line (a copy). */
   #events: Buffer | undefined;
   #joined: { resolve: () => void; reject: (e: Error) => void } | undefined;
 
@@ -39,19 +38,18 @@ export class LeanSse extends LeanStreamBase implements LeanSubscriber {
       url.searchParams.set('nick', this.o.nick);
       url.searchParams.set('rooms', this.o.room);
       const headers = { accept: 'text/event-stream', 'cache-control': 'no-cache', ...this.o.headers?.stream };
-      const socket = net.connect({ host: origin.host, port: origin.port, noDelay: true, keepAlive: true, keepAliveInitialDelay: 1000 });
-      this.#socket = socket;
-      this.socket = socket;
+      const socket = this.openSocket({ host: origin.host, port: origin.port, keepAlive: true, keepAliveInitialDelay: 1000 });
       this.counters.requests++;
-      socket.on('data', (chunk: Buffer) => this.#data(chunk));
-      socket.on('error', (error) => this.#fail(error));
-      socket.on('close', () => this.#fail(new Error('the event stream closed')));
       socket.write(requestHead('GET', url.pathname + url.search, headerLines(headers), origin.hostHeader, undefined), 'latin1');
     });
   }
 
   close(): void {
-    this.#socket?.destroy();
+    this.socket?.destroy();
+  }
+
+  protected ended(error: Error | undefined): void {
+    this.#fail(error ?? new Error('the event stream closed'));
   }
 
   #fail(error: Error): void {
@@ -59,50 +57,54 @@ export class LeanSse extends LeanStreamBase implements LeanSubscriber {
     this.#joined = undefined;
   }
 
-  #data(chunk: Buffer): void {
-    this.receivedAt = this.o.clock();
-    const b = this.#pending === undefined ? chunk : Buffer.concat([this.#pending, chunk]);
-    this.#pending = undefined;
+  /** One read, chunk[0, n) (shared: whatever is kept past this call is copied). */
+  protected bytes(chunk: Buffer, n: number): void {
+    let b = chunk;
+    let end = n;
+    if (this.#pending !== undefined) {
+      b = Buffer.concat([this.#pending, chunk.subarray(0, n)]);
+      end = b.length;
+      this.#pending = undefined;
+    }
     let i = 0;
     if (this.#head) {
-      const end = b.indexOf(HEAD_END);
-      if (end < 0) {
-        this.#pending = b;
+      const headEnd = b.subarray(0, end).indexOf(HEAD_END);
+      if (headEnd < 0) {
+        this.#pending = Buffer.from(b.subarray(0, end));
         return;
       }
       const status = b.toString('latin1', 9, 12);
       if (status !== '200') {
         this.#fail(new Error(`the event stream was refused (${status})`));
-        this.#socket?.destroy();
+        this.socket?.destroy();
         return;
       }
       this.#head = false;
-      i = end + 4;
+      i = headEnd + 4;
     }
-    while (i < b.length) {
+    while (i < end) {
       if (this.#chunkLeft < 0) {
-        const eol = b.indexOf('\r\n', i);
-        if (eol < 0) {
-          this.#pending = b.subarray(i);
+        const eol = b.indexOf(CRLF, i);
+        if (eol < 0 || eol + 2 > end) {
+          this.#pending = Buffer.from(b.subarray(i, end));
           return;
         }
         this.#chunkLeft = Number.parseInt(b.toString('latin1', i, eol), 16);
         i = eol + 2;
         if (this.#chunkLeft === 0) {
-          this.#socket?.destroy();
+          this.socket?.destroy();
           return;
         }
         continue;
       }
-      const take = Math.min(this.#chunkLeft, b.length - i);
+      const take = Math.min(this.#chunkLeft, end - i);
       this.#feed(b, i, i + take);
       i += take;
       this.#chunkLeft -= take;
       if (this.#chunkLeft === 0) {
         // The chunk's trailing CRLF, possibly in the next read.
-        if (b.length - i < 2) {
-          this.#pending = b.subarray(i);
-          this.#chunkLeft = 0;
+        if (end - i < 2) {
+          this.#pending = Buffer.from(b.subarray(i, end));
           return;
         }
         i += 2;
