@@ -87,6 +87,40 @@ export abstract class LeanHttpBase extends LeanBase {
  */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
+/**
+ * The bytes a parser carries from one read to the next (a frame or event split across reads):
+ * kept as a copy, since the read buffer is shared and reused, and joined with the next read
+ * in one fresh buffer — only when there is such a tail; otherwise the read is parsed in place.
+ */
+export class Carry {
+  #tail: Buffer | undefined;
+  /** What to parse now, [0, end): the read itself, or the tail joined with it. */
+  buf: Buffer = Buffer.alloc(0);
+  end = 0;
+
+  /** A read b[0, n) arrived: set buf and end. */
+  join(b: Buffer, n: number): void {
+    if (this.#tail === undefined) {
+      this.buf = b;
+      this.end = n;
+      return;
+    }
+    this.buf = Buffer.concat([this.#tail, b.subarray(0, n)]);
+    this.end = this.buf.length;
+    this.#tail = undefined;
+  }
+
+  /** Keep buf[from, end) (a copy) for the next read. */
+  keep(from: number): void {
+    if (from < this.end) this.#tail = Buffer.from(this.buf.subarray(from, this.end));
+  }
+
+  /** Forget any tail (the stream is done). */
+  drop(): void {
+    this.#tail = undefined;
+  }
+}
+
 /** How a stream socket is opened: the product's socket options (not on the wire, but kept alike). */
 export interface StreamSocketOptions {
   host: string;

@@ -8,7 +8,7 @@
  */
 import type { ChatMessage } from '../../../protocol/types.ts';
 import { headerLines, requestHead } from './lean-http.ts';
-import { LeanStreamBase } from './lean-base.ts';
+import { Carry, LeanStreamBase } from './lean-base.ts';
 import { hasAt, latin1Bytes, roomIs, scanMessage } from './lean-scan.ts';
 import { originOf, type LeanSubscriber } from './lean-subscriber.ts';
 
@@ -21,7 +21,7 @@ const LF = 0x0a;
 
 export class LeanSse extends LeanStreamBase implements LeanSubscriber {
   /** Bytes not yet taken apart (copied out of the shared read buffer): the response head, a chunk's size line or its CRLF. */
-  #pending: Buffer | undefined;
+  readonly #carry = new Carry();
   #head = true;
   /** Body bytes left in the current chunk; -1 = a chunk-size line comes next. */
   #chunkLeft = -1;
@@ -59,18 +59,14 @@ export class LeanSse extends LeanStreamBase implements LeanSubscriber {
 
   /** One read, chunk[0, n) (shared: whatever is kept past this call is copied). */
   protected bytes(chunk: Buffer, n: number): void {
-    let b = chunk;
-    let end = n;
-    if (this.#pending !== undefined) {
-      b = Buffer.concat([this.#pending, chunk.subarray(0, n)]);
-      end = b.length;
-      this.#pending = undefined;
-    }
+    const carry = this.#carry;
+    carry.join(chunk, n);
+    const { buf: b, end } = carry;
     let i = 0;
     if (this.#head) {
       const headEnd = b.subarray(0, end).indexOf(HEAD_END);
       if (headEnd < 0) {
-        this.#pending = Buffer.from(b.subarray(0, end));
+        carry.keep(0);
         return;
       }
       const status = b.toString('latin1', 9, 12);
@@ -86,7 +82,7 @@ export class LeanSse extends LeanStreamBase implements LeanSubscriber {
       if (this.#chunkLeft < 0) {
         const eol = b.indexOf(CRLF, i);
         if (eol < 0 || eol + 2 > end) {
-          this.#pending = Buffer.from(b.subarray(i, end));
+          carry.keep(i);
           return;
         }
         this.#chunkLeft = Number.parseInt(b.toString('latin1', i, eol), 16);
@@ -104,7 +100,7 @@ export class LeanSse extends LeanStreamBase implements LeanSubscriber {
       if (this.#chunkLeft === 0) {
         // The chunk's trailing CRLF, possibly in the next read.
         if (end - i < 2) {
-          this.#pending = Buffer.from(b.subarray(i, end));
+          carry.keep(i);
           return;
         }
         i += 2;

@@ -14,6 +14,7 @@
  * is closed with 1002, as `ws` closes it.
  */
 import { randomFillSync } from 'node:crypto';
+import { Carry } from './lean-base.ts';
 
 /** What the reader reports: text messages (and binary ones, read as UTF-8 text like the product client), the peer's close. */
 export interface FrameHandler {
@@ -82,7 +83,7 @@ export function closePayload(code: number, reason: Uint8Array = Buffer.alloc(0))
 export class FrameReader {
   readonly #h: FrameHandler;
   /** The unread tail of earlier reads (a partial frame), copied out of the read buffer. */
-  #pending: Buffer | undefined;
+  readonly #carry = new Carry();
   /** A fragmented message's pieces so far (copies), and their total size. */
   #fragments: Buffer[] | undefined;
   #fragmentBytes = 0;
@@ -96,21 +97,16 @@ export class FrameReader {
   /** The bytes of one read, b[0, n): every whole frame is handled; a partial one is kept (copied). */
   read(b: Buffer, n: number): void {
     if (this.#done) return;
-    let buf = b;
-    let end = n;
-    if (this.#pending !== undefined) {
-      // Rare (a frame split across reads): one copy holding the tail and this read.
-      buf = Buffer.concat([this.#pending, b.subarray(0, n)]);
-      end = buf.length;
-      this.#pending = undefined;
-    }
+    const carry = this.#carry;
+    carry.join(b, n);
+    const { buf, end } = carry;
     let i = 0;
     while (i < end && !this.#done) {
       const next = this.#frame(buf, i, end);
       if (next < 0) break;
       i = next;
     }
-    if (i < end && !this.#done) this.#pending = Buffer.from(buf.subarray(i, end));
+    if (!this.#done) carry.keep(i);
   }
 
   /** One frame at b[at]: the index after it, or -1 when it is not all here yet. */
@@ -187,7 +183,7 @@ export class FrameReader {
   /** Close with `code` (1002 protocol error, 1009 too big) and stop reading; -1 for #frame's caller. */
   #protocolError(code: number): number {
     this.#done = true;
-    this.#pending = undefined;
+    this.#carry.drop();
     this.#fragments = undefined;
     this.#h.write(maskedFrame(OP.close, closePayload(code)));
     this.#h.closed(code);
