@@ -18,6 +18,10 @@ const DATA = latin1Bytes('data: ');
 const HEAD_END = Buffer.from('\r\n\r\n');
 const CRLF = Buffer.from('\r\n');
 const LF = 0x0a;
+/** An event's kind, as small integers (no string compare per event). */
+const NONE = 0;
+const KIND_MESSAGE = 1;
+const KIND_JOINED = 2;
 
 export class LeanSse extends LeanStreamBase implements LeanSubscriber {
   /** Bytes not yet taken apart (copied out of the shared read buffer): the response head, a chunk's size line or its CRLF. */
@@ -85,8 +89,13 @@ export class LeanSse extends LeanStreamBase implements LeanSubscriber {
           carry.keep(i);
           return;
         }
-        this.#chunkLeft = Number.parseInt(b.toString('latin1', i, eol), 16);
+        this.#chunkLeft = hexAt(b, i, eol);
         i = eol + 2;
+        if (Number.isNaN(this.#chunkLeft)) {
+          this.#fail(new Error('the event stream sent a malformed chunk'));
+          this.socket?.destroy();
+          return;
+        }
         if (this.#chunkLeft === 0) {
           this.socket?.destroy();
           return;
@@ -109,45 +118,77 @@ export class LeanSse extends LeanStreamBase implements LeanSubscriber {
     }
   }
 
-  /** Event-stream bytes [start, end): whole events (up to a blank line) are dispatched. */
+  /**
+   * Event-stream bytes [start, end), in one pass: field lines up to each blank line, which
+   * dispatches the event. A message event's data line is scanned where it starts (its JSON
+   * holds no raw LF), so its ~250 bytes are walked once, not once for the line and again for
+   * the scan; other lines are walked to their LF. An event not ended in these bytes is kept
+   * (a copy) and read again from its start with the next bytes.
+   */
   #feed(b: Buffer, start: number, end: number): void {
     let s = b;
-    let from = start;
+    let i = start;
     let to = end;
     if (this.#events !== undefined) {
       s = Buffer.concat([this.#events, b.subarray(start, end)]);
       this.#events = undefined;
-      from = 0;
+      i = 0;
       to = s.length;
     }
-    let at = from;
-    for (let i = from; i + 1 < to; i++) {
-      if (s[i] !== LF || s[i + 1] !== LF) continue;
-      this.#event(s, at, i + 1);
-      at = i + 2;
-      i++;
+    let at = i;
+    let kind = NONE;
+    let data = -1;
+    let dataEnd = -1;
+    let scanned = false;
+    while (i < to) {
+      if (s[i] === LF) {
+        // A blank line: the event ends.
+        if (kind !== NONE && data >= 0) this.#event(kind, s, data, dataEnd, scanned);
+        i++;
+        at = i;
+        kind = NONE;
+        data = -1;
+        continue;
+      }
+      if (hasAt(s, i, MESSAGE)) {
+        kind = KIND_MESSAGE;
+        i += MESSAGE.length;
+        continue;
+      }
+      if (hasAt(s, i, JOINED)) {
+        kind = KIND_JOINED;
+        i += JOINED.length;
+        continue;
+      }
+      const isData = data < 0 && hasAt(s, i, DATA);
+      if (isData && kind === KIND_MESSAGE) {
+        const after = scanMessage(s, i + DATA.length, to, this.run, this.m);
+        if (after > 0 && after < to && s[after] === LF) {
+          data = i + DATA.length;
+          dataEnd = after;
+          scanned = true;
+          i = after + 1;
+          continue;
+        }
+      }
+      let eol = i;
+      while (eol < to && s[eol] !== LF) eol++;
+      if (eol === to) break;
+      // Only the first data line counts (the servers write one per event).
+      if (isData) {
+        data = i + DATA.length;
+        dataEnd = eol;
+        scanned = false;
+      }
+      i = eol + 1;
     }
     if (at < to) this.#events = Buffer.from(s.subarray(at, to));
   }
 
-  /** One event [start, end) (end at its last line's LF): id, event and data lines. */
-  #event(b: Buffer, start: number, end: number): void {
-    let i = start;
-    let kind: 'message' | 'joined' | undefined;
-    while (i < end) {
-      const eol = b.indexOf(LF, i);
-      const lineEnd = eol < 0 || eol > end ? end : eol;
-      if (hasAt(b, i, MESSAGE)) kind = 'message';
-      else if (hasAt(b, i, JOINED)) kind = 'joined';
-      else if (hasAt(b, i, DATA) && kind !== undefined) return this.#dataLine(kind, b, i + DATA.length, lineEnd);
-      i = lineEnd + 1;
-    }
-  }
-
-  #dataLine(kind: 'message' | 'joined', b: Buffer, start: number, end: number): void {
-    if (kind === 'message') {
-      const after = scanMessage(b, start, end, this.run, this.m);
-      if (after !== end) this.deliverParsed([JSON.parse(b.toString('utf8', start, end)) as ChatMessage], 0);
+  /** A whole event's data b[start, end): a message (already scanned, or parsed now) or a joined. */
+  #event(kind: number, b: Buffer, start: number, end: number, scanned: boolean): void {
+    if (kind === KIND_MESSAGE) {
+      if (!scanned) this.deliverParsed([JSON.parse(b.toString('utf8', start, end)) as ChatMessage], 0);
       else if (roomIs(b, this.m, this.room)) this.deliver(this.m);
       return;
     }
@@ -157,4 +198,17 @@ export class LeanSse extends LeanStreamBase implements LeanSubscriber {
       this.#joined = undefined;
     }
   }
+}
+
+/** A chunk-size line's hex number b[start, end) (extensions after ';' ignored); NaN if none. */
+function hexAt(b: Buffer, start: number, end: number): number {
+  let value = 0;
+  let i = start;
+  for (; i < end; i++) {
+    const c = b[i] as number;
+    const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1;
+    if (d < 0) break;
+    value = value * 16 + d;
+  }
+  return i === start ? Number.NaN : value;
 }
