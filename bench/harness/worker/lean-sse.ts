@@ -1,10 +1,12 @@
 /**
  * The lean SSE subscriber: the same stream request as clients/sse.ts over
  * clients/node/event-source.ts (`GET /sse?nick=…&rooms=…`, accept and cache-control first, then
- * the --headers set), on its own keep-alive socket, with the chunked body and the event
- * stream taken apart in place: a `message` event's data is scanned (lean-scan.ts), a `joined`
- * parsed. One data listener per stream; nothing allocated per event on the usual path (one
- * event per TCP read). Like the other lean clients it does not reconnect (see lean-clients.ts).
+ * the --headers set), on its own keep-alive socket read through the shared buffer of
+ * lean-base.ts (no stream, no Buffer per read), with the chunked body and the event stream
+ * taken apart in place: a `message` event's data is scanned (lean-scan.ts), a `joined`
+ * parsed. Nothing is allocated per event on the usual path (one event per TCP read); a partial
+ * event or chunk line is copied out. Like the other lean clients it does not reconnect (see
+ * lean-clients.ts).
  */
 import type { ChatMessage } from '../../../protocol/types.ts';
 import { headerLines, requestHead } from './lean-http.ts';
