@@ -5,6 +5,7 @@
  * ones add the worker's socket pool and their request headers; the streaming ones read their
  * wire bytes off their socket.
  */
+import net from 'node:net';
 import type { ClientStats } from '../../../clients/types.ts';
 import type { ChatMessage } from '../../../protocol/types.ts';
 import { headerLines, type LeanPool } from './lean-http.ts';
@@ -75,9 +76,62 @@ export abstract class LeanHttpBase extends LeanBase {
   }
 }
 
+/**
+ * Every lean stream socket's reads land in this one buffer (`onread`, Node ≥ 12.1): bytes go
+ * straight from the socket to the subscriber's parser, without a Buffer per read or the
+ * Readable stream's 'data' machinery, which cost the load side more than its parsing
+ * (docs/performance.md). Reads are handled one at a time on the one thread, so sharing is safe
+ * as long as no parser keeps a reference into it past its call: partial frames and events are
+ * copied out (lean-ws-frames.ts, lean-sse.ts), and nothing written to a socket points into it.
+ * 64 KiB: a socket read of one fanout message is ~300 bytes; a larger read is split, not lost.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * The bytes a parser carries from one read to the next (a frame or event split across reads):
+ * kept as a copy, since the read buffer is shared and reused, and joined with the next read
+ * in one fresh buffer — only when there is such a tail; otherwise the read is parsed in place.
+ */
+export class Carry {
+  #tail: Buffer | undefined;
+  /** What to parse now, [0, end): the read itself, or the tail joined with it. */
+  buf: Buffer = Buffer.alloc(0);
+  end = 0;
+
+  /** A read b[0, n) arrived: set buf and end. */
+  join(b: Buffer, n: number): void {
+    if (this.#tail === undefined) {
+      this.buf = b;
+      this.end = n;
+      return;
+    }
+    this.buf = Buffer.concat([this.#tail, b.subarray(0, n)]);
+    this.end = this.buf.length;
+    this.#tail = undefined;
+  }
+
+  /** Keep buf[from, end) (a copy) for the next read. */
+  keep(from: number): void {
+    if (from < this.end) this.#tail = Buffer.from(this.buf.subarray(from, this.end));
+  }
+
+  /** Forget any tail (the stream is done). */
+  drop(): void {
+    this.#tail = undefined;
+  }
+}
+
+/** How a stream socket is opened: the product's socket options (not on the wire, but kept alike). */
+export interface StreamSocketOptions {
+  host: string;
+  port: number;
+  keepAlive?: boolean;
+  keepAliveInitialDelay?: number;
+}
+
 /** A lean subscriber on one long-lived socket (WebSocket, event stream): wire bytes off that socket. */
 export abstract class LeanStreamBase extends LeanBase {
-  protected socket: { bytesWritten: number; bytesRead: number } | undefined;
+  protected socket: net.Socket | undefined;
 
   override get stats(): ClientStats {
     const s = this.counters;
@@ -87,4 +141,33 @@ export abstract class LeanStreamBase extends LeanBase {
     }
     return s;
   }
+
+  /** Connect; each read is stamped on arrival (before any parsing: the issue-10 rule) and handed to bytes(). */
+  protected openSocket(options: StreamSocketOptions): net.Socket {
+    const socket = net.connect({
+      host: options.host,
+      port: options.port,
+      noDelay: true,
+      keepAlive: options.keepAlive ?? false,
+      keepAliveInitialDelay: options.keepAliveInitialDelay ?? 0,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (n: number, b: Uint8Array): boolean => {
+          this.receivedAt = this.o.clock();
+          this.bytes(b as Buffer, n);
+          return true;
+        },
+      },
+    });
+    this.socket = socket;
+    socket.on('error', (error) => this.ended(error));
+    socket.on('close', () => this.ended(undefined));
+    return socket;
+  }
+
+  /** The bytes of one read, b[0, n): valid only during the call (b is shared and reused). */
+  protected abstract bytes(b: Buffer, n: number): void;
+
+  /** The socket failed (`error`) or closed (undefined). */
+  protected abstract ended(error: Error | undefined): void;
 }

@@ -62,7 +62,8 @@ export const num = { value: 0, end: 0 };
 /**
  * A JSON number at `at` into `num`: digits, an optional fraction; false for anything else.
  * The mantissa is gathered as an integer and divided once by a power of ten, which is exactly
- * what JSON.parse gives while the mantissa stays below 2^53 (else false: the caller falls back).
+ * what JSON.parse gives while the mantissa stays below 2^53 and the power at most 10^22 (both
+ * exact doubles, and division rounds correctly); past that, Number() of the text.
  */
 export function readNumber(b: Uint8Array, at: number, limit: number): boolean {
   let i = at;
@@ -85,10 +86,19 @@ export function readNumber(b: Uint8Array, at: number, limit: number): boolean {
     else if (c === 0x65 || c === 0x45) return false;
     else break;
   }
-  if (digits === 0 || mantissa > Number.MAX_SAFE_INTEGER || scale > 22) return false;
+  if (digits === 0) return false;
+  num.end = i;
+  if (mantissa > Number.MAX_SAFE_INTEGER || scale > 22) {
+    // Longer numbers (a sentAt of 17 significant digits, e.g. 1764298000123.4558: most
+    // epoch-ms stamps with a µs fraction) are read by Number() of their text, which rounds
+    // exactly as JSON.parse does; the text is short, so this stays far cheaper than a parse.
+    let text = '';
+    for (let j = at; j < i; j++) text += String.fromCharCode(b[j] as number);
+    num.value = Number(text);
+    return true;
+  }
   const value = scale === 0 ? mantissa : mantissa / 10 ** scale;
   num.value = negative ? -value : value;
-  num.end = i;
   return true;
 }
 
