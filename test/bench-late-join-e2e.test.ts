@@ -41,11 +41,14 @@ it('subscribers that join after the window opened: their earlier messages are no
     expect(run.workers.lateJoins, run.target).toBe(6);
     expect(run.workers.lateJoinMaxMs, run.target).toBeGreaterThan(0);
     expect(run.workers.reasons.join(' '), run.target).toMatch(/6 of 6 subscribers joined only after the window opened/);
-    // Message 0 is due when the window opens, before any join: every subscriber missed it at least.
-    expect(run.messages.beforeJoin, run.target).toBeGreaterThanOrEqual(6);
     expect(run.messages.lost, run.target).toBe(0);
     expect(run.messages.delivered, run.target).toBe(run.messages.expected);
     expect(run.messages.expected + (run.messages.beforeJoin ?? 0), run.target).toBe(6 * 100);
   }
+  // Messages due before a subscriber joined and never received are set apart, not lost. How many
+  // depends on whether the sender's first publishes reach the server before the joins do (a
+  // raw-socket WebSocket subscriber joins within a millisecond or two), so per run only the sum
+  // above is exact; across the runs some were set apart — the long-poll joins take longer.
+  expect(results.runs.reduce((n, r) => n + (r.messages.beforeJoin ?? 0), 0), output).toBeGreaterThan(0);
   expect(output).toContain('joined only after the window opened');
 }, 120_000);
