@@ -8,7 +8,7 @@
 import net from 'node:net';
 import type { ClientStats } from '../../../clients/types.ts';
 import type { ChatMessage } from '../../../protocol/types.ts';
-import { headerLines, type LeanPool } from './lean-http.ts';
+import { headerLines, readBuffer, type LeanPool } from './lean-http.ts';
 import { scannedMessage, type ScannedMessage } from './lean-scan.ts';
 import { fillFromParsed, newStats, originOf, type LeanOptions, type Origin } from './lean-subscriber.ts';
 
@@ -76,16 +76,13 @@ export abstract class LeanHttpBase extends LeanBase {
   }
 }
 
-/**
- * Every lean stream socket's reads land in this one buffer (`onread`, Node ≥ 12.1): bytes go
- * straight from the socket to the subscriber's parser, without a Buffer per read or the
- * Readable stream's 'data' machinery, which cost the load side more than its parsing
- * (docs/performance.md). Reads are handled one at a time on the one thread, so sharing is safe
- * as long as no parser keeps a reference into it past its call: partial frames and events are
- * copied out (lean-ws-frames.ts, lean-sse.ts), and nothing written to a socket points into it.
- * 64 KiB: a socket read of one fanout message is ~300 bytes; a larger read is split, not lost.
+/*
+ * Every lean stream socket's reads land in the one read buffer of lean-http.ts (`onread`):
+ * bytes go straight from the socket to the subscriber's parser, without a Buffer per read or
+ * the Readable stream's 'data' machinery, which cost the load side more than its parsing
+ * (docs/performance.md). No parser keeps a reference into it past its call: partial frames and
+ * events are copied out (Carry below), and nothing written to a socket points into it.
  */
-const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 /**
  * The bytes a parser carries from one read to the next (a frame or event split across reads):
@@ -151,7 +148,7 @@ export abstract class LeanStreamBase extends LeanBase {
       keepAlive: options.keepAlive ?? false,
       keepAliveInitialDelay: options.keepAliveInitialDelay ?? 0,
       onread: {
-        buffer: READ_BUFFER,
+        buffer: readBuffer(),
         callback: (n: number, b: Uint8Array): boolean => {
           this.receivedAt = this.o.clock();
           this.bytes(b as Buffer, n);

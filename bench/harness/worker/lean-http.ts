@@ -32,10 +32,11 @@ export interface HttpHandler {
 const READ_BYTES = 64 * 1024;
 let shared: Buffer | undefined;
 /**
- * One read buffer for every lean socket: libuv reads one socket at a time and `onread` hands
- * each read over synchronously, and it is parsed before the next read lands (one thread).
+ * One read buffer for every lean socket, HTTP and stream alike (lean-base.ts): libuv reads one
+ * socket at a time and `onread` hands each read over synchronously, and it is parsed before the
+ * next read lands (one thread).
  */
-function readBuffer(): Buffer {
+export function readBuffer(): Buffer {
   shared ??= Buffer.allocUnsafe(READ_BYTES);
   return shared;
 }
